@@ -1,0 +1,1 @@
+"""Raqib services: ingest, extraction, dedup and alerting, plus their shared runtime."""

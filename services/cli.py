@@ -1,0 +1,345 @@
+"""The `raqib` command. Names and JSON shapes are a contract: extend, don't rename."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from schemas import ArticleIngested, DecodeError, decode, json_schemas, write_json_schemas
+from services.runtime.errors import InputError, RaqibError
+from services.runtime.settings import Settings, load_settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Raqib: Arabic and English news into events, deduplicated, with escalation alerts.")
+logger = logging.getLogger("raqib")
+
+SERVICES = ("ingest", "extraction", "dedup", "alerting")
+
+
+def configure_logging(level: str) -> None:
+    """Configure the root logger once, without clobbering handlers someone else set."""
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=level, stream=sys.stderr,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    root.setLevel(level)
+    for noisy in ("kafka", "aiokafka"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
+
+
+def _settings(warmup_until: dt.datetime | None = None) -> Settings:
+    settings = load_settings()
+    if warmup_until is not None:
+        settings.alerting.warmup_until = _aware(warmup_until, "--warmup-until")
+    configure_logging(settings.log_level)
+    return settings
+
+
+def _aware(value: dt.datetime, option: str) -> dt.datetime:
+    if value.tzinfo is None:
+        raise InputError(f"{option} needs a UTC offset, e.g. 2023-10-27T06:00:00+03:00")
+    return value
+
+
+def _print_json(model) -> None:
+    sys.stdout.write(model.model_dump_json() + "\n")
+    sys.stdout.flush()
+
+
+def _parse_time(text: str | None, option: str) -> dt.datetime | None:
+    if text is None:
+        return None
+    try:
+        return _aware(dt.datetime.fromisoformat(text), option)
+    except ValueError as exc:
+        raise InputError(f"{option}: not an ISO 8601 time: {text!r}") from exc
+
+
+def _existing(path: Path) -> Path:
+    if not path.is_file():
+        raise InputError(f"no such file: {path}")
+    return path
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@app.command()
+def broker(port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 9092) -> None:
+    """Run the embedded Kafka-compatible broker for development (Ctrl-C stops it)."""
+    from services.runtime.embedded import start_broker
+
+    _settings()
+    process = start_broker(port)
+    typer.echo(f"broker ready on {process.address}  (export RAQIB_KAFKA__BOOTSTRAP_SERVERS={process.address})")
+    try:
+        process.proc.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        process.stop()
+
+
+@app.command()
+def worker(
+    service: Annotated[str, typer.Argument(help="ingest | extraction | dedup | alerting")],
+    jsonl: Annotated[Path | None, typer.Option(help="ingest: publish the articles of this file")] = None,
+    rate: Annotated[float, typer.Option(help="ingest: articles per second from --jsonl (0: no limit)")] = 0.0,
+    warmup_until: Annotated[str | None, typer.Option(help="alerting: no alerts for events before this time")] = None,
+) -> None:
+    """Run one replica of a service (its own process and consumer group)."""
+    if service not in SERVICES:
+        raise InputError(f"unknown service {service!r}; choose one of {', '.join(SERVICES)}")
+    settings = _settings(_parse_time(warmup_until, "--warmup-until"))
+    from services.runtime.kafka import ensure_topics
+    from services.runtime.stage import run_worker
+
+    ensure_topics(settings.kafka)
+    if service == "ingest":
+        from services.ingest.app import build_app
+
+        faust_app = build_app(settings, _existing(jsonl) if jsonl else None, rate)
+    else:
+        module = __import__(f"services.{service}.app", fromlist=["build_app"])
+        faust_app = module.build_app(settings)
+    run_worker(faust_app, settings)
+
+
+@app.command()
+def replay(
+    file: Annotated[Path, typer.Argument(help="article JSON lines")],
+    rate: Annotated[float, typer.Option(help="articles per second (0: as fast as possible)")] = 0.0,
+) -> None:
+    """Publish the articles of a JSON lines file to news.articles.raw (bad lines to news.dlq)."""
+    from rich.progress import Progress
+
+    from schemas import encode
+    from services.ingest.app import bootstrap, outputs_for_line
+    from services.ingest.jsonl import read_lines
+    from services.runtime.bootstrap import redis_store
+    from services.runtime.kafka import ensure_topics, producer
+
+    settings = _settings()
+    _existing(file)
+    ensure_topics(settings.kafka)
+    core = bootstrap(settings, redis_store(settings))
+    prod = producer(settings.kafka)
+    counts = {"published": 0, "dead_letters": 0, "skipped": 0}
+    with open(file, "rb") as fh:
+        total = sum(1 for line in fh if line.strip())
+    with Progress(transient=True) as progress:
+        task = progress.add_task("replaying", total=total)
+        for line in read_lines(file):
+            outputs = outputs_for_line(core, line, f"file:{file.name}")
+            if not outputs:
+                counts["skipped"] += 1
+            for out in outputs:
+                prod.send(settings.kafka.topic(out.topic), key=out.key.encode() if out.key else None,
+                          value=encode(out.message))
+                counts["published" if out.topic == "news.articles.raw" else "dead_letters"] += 1
+            progress.advance(task)
+            if rate > 0:
+                time.sleep(1.0 / rate)
+    prod.flush()
+    prod.close()
+    typer.echo(json.dumps(counts))
+
+
+@app.command()
+def extract(
+    file: Annotated[str | None, typer.Argument(help="article text file, or - for stdin")] = None,
+    published: Annotated[str | None, typer.Option(help="publication time, ISO 8601 with offset")] = None,
+    source: Annotated[str, typer.Option(help="source name")] = "cli",
+    as_json: Annotated[bool, typer.Option("--json", help="print the ArticleEnriched JSON")] = False,
+    jsonl: Annotated[Path | None, typer.Option(help="article JSON lines: one ArticleEnriched per line")] = None,
+) -> None:
+    """One article's text in, its enriched article (language, entities, events) out."""
+    from services.extraction.core import Extractor
+    from services.ingest.core import canonical_url
+
+    _settings()
+    extractor = Extractor()
+    if jsonl is not None:
+        from services.ingest.jsonl import read_lines
+
+        bad = 0
+        for line in read_lines(_existing(jsonl)):
+            if line.article is None:
+                bad += 1
+                typer.echo(f"line {line.number}: {line.error}", err=True)
+                continue
+            a = line.article
+            art = ArticleIngested(article_id=a.id, url=a.url, canonical_url=canonical_url(a.url),
+                                  source=a.source, title=a.title, body=a.body,
+                                  published_at=a.published_at, language=a.language,
+                                  ingested_at=a.published_at)
+            _print_json(extractor.process(art))
+        if bad:
+            raise typer.Exit(1)
+        return
+    if file is None:
+        raise InputError("give a text file, - for stdin, or --jsonl FILE")
+    text = sys.stdin.read() if file == "-" else _existing(Path(file)).read_text(encoding="utf-8")
+    if not text.strip():
+        raise InputError("the article text is empty")
+    when = _parse_time(published, "--published") or dt.datetime.now(dt.UTC)
+    art = ArticleIngested(article_id="cli", url=f"file://{file}", canonical_url=f"file://{file}",
+                          source=source, body=text, published_at=when, ingested_at=when)
+    enriched = extractor.process(art)
+    if as_json:
+        _print_json(enriched)
+        return
+    typer.echo(f"language: {enriched.language}; {len(enriched.events)} event(s)")
+    for e in enriched.events:
+        who = e.actor1.code if e.actor1 else "?"
+        whom = e.actor2.code if e.actor2 else "?"
+        where = f"{e.location.name} ({e.location.country})" if e.location else "?"
+        typer.echo(f"- {e.category}/{e.mode} {who} -> {whom} at {where} on {e.occurred_on} "
+                   f"killed={e.killed} injured={e.injured} weapons={','.join(e.weapons) or '-'} "
+                   f"intensity={e.intensity}")
+
+
+@app.command()
+def pipeline(
+    file: Annotated[Path, typer.Argument(help="article JSON lines, in timeline order")],
+    as_json: Annotated[bool, typer.Option("--json", help="JSON lines (the default output is also JSON lines)")] = True,
+    alerts_only: Annotated[bool, typer.Option(help="print only the alerts")] = False,
+    warmup_until: Annotated[str | None, typer.Option(help="build state without alerting before this time")] = None,
+) -> None:
+    """Offline, in-process, deterministic: the four cores over a timeline; event reports and alerts as JSON lines."""
+    from services.pipeline import Pipeline
+
+    settings = _settings(_parse_time(warmup_until, "--warmup-until"))
+    run = Pipeline(settings)
+    for message in run.run_file(_existing(file)):
+        if alerts_only and message.type != "alert":
+            continue
+        _print_json(message)
+    for problem in run.stats.invalid:
+        typer.echo(problem, err=True)
+    if run.stats.invalid:
+        raise typer.Exit(1)
+
+
+@app.command()
+def subscribe(
+    min_severity: Annotated[int, typer.Option(min=1, max=5)] = 1,
+    country: Annotated[str | None, typer.Option(help="ISO 3166 alpha-2 of the theatre")] = None,
+    from_beginning: Annotated[bool, typer.Option(help="start from the oldest alert kept")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="one alert JSON per line")] = False,
+    timeout: Annotated[float | None, typer.Option(help="stop after this many seconds")] = None,
+) -> None:
+    """Follow news.alerts."""
+    from services.subscribe import AlertFilter, follow_alerts, format_alert
+
+    settings = _settings()
+    try:
+        for alert in follow_alerts(settings.kafka, from_beginning, AlertFilter(min_severity, country),
+                                   timeout_s=timeout):
+            if as_json:
+                _print_json(alert)
+            else:
+                typer.echo(format_alert(alert))
+    except KeyboardInterrupt:
+        pass
+
+
+@app.command()
+def demo(
+    rate: Annotated[float, typer.Option(help="feed articles per second")] = 1.0,
+    max_seconds: Annotated[float, typer.Option(help="give up after this long")] = 170.0,
+    as_json: Annotated[bool, typer.Option("--json", help="print alerts as JSON lines")] = False,
+) -> None:
+    """Embedded broker + Redis + the four services + the bundled feed; prints alerts as they arrive."""
+    from services.demo import run_demo, sample_feed
+    from services.subscribe import format_alert
+
+    settings = _settings()
+    log_dir = Path(tempfile.mkdtemp(prefix="raqib-demo-"))
+    typer.echo(f"raqib demo: starting broker/Redis if needed and four workers (logs in {log_dir})",
+               err=True)
+
+    def emit(alert) -> None:
+        if as_json:
+            _print_json(alert)
+        else:
+            typer.echo(format_alert(alert))
+
+    try:
+        got, expected = run_demo(settings, sample_feed(), rate, max_seconds, idle_seconds=20.0,
+                                 emit=emit, log_dir=log_dir)
+    except KeyboardInterrupt:
+        typer.echo("interrupted; workers and infrastructure stopped", err=True)
+        return
+    typer.echo(f"raqib demo: {got} alert revision(s) received through Kafka; the offline pipeline "
+               f"gives {expected} for the same feed", err=True)
+    if got == 0:
+        raise RaqibError(f"no alert arrived; see the worker logs in {log_dir}")
+
+
+@app.command()
+def schemas(
+    write: Annotated[bool, typer.Option(help="regenerate schemas/json")] = False,
+    check: Annotated[bool, typer.Option(help="exit 1 if schemas/json differs from the models")] = False,
+) -> None:
+    """Generate (or check) the JSON Schema files of every message."""
+    from schemas.registry import JSON_DIR
+
+    if write:
+        for path in write_json_schemas():
+            typer.echo(str(path))
+        return
+    stale = [name for name, text in json_schemas().items()
+             if not (JSON_DIR / name).exists() or (JSON_DIR / name).read_text(encoding="utf-8") != text]
+    if check and stale:
+        raise RaqibError(f"schemas/json is stale ({', '.join(stale)}); run `make schemas`")
+    typer.echo("schemas/json is up to date" if not stale else f"stale: {', '.join(stale)}")
+
+
+@app.command()
+def decode_message(
+    topic: Annotated[str, typer.Argument(help="logical topic, e.g. news.alerts")],
+    file: Annotated[str, typer.Argument(help="message file, or - for stdin")] = "-",
+) -> None:
+    """Validate one message against its topic's model (exit 1 with the reason if invalid)."""
+    raw = sys.stdin.buffer.read() if file == "-" else _existing(Path(file)).read_bytes()
+    try:
+        _print_json(decode(topic, raw))
+    except DecodeError as exc:
+        raise RaqibError(str(exc)) from exc
+
+
+@app.command()
+def bench(
+    articles: Annotated[int, typer.Option(help="articles through each core")] = 2000,
+) -> None:
+    """Throughput of each core on the bundled feed, in-process (figures, not assertions)."""
+    from services.bench import core_throughput
+
+    _settings()
+    rows = core_throughput(articles)
+    typer.echo(f"{'stage':<12}{'articles':>10}{'seconds':>10}{'articles/s':>12}")
+    for row in rows:
+        typer.echo(f"{row['stage']:<12}{row['articles']:>10}{row['seconds']:>10.3f}{row['per_second']:>12.0f}")
+    typer.echo(json.dumps({"core_throughput": rows}))
+
+
+def main() -> None:
+    """Entry point: one-line messages and a non-zero exit for every expected failure."""
+    try:
+        app()
+    except RaqibError as exc:
+        typer.echo(f"raqib: error: {exc}", err=True)
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

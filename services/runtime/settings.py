@@ -1,0 +1,145 @@
+"""Settings for every Raqib process, loaded once from ``RAQIB_*`` variables.
+
+Nested fields use ``__``: ``RAQIB_KAFKA__BOOTSTRAP_SERVERS``,
+``RAQIB_REDIS__URL``, ``RAQIB_ALERTING__LOOKBACK_DAYS`` and so on. A bad
+value stops start-up with :class:`ConfigError`, whose message names the
+variable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from services.runtime.errors import ConfigError
+
+ENV_PREFIX = "RAQIB_"
+
+
+class KafkaSettings(BaseModel):
+    bootstrap_servers: str = Field(
+        default="",
+        description="RAQIB_KAFKA__BOOTSTRAP_SERVERS: host:port[,host:port]. Empty means "
+        "127.0.0.1:9092 for workers, and an embedded broker for `raqib demo`.",
+    )
+    topic_prefix: str = Field(
+        default="",
+        pattern=r"^[A-Za-z0-9._-]*$",
+        description="RAQIB_KAFKA__TOPIC_PREFIX: prepended to every topic name (isolates runs).",
+    )
+    group_prefix: str = Field(
+        default="raqib-",
+        pattern=r"^[A-Za-z0-9._-]*$",
+        description="RAQIB_KAFKA__GROUP_PREFIX: consumer group of a service is prefix + name.",
+    )
+    partitions: int = Field(
+        default=6, ge=1, le=1000, description="RAQIB_KAFKA__PARTITIONS: partitions per topic."
+    )
+    replication_factor: int = Field(
+        default=1, ge=1, le=10, description="RAQIB_KAFKA__REPLICATION_FACTOR"
+    )
+    session_timeout_s: float = Field(
+        default=8.0,
+        ge=3.0,
+        le=300.0,
+        description="RAQIB_KAFKA__SESSION_TIMEOUT_S: a group join waits half of it on Tansu; "
+        "faust lost messages on failover at its default 60 s but not at 6-10 s.",
+    )
+    heartbeat_interval_s: float = Field(
+        default=1.0, gt=0, le=30.0, description="RAQIB_KAFKA__HEARTBEAT_INTERVAL_S"
+    )
+    commit_interval_s: float = Field(
+        default=1.0, gt=0, le=60.0, description="RAQIB_KAFKA__COMMIT_INTERVAL_S"
+    )
+
+    @property
+    def servers(self) -> str:
+        return self.bootstrap_servers or "127.0.0.1:9092"
+
+    def topic(self, logical: str) -> str:
+        return f"{self.topic_prefix}{logical}"
+
+
+class RedisSettings(BaseModel):
+    url: str = Field(
+        default="redis://127.0.0.1:6379/0",
+        pattern=r"^(redis|rediss|unix)://",
+        description="RAQIB_REDIS__URL: shared state for every replica.",
+    )
+    key_prefix: str = Field(
+        default="raqib:", description="RAQIB_REDIS__KEY_PREFIX: prefix of every key Raqib writes."
+    )
+    socket_timeout_s: float = Field(default=5.0, gt=0, description="RAQIB_REDIS__SOCKET_TIMEOUT_S")
+
+
+class DedupSettings(BaseModel):
+    horizon_days: float = Field(
+        default=7.0, gt=0, description="RAQIB_DEDUP__HORIZON_DAYS: how long dedup keys live."
+    )
+
+
+class AlertingSettings(BaseModel):
+    lookback_days: int = Field(
+        default=30, ge=1, le=3650, description="RAQIB_ALERTING__LOOKBACK_DAYS: the look-back window."
+    )
+    baseline_days: int = Field(
+        default=28, ge=1, le=3650, description="RAQIB_ALERTING__BASELINE_DAYS: frequency baseline."
+    )
+    spike_factor: float = Field(
+        default=3.0, gt=1, description="RAQIB_ALERTING__SPIKE_FACTOR: day count / baseline mean."
+    )
+    spike_min_events: int = Field(
+        default=6, ge=2, description="RAQIB_ALERTING__SPIKE_MIN_EVENTS: fewest events for a spike."
+    )
+    mass_casualty_killed: int = Field(
+        default=10, ge=1, description="RAQIB_ALERTING__MASS_CASUALTY_KILLED"
+    )
+    warmup_until: dt.datetime | None = Field(
+        default=None,
+        description="RAQIB_ALERTING__WARMUP_UNTIL: build state without alerting before this time.",
+    )
+
+
+class Settings(BaseSettings):
+    """Every setting of a Raqib process."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="ignore", case_sensitive=False
+    )
+
+    kafka: KafkaSettings = Field(default_factory=KafkaSettings)
+    redis: RedisSettings = Field(default_factory=RedisSettings)
+    dedup: DedupSettings = Field(default_factory=DedupSettings)
+    alerting: AlertingSettings = Field(default_factory=AlertingSettings)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="RAQIB_LOG_LEVEL"
+    )
+    web_host: str = Field(
+        default="127.0.0.1", description="RAQIB_WEB_HOST: bind address of a worker's web port."
+    )
+    web_port: int = Field(
+        default=0,
+        ge=0,
+        le=65535,
+        description="RAQIB_WEB_PORT: a worker's web port (HTTP push for ingest); 0 turns it off.",
+    )
+    data_dir: str = Field(
+        default="",
+        description="RAQIB_DATA_DIR: scratch directory of faust workers (default: a temp dir).",
+    )
+
+
+def _variable(loc: tuple) -> str:
+    return ENV_PREFIX + "__".join(str(p).upper() for p in loc)
+
+
+def load_settings(**overrides) -> Settings:
+    """Load settings from the environment; a bad value raises ConfigError naming it."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        raise ConfigError(f"{_variable(err['loc'])}: {err['msg']} (got {err.get('input')!r})") from exc

@@ -1,0 +1,200 @@
+"""The thin Faust shell every service uses: decode -> core -> produce -> commit.
+
+Rules (faust-streaming 0.15 facts this is built around):
+
+* Agents run with ``concurrency=1``: with more, faust can commit past a message
+  that is still in flight and lose it on a crash.
+* An exception raised inside an agent acks the message. So the agent catches
+  decode, validation and processing errors itself, publishes a ``DeadLetter``
+  to ``news.dlq`` (service, error, topic, partition, offset, raw bytes) and
+  moves on. Faust then commits past it.
+* Redis being unreachable is not the message's fault: the agent retries the
+  same message with exponential backoff until Redis answers, and only then
+  moves on, so an outage loses nothing.
+* Outputs are sent before the source offset is acked; faust flushes the
+  producer before every commit, so delivery is at-least-once. The cores make
+  redelivery harmless (idempotent effects).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import datetime as dt
+import logging
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+import faust
+import redis
+from pydantic import BaseModel
+
+from schemas import DLQ, DeadLetter, DecodeError, decode, encode
+from services.runtime.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+#: Errors that mean "the shared store is away", not "this message is bad".
+TRANSIENT_ERRORS = (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError)
+
+
+class Output(NamedTuple):
+    """One message a core wants published: logical topic, key, model."""
+
+    topic: str
+    key: str | None
+    message: BaseModel
+
+
+Handler = Callable[[BaseModel], Sequence[Output]]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def dead_letter(
+    service: str,
+    error: BaseException | str,
+    raw: bytes | None,
+    topic: str,
+    partition: int | None = None,
+    offset: int | None = None,
+    key: bytes | None = None,
+) -> DeadLetter:
+    return DeadLetter(
+        service=service,
+        error=str(error)[:2000],
+        error_type=type(error).__name__ if isinstance(error, BaseException) else "InputError",
+        topic=topic,
+        partition=partition,
+        offset=offset,
+        key_b64=base64.b64encode(key).decode() if key else None,
+        raw_b64=base64.b64encode(raw or b"").decode(),
+        failed_at=utcnow(),
+    )
+
+
+class ProducerOnlyApp(faust.App):
+    """A Faust app that consumes no topic (ingest): producer and web server only.
+
+    faust 0.15 starts app tasks only after table recovery, which never runs
+    without a consumer; with no tables there is nothing to wait for.
+    """
+
+    producer_only = True
+
+    async def _wait_for_table_recovery_completed(self) -> bool:
+        return False
+
+
+def make_app(service: str, settings: Settings, app_class: type[faust.App] = faust.App) -> faust.App:
+    """A Faust app for one service: its own consumer group, our topic conventions."""
+    kafka = settings.kafka
+    data_dir = Path(settings.data_dir or tempfile.gettempdir()) / "raqib-faust" / kafka.group_prefix
+    data_dir.mkdir(parents=True, exist_ok=True)  # faust creates only the last level
+    return app_class(
+        f"{kafka.group_prefix}{service}",
+        broker=[f"kafka://{s.strip()}" for s in kafka.servers.split(",")],
+        store="memory://",  # state that must survive restarts lives in Redis
+        datadir=str(data_dir / service),
+        # Short sessions: a join on Tansu waits half of it; at faust's 60 s
+        # default messages were lost on failover, at 6-10 s they were not.
+        broker_session_timeout=kafka.session_timeout_s,
+        broker_heartbeat_interval=kafka.heartbeat_interval_s,
+        broker_commit_interval=kafka.commit_interval_s,
+        consumer_auto_offset_reset="earliest",  # a new group reads what is waiting
+        producer_acks=-1,  # outputs are durable before the source offset commits
+        producer_max_request_size=8 * 1024 * 1024,
+        topic_allow_declare=False,  # topics are created by `ensure_topics`
+        topic_disable_leader=True,  # no __assignor-__leader topic: no leader-only tasks
+        web_enabled=settings.web_port > 0,
+        web_port=settings.web_port or 6066,
+        web_bind=settings.web_host,  # 127.0.0.1 unless configured otherwise
+        web_host=settings.web_host,
+    )
+
+
+def raw_topic(app: faust.App, settings: Settings, logical: str) -> faust.TopicT:
+    """A topic carrying undecoded bytes: decoding is ours, so failures reach the DLQ."""
+    return app.topic(
+        settings.kafka.topic(logical),
+        value_type=bytes,
+        key_type=bytes,
+        value_serializer="raw",
+        key_serializer="raw",
+        internal=False,
+    )
+
+
+class Shell:
+    """Publishes a core's outputs and dead letters for one service."""
+
+    def __init__(self, app: faust.App, settings: Settings, service: str) -> None:
+        self.app = app
+        self.settings = settings
+        self.service = service
+        self._topics: dict[str, faust.TopicT] = {}
+
+    def topic(self, logical: str) -> faust.TopicT:
+        if logical not in self._topics:
+            self._topics[logical] = raw_topic(self.app, self.settings, logical)
+        return self._topics[logical]
+
+    async def publish(self, outputs: Sequence[Output]) -> None:
+        for out in outputs:
+            await self.topic(out.topic).send(
+                key=out.key.encode() if out.key is not None else None,
+                value=encode(out.message),
+            )
+
+    async def dead_letter(self, error: BaseException | str, raw: bytes | None, **where) -> None:
+        letter = dead_letter(self.service, error, raw, **where)
+        logger.warning(
+            "dead letter from %s[%s] offset %s: %s",
+            where.get("topic"), where.get("partition"), where.get("offset"), letter.error,
+        )
+        await self.publish([Output(DLQ, where.get("topic"), letter)])
+
+    async def call_with_retry(self, handler: Handler, message: BaseModel) -> Sequence[Output]:
+        """Run the core; while Redis is unreachable, retry with exponential backoff."""
+        delay = 0.2
+        while True:
+            try:
+                return handler(message)
+            except TRANSIENT_ERRORS as exc:
+                logger.warning("state store unavailable (%s); retrying in %.1fs", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+
+
+def pipe_agent(app: faust.App, shell: Shell, source: str, handler: Handler) -> None:
+    """Declare the service's agent: source topic -> handler -> outputs, bad input -> DLQ."""
+    topic = shell.topic(source)
+
+    @app.agent(topic, name=f"{shell.service}-{source}", concurrency=1)
+    async def agent(stream):
+        async for event in stream.events():
+            msg = event.message
+            where = dict(topic=msg.topic, partition=msg.partition, offset=msg.offset, key=msg.key)
+            raw = event.value
+            try:
+                inbound = decode(source, raw)
+            except DecodeError as exc:
+                await shell.dead_letter(exc, raw, **where)
+                continue
+            try:
+                outputs = await shell.call_with_retry(handler, inbound)
+            except Exception as exc:  # a bug or a message the core cannot handle
+                logger.exception("%s failed on %s[%s]@%s", shell.service, *list(where.values())[:3])
+                await shell.dead_letter(exc, raw, **where)
+                continue
+            await shell.publish(outputs)
+
+
+def run_worker(app: faust.App, settings: Settings) -> None:
+    """Run the app until SIGTERM/SIGINT; faust flushes the producer and commits on the way out."""
+    worker = faust.Worker(app, loglevel=settings.log_level.lower(), quiet=True)
+    worker.execute_from_commandline()

@@ -1,0 +1,85 @@
+"""Helpers for tests that run workers as processes and read topics."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from kafka import KafkaConsumer, TopicPartition
+
+from schemas import DecodeError, decode
+from services.runtime.settings import Settings
+
+
+def worker_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({
+        "RAQIB_KAFKA__BOOTSTRAP_SERVERS": settings.kafka.bootstrap_servers,
+        "RAQIB_KAFKA__TOPIC_PREFIX": settings.kafka.topic_prefix,
+        "RAQIB_KAFKA__GROUP_PREFIX": settings.kafka.group_prefix,
+        "RAQIB_KAFKA__PARTITIONS": str(settings.kafka.partitions),
+        "RAQIB_REDIS__URL": settings.redis.url,
+        "RAQIB_REDIS__KEY_PREFIX": settings.redis.key_prefix,
+        "RAQIB_LOG_LEVEL": "WARNING",
+        "PYTHONUNBUFFERED": "1",
+    })
+    return env
+
+
+def start_worker(settings: Settings, service: str, log_dir: Path, *extra: str) -> subprocess.Popen:
+    log = open(log_dir / f"{service}.log", "ab")  # noqa: SIM115 - lives as long as the process
+    return subprocess.Popen([sys.executable, "-m", "services.cli", "worker", service, *extra],
+                            env=worker_env(settings), stdout=log, stderr=subprocess.STDOUT)
+
+
+def stop(procs: list[subprocess.Popen]) -> None:
+    for p in procs:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+    for p in procs:
+        try:
+            p.wait(15)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
+def read_topic(settings: Settings, logical: str, until, timeout: float,
+               procs: list[subprocess.Popen] = ()) -> list:
+    """Decoded messages of a topic from the beginning, until ``until(messages)`` or timeout.
+
+    Raises at once if one of ``procs`` (the workers under test) exits.
+    """
+    topic = settings.kafka.topic(logical)
+    c = KafkaConsumer(bootstrap_servers=settings.kafka.bootstrap_servers, group_id=None,
+                      enable_auto_commit=False, fetch_max_wait_ms=100)
+    try:
+        deadline = time.monotonic() + timeout
+        partitions = None
+        while partitions is None and time.monotonic() < deadline:
+            partitions = c.partitions_for_topic(topic)
+            if partitions is None:
+                time.sleep(0.2)
+        tps = [TopicPartition(topic, p) for p in sorted(partitions or [])]
+        c.assign(tps)
+        c.seek_to_beginning(*tps)
+        messages: list = []
+        while time.monotonic() < deadline:
+            for records in c.poll(timeout_ms=200).values():
+                for r in records:
+                    # tests put malformed messages on input topics on purpose
+                    with contextlib.suppress(DecodeError):
+                        messages.append(decode(logical, r.value))
+            if until(messages):
+                break
+            dead = [p for p in procs if p.poll() is not None]
+            if dead:
+                raise AssertionError(f"worker {dead[0].args[4:]} exited with {dead[0].returncode}")
+        return messages
+    finally:
+        c.close()

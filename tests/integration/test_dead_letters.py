@@ -1,0 +1,57 @@
+"""A malformed message on each input topic lands in news.dlq; good ones still flow."""
+
+import base64
+import datetime as dt
+
+import pytest
+
+from schemas import DLQ, ENRICHED, EVENTS, RAW, encode
+from services.extraction.core import Extractor
+from services.runtime.kafka import ensure_topics, producer
+from tests.conftest import RECV_TIMEOUT
+from tests.helpers import read_topic, start_worker, stop
+
+pytestmark = pytest.mark.integration
+
+BAD = {
+    RAW: b"{not json at all",
+    ENRICHED: b'{"type": "article_enriched", "schema_version": 1, "article_id": 5}',
+    EVENTS: b"\xff\xfe\x00 not utf-8",
+}
+
+
+def test_malformed_messages_go_to_the_dlq_and_workers_keep_going(settings_factory, tmp_path):
+    from schemas import ArticleIngested
+
+    settings = settings_factory()
+    ensure_topics(settings.kafka)
+    procs = [start_worker(settings, s, tmp_path) for s in ("extraction", "dedup", "alerting")]
+    try:
+        when = dt.datetime(2023, 10, 27, 7, 0, tzinfo=dt.UTC)
+        good = ArticleIngested(
+            article_id="good-1", url="https://a.example/1", canonical_url="https://a.example/1",
+            source="A", body="Turkish drones struck SDF positions near Qamishli in Syria on Friday.",
+            published_at=when, ingested_at=when)
+        assert Extractor().process(good).events, "the good article must carry an event"
+        prod = producer(settings.kafka)
+        for topic, payload in BAD.items():
+            prod.send(settings.kafka.topic(topic), key=b"bad", value=payload)
+        prod.send(settings.kafka.topic(RAW), key=b"good-1", value=encode(good))
+        prod.flush()
+
+        letters = read_topic(settings, DLQ, lambda m: len(m) >= 3, RECV_TIMEOUT, procs)
+        by_topic = {letter.topic.removeprefix(settings.kafka.topic_prefix): letter for letter in letters}
+        assert set(by_topic) == set(BAD)
+        assert "not JSON" in by_topic[RAW].error and by_topic[RAW].service == "extraction"
+        assert "article_id" in by_topic[ENRICHED].error and by_topic[ENRICHED].service == "dedup"
+        assert "not UTF-8" in by_topic[EVENTS].error and by_topic[EVENTS].service == "alerting"
+        for topic, letter in by_topic.items():
+            assert base64.b64decode(letter.raw_b64) == BAD[topic]
+            assert letter.partition is not None and letter.offset is not None
+
+        events = read_topic(settings, EVENTS, lambda m: any(
+            s.article_id == "good-1" for e in m for s in e.sources), RECV_TIMEOUT, procs)
+        assert any(s.article_id == "good-1" for e in events for s in e.sources)
+        assert all(p.poll() is None for p in procs), "a worker died"
+    finally:
+        stop(procs)

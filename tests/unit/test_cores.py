@@ -1,0 +1,147 @@
+"""Dedup, alerting and the offline pipeline, on the memory store."""
+
+import datetime as dt
+
+from schemas import Actor, Event, Location
+from services.alerting.core import AlertingCore
+from services.dedup.core import DedupCore
+from services.extraction.core import Extractor
+from services.ingest.core import IngestCore, canonical_url
+from services.pipeline import Pipeline
+from services.runtime.errors import SkipMessage
+from services.runtime.settings import AlertingSettings, load_settings
+from services.runtime.store import MemoryStore
+
+from .conftest import UTC3, article
+
+T0 = dt.datetime(2023, 10, 27, 7, 0, tzinfo=UTC3)
+EXTRACTOR = Extractor()
+AR = ("شنت القوات الأمريكية فجر اليوم غارات جوية على مخازن يستخدمها الحرس الثوري الإيراني "
+      "قرب مدينة البوكمال شرقي سوريا.")
+EN = ("US forces carried out airstrikes on depots used by Iran's Revolutionary Guards near "
+      "Albukamal in eastern Syria early on Friday.")
+
+
+def enrich(article_id, body, when, source="Test Wire", url=None):
+    return EXTRACTOR.process(article(article_id, body, when, source=source, url=url))
+
+
+def test_canonical_url_drops_tracking_and_mobile_forms():
+    assert canonical_url("HTTP://m.Example.com/news/1/amp/?utm_source=x&b=2&a=1#top") == \
+        "https://example.com/news/1?a=1&b=2"
+
+
+def test_ingest_drops_exact_repolls_and_marks_updates():
+    from schemas import ArticleIn
+
+    core = IngestCore(MemoryStore(), lambda: T0, 3600)
+    a = ArticleIn(id="1", url="https://x.example/a", source="x", body="text one", published_at=T0)
+    assert core.accept(a).update is False
+    try:
+        core.accept(a)
+        raise AssertionError("a re-poll must be skipped")
+    except SkipMessage:
+        pass
+    changed = a.model_copy(update={"body": "text two"})
+    assert core.accept(changed).update is True
+
+
+def test_arabic_and_english_reports_of_one_strike_form_one_cluster():
+    core = DedupCore(MemoryStore(), lambda: T0, 86400)
+    [first] = core.process(enrich("ar", AR, T0, "Furat"))
+    [second] = core.process(enrich("en", EN, T0 + dt.timedelta(hours=1), "Levant Wire"))
+    assert first.event_id == second.event_id
+    assert (first.status, second.status) == ("new", "update")
+    assert second.revision == 2
+    assert second.corroboration.sources == 2 and second.corroboration.languages == ["ar", "en"]
+    assert second.first_seen == T0
+
+
+def test_redelivered_article_gives_the_identical_report():
+    core = DedupCore(MemoryStore(), lambda: T0, 86400)
+    a = enrich("ar", AR, T0)
+    first = core.process(a)
+    core.process(enrich("en", EN, T0 + dt.timedelta(hours=1), "Levant Wire"))
+    assert core.process(a) == first  # same revision, same sources: harmless to send again
+
+
+def test_same_url_twice_is_an_exact_duplicate_without_events():
+    core = DedupCore(MemoryStore(), lambda: T0, 86400)
+    assert core.process(enrich("a", AR, T0, url="https://x.example/1"))
+    assert core.process(enrich("b", AR + " ", T0, url="https://x.example/1")) == []
+
+
+def _event(a1, a2, country="SY", mode="shelling", intensity=7, killed=None, category="ASSAULT"):
+    return Event(category=category, mode=mode, intensity=intensity, killed=killed,
+                 actor1=Actor(code=a1, name=a1, country=a1[:2], kind="state_forces") if a1 else None,
+                 actor2=Actor(code=a2, name=a2, country=a2[:2], kind="state_forces") if a2 else None,
+                 location=Location(name="x", country=country, precision="country"),
+                 weapons=["artillery"])
+
+
+def _report(event_id, event, when, revision=1):
+    from schemas import Corroboration, EventReported, SourceRef
+
+    src = SourceRef(article_id=f"{event_id}-{revision}", url="https://x", source=f"s{revision}",
+                    language="en", published_at=when)
+    return EventReported(event_id=event_id, status="new" if revision == 1 else "update",
+                         revision=revision, event=event, sources=[src],
+                         corroboration=Corroboration(sources=revision, languages=["en"]),
+                         first_seen=when, updated_at=when)
+
+
+def test_first_attack_of_a_dyad_alerts_once_and_later_reports_revise_it():
+    core = AlertingCore(MemoryStore(), AlertingSettings())
+    [alert] = core.process(_report("e1", _event("SYR", "TUR"), T0))
+    assert "NEW_DYAD" in alert.reasons and alert.revision == 1
+    [revised] = core.process(_report("e1", _event("SYR", "TUR"), T0, revision=2))
+    assert revised.alert_id == alert.alert_id and revised.revision == 2
+    assert core.process(_report("e1", _event("SYR", "TUR"), T0, revision=2)) == [revised]  # redelivery
+    assert core.process(_report("e1", _event("SYR", "TUR"), T0, revision=1)) == []  # stale
+
+
+def test_routine_daily_shelling_after_warmup_stays_below_severity_3():
+    settings = AlertingSettings(warmup_until=T0 + dt.timedelta(days=3))
+    core = AlertingCore(MemoryStore(), settings)
+    raised = []
+    for day in range(17):
+        when = T0 + dt.timedelta(days=day)
+        raised += core.process(_report(f"d{day}", _event("SYR", "SDF"), when))
+    assert [a for a in raised if a.severity >= 3] == []
+
+
+def test_warmup_builds_state_without_alerting():
+    settings = AlertingSettings(warmup_until=T0 + dt.timedelta(days=1))
+    core = AlertingCore(MemoryStore(), settings)
+    assert core.process(_report("w1", _event("SYR", "TUR"), T0)) == []
+    # the dyad is known from the warm-up, so its next attack is not NEW_DYAD
+    later = core.process(_report("w2", _event("SYR", "TUR"), T0 + dt.timedelta(days=2)))
+    assert all("NEW_DYAD" not in a.reasons for a in later)
+
+
+def test_mass_casualty_and_intensity_jump_are_flagged():
+    core = AlertingCore(MemoryStore(), AlertingSettings())
+    core.process(_report("m1", _event("SYR", "TUR", intensity=6), T0))
+    [alert] = core.process(_report("m2", _event("SYR", "TUR", intensity=8, killed=25),
+                                   T0 + dt.timedelta(hours=5)))
+    assert {"MASS_CASUALTY", "INTENSITY_JUMP"} <= set(alert.reasons)
+    assert alert.severity >= 4
+
+
+def test_a_ceasefire_raises_nothing():
+    core = AlertingCore(MemoryStore(), AlertingSettings())
+    truce = _event("SYR", "TUR", mode="ceasefire", intensity=1, category="DEESCALATE")
+    assert core.process(_report("c1", truce, T0)) == []
+
+
+def test_pipeline_is_deterministic_and_alerts_on_the_bundled_feed(sample_output, sample_alerts):
+    from services.demo import sample_feed
+
+    again = list(Pipeline(load_settings()).run_file(sample_feed()))
+    assert [m.model_dump_json() for m in again] == [m.model_dump_json() for m in sample_output]
+    strikes = [a for a in sample_alerts if a.event.mode == "air_strike" and a.theatre.country == "SY"
+               and a.event.actor1.country == "US"]
+    assert strikes and max(a.severity for a in strikes) >= 4
+    final = max(strikes, key=lambda a: a.revision)
+    assert final.revision >= 2 and set(final.corroboration.languages) == {"ar", "en"}
+    assert len({a.alert_id for a in strikes}) == 1

@@ -1,0 +1,106 @@
+import datetime as dt
+
+import pytest
+
+from services.extraction.core import Extractor, casualties, resolve_date, split_sentences
+from services.extraction.lexicon import load_lexicon
+from services.extraction.normalize import normalize, normalize_plain
+
+from .conftest import UTC3, article
+
+FRIDAY = dt.datetime(2023, 10, 27, 7, 30, tzinfo=UTC3)
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    return Extractor()
+
+
+def test_arabic_normalisation_folds_spelling_variants():
+    assert normalize_plain("أُصيبَ") == normalize_plain("اصيب")
+    assert normalize_plain("مدينــة") == normalize_plain("مدينه")
+    assert normalize_plain("مستشفى") == normalize_plain("مستشفي")
+    assert normalize_plain("٢١ جريحاً") == "21 جريحا"
+
+
+def test_normalisation_maps_back_to_original_offsets():
+    text = "قصفٌ على البوكمال"
+    norm, offsets = normalize(text)
+    i = norm.index("البوكمال")
+    assert text[offsets[i]:offsets[i + 7] + 1] == "البوكمال"
+
+
+@pytest.mark.parametrize("spelling", ["البوكمال", "البو كمال", "أبو كمال", "والبوكمال"])
+def test_albukamal_spellings_resolve_to_the_geonames_city(spelling):
+    places = [m for m in load_lexicon().find(f"غارة قرب {spelling} اليوم") if m.kind == "place"]
+    assert any(m.entry.id == "174448" for m in places)
+
+
+def test_arabic_air_strike_is_coded(extractor):
+    body = ("شنت القوات الأمريكية فجر اليوم الجمعة غارات جوية بطائرات مقاتلة من طراز إف-16 "
+            "على مخازن أسلحة يستخدمها الحرس الثوري الإيراني قرب مدينة البوكمال شرقي سوريا.")
+    out = extractor.process(article("ar1", body, FRIDAY))
+    assert out.language == "ar"
+    [event] = out.events
+    assert (event.category, event.mode) == ("ASSAULT", "air_strike")
+    assert event.actor1.code == "USA:MIL" and event.actor2.code == "IRN:IRGC"
+    assert event.location.geonameid == 174448 and event.location.country == "SY"
+    assert event.occurred_on == dt.date(2023, 10, 27)
+    assert "fighter_jet" in event.weapons and "F-16" in event.systems
+    assert event.intensity >= 9  # a state striking another state's forces
+    assert body[event.evidence.start:event.evidence.end] == event.evidence.text
+
+
+def test_english_attack_with_casualties_and_yesterday(extractor):
+    body = ("Iran-backed militias fired rockets at US forces at Ain al-Asad air base in western Iraq "
+            "yesterday, killing two soldiers and wounding 5 others, officials said.")
+    [event] = extractor.process(article("en1", body, FRIDAY)).events
+    assert (event.category, event.mode) == ("ASSAULT", "rocket_attack")
+    assert event.actor1.code == "IRQ:IRI" and event.actor2.code == "USA:MIL"
+    assert event.location.country == "IQ"
+    assert event.occurred_on == dt.date(2023, 10, 26)
+    assert (event.killed, event.injured) == (2, 5)
+
+
+def test_several_events_from_several_sentences(extractor):
+    body = ("هددت كتائب حزب الله القوات الأمريكية بضربات أقوى.\n"
+            "واستقدم التحالف الدولي تعزيزات إلى مطار خراب الجير.\n"
+            "وبعث بايدن برسالة إلى المرشد الإيراني علي خامنئي.")
+    events = extractor.process(article("ar2", body, FRIDAY)).events
+    assert [e.category for e in events] == ["THREATEN", "MOBILIZE", "DIPLOMACY"]
+    assert events[0].actor1.code == "IRQ:KH"
+    assert events[1].location.name.startswith("Kharab al-Jir")
+    assert events[2].actor2.code == "IRN:GOV"
+
+
+def test_country_names_after_a_locative_are_places_not_actors(extractor):
+    body = "US forces struck Kataib Hezbollah positions in Iraq on Thursday."
+    [event] = extractor.process(article("en2", body, FRIDAY)).events
+    assert event.actor2.code == "IRQ:KH"
+    assert event.location.country == "IQ"
+    assert event.occurred_on == dt.date(2023, 10, 26)
+
+
+def test_other_languages_pass_through_without_events(extractor):
+    out = extractor.process(article("x", "Это короткая новость на русском языке о погоде в Москве.", FRIDAY))
+    assert out.language == "und" and out.events == []
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("مقتل ١٢ شخصا وإصابة عشرات في القصف", (12, 10)),
+    ("أصيب 21 فردا أمريكيا بجروح", (None, 21)),
+    ("At least 14 people were killed and dozens wounded", (14, 12)),
+    ("The attack killed three civilians", (3, None)),
+])
+def test_casualty_counts(sentence, expected):
+    assert casualties(sentence) == expected
+
+
+def test_weekday_resolves_to_the_latest_such_day():
+    assert resolve_date("وقع الهجوم يوم الأربعاء", FRIDAY) == dt.date(2023, 10, 25)
+    assert resolve_date("on Friday", FRIDAY) == dt.date(2023, 10, 27)
+
+
+def test_sentence_split_keeps_offsets():
+    text = "First one. Second one?\nالجملة الثالثة."
+    assert [text[a:b] for a, b in split_sentences(text)] == ["First one.", "Second one?", "الجملة الثالثة."]
