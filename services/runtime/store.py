@@ -27,6 +27,19 @@ if tonumber(ARGV[2]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
 return {n, 1}
 """
 
+# Set KEYS[1] to ARGV[1] unless it exists; return the existing value (or nil).
+# A script rather than SET NX GET, which needs Redis 7 (the embedded server is 6.2).
+_CLAIM_LUA = """
+local v = redis.call('GET', KEYS[1])
+if v then return v end
+if tonumber(ARGV[2]) > 0 then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+else
+  redis.call('SET', KEYS[1], ARGV[1])
+end
+return false
+"""
+
 
 class Store(Protocol):
     def claim(self, key: str, value: str, ttl_s: int = 0) -> str | None:
@@ -119,6 +132,7 @@ class RedisStore:
         self.client = client
         self.prefix = prefix
         self._register = client.register_script(_REGISTER_LUA)
+        self._claim = client.register_script(_CLAIM_LUA)
 
     @classmethod
     def from_url(cls, url: str, prefix: str = "raqib:", socket_timeout: float = 5.0) -> RedisStore:
@@ -134,8 +148,7 @@ class RedisStore:
         return self.prefix + key
 
     def claim(self, key: str, value: str, ttl_s: int = 0) -> str | None:
-        # SET NX GET (Redis >= 7.0): one atomic step, returns the old value.
-        return self.client.set(self._k(key), value, nx=True, get=True, ex=ttl_s or None)
+        return self._claim(keys=[self._k(key)], args=[value, int(ttl_s)])
 
     def register(self, key: str, member: str, ttl_s: int = 0) -> tuple[int, bool]:
         ordinal, is_new = self._register(keys=[self._k(key)], args=[member, int(ttl_s)])
