@@ -99,6 +99,7 @@ def merge(events: list[Event]) -> Event:
 class ArticleVerdict:
     status: str  # new | exact_duplicate
     duplicate_of: str | None
+    same_url: bool = False  # the duplicate holds this very URL: the same report again
 
 
 class DedupCore:
@@ -111,7 +112,7 @@ class DedupCore:
         url_key = "dedup:url:" + hashlib.sha1(article.canonical_url.encode()).hexdigest()
         holder = self.store.claim(url_key, article.article_id, self.horizon_s)
         if holder is not None and holder != article.article_id:
-            return ArticleVerdict("exact_duplicate", holder)
+            return ArticleVerdict("exact_duplicate", holder, same_url=True)
         text_key = "dedup:text:" + content_hash(article.title, article.body)
         holder = self.store.claim(text_key, article.article_id, self.horizon_s)
         if holder is not None and holder != article.article_id:
@@ -123,7 +124,7 @@ class DedupCore:
         self.store.hset("dedup:articles", article.article_id,
                         json.dumps({"status": verdict.status, "duplicate_of": verdict.duplicate_of}),
                         self.horizon_s)
-        if verdict.status == "exact_duplicate" and self._same_url(article, verdict.duplicate_of):
+        if verdict.same_url:
             return []  # the same report again: recorded above, nothing new to say
         # one report per cluster per article: collapse sentences that tell the same event
         by_cluster: dict[str, Event] = {}
@@ -134,10 +135,6 @@ class DedupCore:
         source = SourceRef(article_id=article.article_id, url=article.url, source=article.source,
                            language=article.language, published_at=article.published_at)
         return [self._report(cid, event, source, article) for cid, event in by_cluster.items()]
-
-    def _same_url(self, article: ArticleEnriched, other_id: str | None) -> bool:
-        url_key = "dedup:url:" + hashlib.sha1(article.canonical_url.encode()).hexdigest()
-        return self.store.get(url_key) == other_id
 
     def _report(self, cid: str, event: Event, source: SourceRef, article: ArticleEnriched) -> EventReported:
         key = f"dedup:cluster:{cid}"

