@@ -86,6 +86,8 @@ class Event(_Model):
     injured: int | None = Field(default=None, ge=0)
     weapons: list[str] = Field(default_factory=list)
     systems: list[str] = Field(default_factory=list, description="named weapon systems")
+    missile_range: Literal["short-range", "medium-range", "intermediate-range", "intercontinental"] | None = Field(
+        default=None, description="range class of the ballistic missiles, where the text or the named system tells it")
     intensity: int = Field(ge=0, le=10)
     attribution: str | None = None
     evidence: Evidence | None = None
@@ -165,6 +167,8 @@ class ArticleEnriched(_Model):
     published_at: AwareDatetime
     ingested_at: AwareDatetime
     language: Language
+    language_supported: bool = Field(
+        default=True, description="false: a language the coder does not read; passed on with no events")
     entities: list[Entity] = Field(default_factory=list)
     events: list[Event] = Field(default_factory=list)
 

@@ -332,6 +332,40 @@ def bench(
     typer.echo(json.dumps({"core_throughput": rows}))
 
 
+evaluate_app = typer.Typer(no_args_is_help=True, help="Accuracy against third-party labelled data.")
+app.add_typer(evaluate_app, name="evaluate")
+
+DEFAULT_EXTERNAL = Path("../shared/data/external")
+DEFAULT_SEED = Path("../shared/samples/seed_ar_albukamal.txt")
+
+
+@evaluate_app.command("extraction")
+def evaluate_extraction(
+    data: Annotated[Path, typer.Option(help="folder of the external labelled data sets")] = DEFAULT_EXTERNAL,
+    split: Annotated[str, typer.Option(help="heldout (how we measure), dev (to tune on) or all")] = "heldout",
+    limit: Annotated[int | None, typer.Option(help="at most this many rows per data set")] = None,
+    seed: Annotated[Path, typer.Option(help="the founding seed article")] = DEFAULT_SEED,
+) -> None:
+    """ACLED, OEDA Arabic and CASE 2021 benchmarks and the seed article: a table, then a JSON summary."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from services.evaluate.extraction import evaluate_extraction as run
+
+    _settings()
+    report = run(data, split, limit, seed)
+    table = Table(title=f"extraction, {split} split")
+    for column in ("metric", "value", "target", "met"):
+        table.add_column(column)
+    for name, value, target in report.rows():
+        met = "" if target is None else ("yes" if value >= target else "NO")
+        table.add_row(name, f"{value:.4f}", "" if target is None else f"{target:.2f}", met)
+    for name, ok in report.seed.items():
+        table.add_row(f"seed.{name}", "yes" if ok else "no", "yes", "yes" if ok else "NO")
+    Console(stderr=True).print(table)
+    typer.echo(json.dumps({"evaluate_extraction": report.as_json()}, ensure_ascii=False))
+
+
 def main() -> None:
     """Entry point: one-line messages and a non-zero exit for every expected failure."""
     try:

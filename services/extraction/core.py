@@ -15,10 +15,11 @@ from collections import Counter
 from dataclasses import dataclass
 
 from schemas import Actor, ArticleEnriched, ArticleIngested, Entity, Event, Evidence, Location
+from services.extraction.language import SUPPORTED, LanguageIdentifier, language_identifier
 from services.extraction.lexicon import Lexicon, Mention, load_lexicon
-from services.extraction.normalize import normalize_plain, script_of
+from services.extraction.normalize import normalize_plain
 
-SUPPORTED_LANGUAGES = ("ar", "en")
+SUPPORTED_LANGUAGES = SUPPORTED
 KINETIC_CATEGORIES = {"ASSAULT"}
 
 # --------------------------------------------------------------------------- sentences
@@ -46,7 +47,7 @@ _EN_NUMBERS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "a dozen": 12, "dozens": 12,
-    "tens": 10, "scores": 20, "hundreds": 100,
+    "tens": 10, "scores": 20, "hundreds": 100, "several": 3, "a number of": 3,
 }
 _AR_NUMBERS = {  # normalised spellings (ة -> ه, أ -> ا)
     "واحد": 1, "اثنان": 2, "اثنين": 2, "شخصين": 2, "ثلاثه": 3, "ثلاث": 3, "اربعه": 4, "اربع": 4,
@@ -56,20 +57,25 @@ _AR_NUMBERS = {  # normalised spellings (ة -> ه, أ -> ا)
 }
 _NUM = r"(\d+|" + "|".join(sorted({*_EN_NUMBERS, *_AR_NUMBERS}, key=len, reverse=True)) + r")"
 _Q = r"(?:at least |some |about |around |nearly |more than |over |up to |على الاقل |نحو |حوالي |اكثر من )?"
+_W = r"(?:[a-z][a-z\-]* ){0,4}?"  # up to four words between a count and its verb: "8 pro-hadi soldiers were"
 _KILLED = [
-    re.compile(_Q + _NUM + r" (?:[a-z]+ ){0,3}?(?:were |have been |had been |was |are )?(?:killed|dead|died|deaths)"),
-    re.compile(r"(?:killed|killing|deaths of|death of|left) " + _Q + _NUM + r"(?! (?:injured|wounded))"),
+    re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |had been |was |are |reportedly |all )*"
+               r"(?:killed|dead|died|deaths|fatalities|shot dead|executed)"),
+    re.compile(r"(?:killed|killing|kill|deaths of|death of|left|claimed the lives of|shot dead|executed) "
+               + _Q + _NUM + r"(?! (?:injured|wounded))"),
     re.compile(r"(?:مقتل|قتل|استشهاد|سقوط|وفاه) " + _Q + _NUM),
     re.compile(_NUM + r" (?:\S+ )?(?:قتلي|قتيلا|قتيل|شهيدا|شهداء|اشخاص قتلوا)"),
 ]
 _INJURED = [
-    re.compile(_Q + _NUM + r" (?:[a-z]+ ){0,3}?(?:were |have been |was |are )?(?:injured|wounded|hurt)"),
+    re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |was |are |reportedly )*(?:injured|wounded|hurt)"),
     re.compile(r"(?:injuring|wounding|injured|wounded) " + _Q + _NUM),
     re.compile(r"(?:اصابه|اصيب|جرح|اصابات) " + _Q + _NUM),
     re.compile(_NUM + r" (?:\S+ ){0,2}?(?:جرحي|مصابين|جريحا|بجروح|اصابات)"),
 ]
-_SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) (?:متعاقد|جندي|مدني|شخص|طفل)"),
-                 re.compile(r"(?:a|one) (?:[a-z]+ ){0,2}(?:was killed|died)")]
+_SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) (?:متعاقد|جندي|مدني|شخص|طفل|مسلح|شرطي|ضابط)"),
+                 re.compile(r"(?:^| )(?:قتل|مقتل|استشهد|استشهاد) (?:احد|جندي|مدني|شخص|طفل|شرطي|ضابط|مسلح)"),
+                 re.compile(r"\b(?:a|an|one) " + _W + r"(?:was killed|was shot dead|died|killed)"),
+                 re.compile(r"\b(?:killing|killed|shot dead) (?:a|an|one) ")]
 
 
 def _number(token: str) -> int:
@@ -104,10 +110,53 @@ _TODAY = re.compile(r"\b(?:today|this morning|earlier today|tonight)\b|(?:^| )(?
 _WEEKDAY = re.compile(r"(?:^| )(?:on |last |يوم |)(" + "|".join(_WEEKDAYS) + r")(?: |$)")
 
 
+_MONTHS = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
+    "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1, "feb": 2, "mar": 3, "apr": 4,
+    "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+    "يناير": 1, "فبراير": 2, "مارس": 3, "ابريل": 4, "مايو": 5, "يونيو": 6, "يوليو": 7, "اغسطس": 8,
+    "سبتمبر": 9, "اكتوبر": 10, "نوفمبر": 11, "ديسمبر": 12, "كانون الثاني": 1, "شباط": 2, "اذار": 3,
+    "نيسان": 4, "ايار": 5, "حزيران": 6, "تموز": 7, "اب": 8, "ايلول": 9, "تشرين الاول": 10,
+    "تشرين الثاني": 11, "كانون الاول": 12,
+}
+_MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
+_DAY_MONTH = re.compile(r"(?:^| )(?:يوم )?(\d{1,2})(?: و\d{1,2})? " + _MONTH + r"(?: (?:\S+ )?(\d{4}))?(?: |$)")
+_MONTH_DAY = re.compile(r"(?:^| )" + _MONTH + r" (\d{1,2})(?: (\d{4}))?(?: |$)")
+_YEAR = re.compile(r"(?:^| )(?:in |since |عام |سنه |منذ |في )(19\d\d|20\d\d)(?: |$)")
+
+
+def _absolute_date(norm: str, published: dt.datetime) -> dt.date | None:
+    """A written date ("on January 9", "17 تشرين الاول"), the year taken from the text or
+    the latest such day not after the publication."""
+    for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
+        m = pattern.search(norm)
+        if not m:
+            continue
+        day, month = int(m.group(day_group)), _MONTHS[m.group(month_group)]
+        year = int(m.group(3)) if m.group(3) else published.year
+        try:
+            when = dt.date(year, month, day)
+        except ValueError:
+            continue
+        if not m.group(3) and when > published.date() + dt.timedelta(days=1):
+            when = when.replace(year=year - 1) if not (month == 2 and day == 29) else when
+        return when
+    return None
+
+
+def historical(sentence: str, published: dt.datetime) -> bool:
+    """Does the sentence place its events in an earlier year ("in 1999", "منذ عام 2002")?"""
+    norm = normalize_plain(sentence)
+    return any(int(y) < published.year - 1 for y in _YEAR.findall(norm))
+
+
 def resolve_date(sentence: str, published: dt.datetime) -> dt.date:
     """The day a sentence's event happened, relative to the publication time."""
     norm = normalize_plain(sentence)
     day = published.date()
+    absolute = _absolute_date(norm, published)
+    if absolute is not None:
+        return absolute
     if _YESTERDAY.search(norm):
         return day - dt.timedelta(days=1)
     if _TODAY.search(norm):
@@ -123,10 +172,11 @@ def resolve_date(sentence: str, published: dt.datetime) -> dt.date:
 
 _SPEECH = re.compile(
     r"\b(?:said|says|announced|stated|told|added|according to|confirmed|claimed)\b|"
-    r"(?:^| )(?:قال|قالت|اعلن|اعلنت|اكد|اكدت|صرح|اضاف|افاد|افادت|ذكر|ذكرت|حسب|حسبما|وفق|نقلا|اشار|اشارت)(?: |$)"
+    r"(?:^| )[وف]?(?:قال|قالت|اعلن|اعلنت|اكد|اكدت|صرح|اضاف|افاد|افادت|ذكر|ذكرت|حسب|حسبما|وفق|نقلا|اشار|اشارت|"
+    r"اوضح|اوضحت|كشف|كشفت|زعم|زعمت|ادعي|ادعت)(?: |$)"
 )
 _TARGET_MARKERS = re.compile(
-    r"\b(?:on|against|at|targeting|toward|towards)$|(?:^| )(?:علي|ضد|نحو)$")
+    r"\b(?:on|against|at|targeting|toward|towards|to)$|(?:^| )(?:علي|ضد|نحو|الي|مع)$")
 _AGENT_MARKERS = re.compile(r"(?:\bby$)|(?:(?:^| )(?:قبل|يد)$)")
 
 
@@ -189,6 +239,19 @@ def _place_like_actors(text: str, actors: list[Mention], places: list[Mention]) 
     return out
 
 
+def _apposition(text: str, first: Mention, other: Mention) -> bool:
+    """Is ``other`` the same name restated right after ``first`` (only quotes, commas between)?"""
+    gap = text[first.end:other.start]
+    return other.start >= first.end and len(gap) <= 6 and not any(c.isalnum() for c in gap)
+
+
+def _mention_party(m: Mention) -> str:
+    d = m.entry.data
+    if d.get("kind") in _STATE_KINDS and d.get("country"):
+        return f"state:{d['country']}"
+    return m.entry.id
+
+
 def assign_roles(text: str, s: SentenceMentions, trigger: Mention) -> tuple[
         Mention | None, Mention | None, Mention | None]:
     """(actor1, actor2, speaker) for a sentence's event."""
@@ -205,7 +268,7 @@ def assign_roles(text: str, s: SentenceMentions, trigger: Mention) -> tuple[
             speaker = first
             # its apposition ("Defense Secretary Lloyd Austin") goes with it
             actors = [a for a in actors if a is not first and not (
-                a.entry.id == first.entry.id and a.start - first.end <= 30 and a.start < trigger.start)]
+                a.entry.id == first.entry.id and _apposition(text, first, a))]
     passive = bool(trigger.entry.data.get("passive"))
     # "by X" names the agent only after a passive trigger ("were attacked by X"),
     # not in "depots used by X"
@@ -219,8 +282,10 @@ def assign_roles(text: str, s: SentenceMentions, trigger: Mention) -> tuple[
     untargeted_after = [a for a in after if a not in targets]
     actor1 = agents[0] if agents else (before[-1] if before else (
         untargeted_after[0] if untargeted_after else None))
+    # the other side is another party: "the US will not tolerate attacks on Americans"
+    # names no target of the US
     others = [a for a in _distinct(targets + after + before[::-1])
-              if actor1 is None or a.entry.id != actor1.entry.id]
+              if actor1 is None or _mention_party(a) != _mention_party(actor1)]
     actor2 = others[0] if others else None
     if trigger.entry.data.get("passive") and not agents:
         actor1, actor2 = (None, actor1) if actor2 is None else (actor2, actor1)
@@ -248,38 +313,105 @@ def choose_trigger(triggers: list[Mention]) -> Mention:
 # --------------------------------------------------------------------------- core
 
 _MODE_FROM_WEAPON = [
-    ("fighter_jet", "air_strike", 8), ("drone", "drone_strike", 7),
+    ("fighter_jet", "air_strike", 8), ("helicopter", "air_strike", 8), ("drone", "drone_strike", 7),
     ("ballistic_missile", "missile_strike", 8), ("cruise_missile", "missile_strike", 8),
     ("missile", "missile_strike", 8), ("rocket", "rocket_attack", 7), ("artillery", "shelling", 7),
     ("explosive", "bombing", 7), ("naval_vessel", "naval_attack", 7), ("small_arms", "ground_clash", 6),
 ]
 _STATE_KINDS = {"state_forces", "government"}
 
+# --------------------------------------------------------------------------- clauses
+
+#: Where a sentence turns to another event: "..., in retaliation for attacks on ...",
+#: "... while regime forces shelled ...", "...، فيما أصيب ...". A clause with no
+#: trigger of its own stays part of the clause before it.
+_CLAUSE_BREAK = re.compile(
+    r";\s+|\s+(?=(?:while|whereas|after|before|following|in retaliation for|in response to|as|and then)\s)|"
+    r"[,،]?\s+(?=(?:فيما|بينما|في حين|ردا على|ردًا على|رداً على|بعد|عقب|إثر|اثر|وذلك بعد|قبل)\s)"
+)
+_NEGATION = re.compile(
+    r"\b(?:no|not|never|nor|neither|without|denied|did not|didn't|failed to|foiled|thwarted|prevented)$|"
+    r"(?:^| )(?:لم|لن|لا|ما|عدم|نفي|نفت|دون|بدون|احباط|احبطت|افشال)$")
+_ANCHOR_TIME = re.compile(
+    r"\b(?:yesterday|today|tonight|overnight|last night|this morning|on (?:monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday))\b|(?:^| )(?:امس|اليوم|الليله|فجر|صباح|مساء|ظهر)(?: |$)")
+_REPORT = re.compile(r"\b(?:reported|reportedly|said|claimed|according to)\b|"
+                     r"(?:^| )(?:اعلن|اعلنت|قال|قالت|افاد|افادت|ذكر|ذكرت|اكد|اكدت|مصدر|مصادر)(?: |$)")
+_STATISTIC = re.compile(r"%|(?:^| )(?:بنسبه|نسبه|المئه|percent|per cent|statistics|احصاءات|حصيله)(?: |$)")
+
+
+def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) offsets of the clauses of the sentence text[start:end]."""
+    cuts = [start]
+    for m in _CLAUSE_BREAK.finditer(text, start, end):
+        if m.start() - cuts[-1] >= 12 and end - m.end() >= 12:
+            cuts.append(m.end())
+    cuts.append(end)
+    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+
+@dataclass
+class Draft:
+    """An event while the article is still being read: its mentions and where it came from."""
+
+    event: Event
+    trigger: Mention
+    actor1: Mention | None
+    actor2: Mention | None
+    order: int
+    anaphoric: bool = False  # "the strikes", "these attacks": refers back to an earlier report
+
+
+_CONTINUATION = re.compile(
+    r"^(?:he|she|it|they) (?:also|added|further)|^(?:also|he added|she added|it added)\b|"
+    r"^(?:كما|واضاف|واضافت|وتابع|وتابعت|واكد|واكدت|وشدد|وشددت|واوضح|واوضحت|واشار|واشارت)(?: |$)")
+_DEFINITE = re.compile(r"^(?:the|these|those|this|such) |^(?:ال|هذه ال|تلك ال|هذا ال)")
+
 
 class Extractor:
     """The extraction core: ``process(article) -> ArticleEnriched``."""
 
-    def __init__(self, lexicon: Lexicon | None = None) -> None:
+    def __init__(self, lexicon: Lexicon | None = None, languages: LanguageIdentifier | None = None) -> None:
         self.lexicon = lexicon or load_lexicon()
+        self.languages = languages or language_identifier()
+        #: each country as a place, for events whose clause names no place
+        self.country_places = {
+            e.data["country"]: Mention(e, -1, -1, e.name) for e in self.lexicon.entries.values()
+            if e.kind == "place" and e.data["precision"] == "country"}
 
     def language(self, article: ArticleIngested) -> str:
-        detected = script_of(f"{article.title}\n{article.body}")
-        if detected == "und" and article.language:
-            return article.language
-        return detected
+        return self.languages.identify(f"{article.title}\n{article.body}", hint=article.language)
 
     def process(self, article: ArticleIngested) -> ArticleEnriched:
         language = self.language(article)
         text = article.body
-        mentions = self.lexicon.find(text) if language in SUPPORTED_LANGUAGES else []
+        supported = language in SUPPORTED_LANGUAGES
+        mentions = self.lexicon.find(text) if supported else []
         events: list[Event] = []
         if mentions:
             context = self._context(mentions)
-            for start, end in split_sentences(text):
-                s = self._sentence(mentions, start, end)
-                event = self._event(text, s, article.published_at, context)
-                if event is not None:
-                    events.append(event)
+            drafts: list[Draft] = []
+            topic: Mention | None = None  # the first actor of the sentence before
+            for number, (s_start, s_end) in enumerate(split_sentences(text)):
+                sentence = text[s_start:s_end]
+                sentence_actors = [m for m in mentions if m.kind == "actor" and s_start <= m.start < s_end]
+                if historical(sentence, article.published_at):
+                    topic = sentence_actors[0] if sentence_actors else topic
+                    continue  # history ("in 2002 ..."), not news
+                statistic = bool(_STATISTIC.search(normalize_plain(sentence)))
+                continues = bool(_CONTINUATION.search(normalize_plain(sentence[:40])))
+                for c_start, c_end in self._clauses(text, mentions, s_start, s_end):
+                    s = self._sentence(mentions, c_start, c_end)
+                    draft = self._event(text, s, article.published_at, context, statistic, number)
+                    if draft is None:
+                        continue
+                    if continues and topic is not None and not sentence_actors and draft.event.actor1 is None:
+                        # "He also stressed ...": the subject of the sentence before
+                        draft.event = draft.event.model_copy(update={"actor1": _actor(topic)})
+                    drafts.append(draft)
+                if sentence_actors:
+                    topic = sentence_actors[0]
+            events = [d.event for d in merge_drafts(carry_over(drafts))]
         entities = [
             Entity(kind="weapon" if m.kind == "system" else m.kind, id=m.entry.id,
                    name=m.entry.name, start=m.start, end=m.end)
@@ -288,10 +420,31 @@ class Extractor:
         return ArticleEnriched(
             **article.model_dump(include={"article_id", "url", "canonical_url", "source", "title",
                                           "body", "published_at", "ingested_at"}),
-            language=language, entities=entities, events=events,
+            language=language, language_supported=supported, entities=entities, events=events,
         )
 
     # -- helpers -------------------------------------------------------------------
+
+    @staticmethod
+    def _clauses(text: str, mentions: list[Mention], start: int, end: int) -> list[tuple[int, int]]:
+        """Clauses of a sentence that can carry an event of their own.
+
+        A clause with no trigger, or one that names no actor and no place ("...,
+        while 21 were injured"), is part of the clause before it.
+        """
+        inside = [m for m in mentions if start <= m.start < end]
+        clauses: list[list[int]] = []
+        for a, b in split_clauses(text, start, end):
+            kinds = {m.kind for m in inside if a <= m.start < b}
+            standalone = "trigger" in kinds and ("actor" in kinds or "place" in kinds)
+            if clauses and not standalone:
+                clauses[-1][1] = b
+            elif clauses and not any(m.kind == "trigger" and clauses[-1][0] <= m.start < clauses[-1][1]
+                                     for m in inside):
+                clauses[-1][1] = b  # the clause before had no trigger: it leads into this one
+            else:
+                clauses.append([a, b])
+        return [(a, b) for a, b in clauses]
 
     @staticmethod
     def _sentence(mentions: list[Mention], start: int, end: int) -> SentenceMentions:
@@ -301,8 +454,7 @@ class Extractor:
         return SentenceMentions(start, end, by_kind["actor"], by_kind["place"], by_kind["weapon"],
                                 by_kind["system"], by_kind["trigger"])
 
-    @staticmethod
-    def _context(mentions: list[Mention]) -> dict:
+    def _context(self, mentions: list[Mention]) -> dict:
         """Article-wide context: countries named, and each place span resolved once."""
         countries = Counter(m.entry.data["country"] for m in mentions if m.kind == "place")
         countries.update(m.entry.data.get("country") for m in mentions
@@ -320,11 +472,18 @@ class Extractor:
             return (not named, -countries.get(d["country"], 0), -d["population"])
 
         places = [min(group, key=candidate_rank) for group in spans.values()]
-        return {"countries": countries, "places": places}
+        country_places = [m for m in places if m.entry.data["precision"] == "country"]
+        main_country = max(country_places, key=lambda m: (countries.get(m.entry.data["country"], 0), -m.start),
+                           default=None)
+        if main_country is None and places:
+            # no country named: the country of the places that are
+            top = max(places, key=lambda m: (countries.get(m.entry.data["country"], 0), -m.start))
+            main_country = self.country_places.get(top.entry.data["country"])
+        return {"countries": countries, "places": places, "main_country": main_country}
 
     @staticmethod
     def _place(candidates: list[Mention], context: dict) -> Mention | None:
-        """The most specific place, preferring countries the article talks about."""
+        """The most specific place, preferring countries the article talks about, then the first."""
         if not candidates:
             return None
         countries = context["countries"]
@@ -332,27 +491,35 @@ class Extractor:
         return min(candidates, key=lambda m: (rank[m.entry.data["precision"]],
                                                -countries.get(m.entry.data["country"], 0), m.start))
 
-    def _event(self, text: str, s: SentenceMentions, published: dt.datetime, context: dict) -> Event | None:
-        if not s.triggers:
+    def _event(self, text: str, s: SentenceMentions, published: dt.datetime, context: dict,
+               statistic: bool, order: int) -> Draft | None:
+        triggers = [t for t in s.triggers if not _NEGATION.search(_before(text, t.start, 14))]
+        if not triggers:
             return None
-        trigger = choose_trigger(s.triggers)
+        trigger = choose_trigger(triggers)
         data = trigger.entry.data
         category, mode, intensity = data["category"], data["mode"], data["intensity"]
         weapons = sorted({m.entry.id for m in s.weapons} | {m.entry.data["class"] for m in s.systems})
         if mode == "from_weapons":
-            mode, intensity = "other", intensity
+            mode = "other"
             for weapon, weapon_mode, weapon_intensity in _MODE_FROM_WEAPON:
                 if weapon in weapons:
                     mode, intensity = weapon_mode, weapon_intensity
                     break
         actor1, actor2, speaker = assign_roles(text, s, trigger)
-        if category == "ASSAULT" and actor1 is None and actor2 is None and not weapons:
-            return None  # a bare "attack" with nobody and nothing is not an event we can code
+        clause = text[s.start:s.end]
+        killed, injured = casualties(clause)
         resolved = [m for m in context["places"] if s.start <= m.start < s.end]
-        place = self._place(resolved, context) or self._place(
-            [m for m in context["places"] if m.entry.data["precision"] != "country"], context
-        ) or self._place(context["places"], context)
-        killed, injured = casualties(text[s.start:s.end])
+        if category == "ASSAULT":
+            if statistic:
+                return None  # "attacks fell by 38%": a statistic, not an event
+            norm = normalize_plain(clause)
+            anchored = (actor1 or actor2 or resolved or weapons or killed or injured
+                        or _ANCHOR_TIME.search(norm) or _REPORT.search(norm))
+            if not anchored:
+                return None  # "assassinations are rare": names a kind of event, reports none
+        # a clause that names no place happened in the article's main country, as far as we know
+        place = self._place(resolved, context) or context["main_country"]
         a1 = _actor(actor1) if actor1 else None
         a2 = _actor(actor2) if actor2 else None
         if category in KINETIC_CATEGORIES:
@@ -367,12 +534,133 @@ class Extractor:
             location = Location(name=place.entry.name, geonameid=d["geonameid"], lat=d["lat"],
                                 lon=d["lon"], country=d["country"], admin1=d["admin1"],
                                 precision=d["precision"])
-        return Event(
+        event = Event(
             category=category, mode=mode, actor1=a1, actor2=a2, location=location,
-            occurred_on=resolve_date(text[s.start:s.end], published),
+            occurred_on=resolve_date(clause, published),
             killed=killed, injured=injured, weapons=weapons,
             systems=sorted({m.entry.id for m in s.systems}),
+            missile_range=next((m.entry.data["range"] for m in s.systems if m.entry.data.get("range")), None),
             intensity=min(intensity, 10),
             attribution=speaker.entry.name if speaker else None,
-            evidence=Evidence(text=text[s.start:s.end], start=s.start, end=s.end),
+            evidence=Evidence(text=clause, start=s.start, end=s.end),
         )
+        anaphoric = any(_DEFINITE.search(normalize_plain(t.surface)) or _DEFINITE.search(_before(text, t.start, 8))
+                        for t in triggers)
+        return Draft(event, trigger, actor1, actor2, order, anaphoric)
+
+
+# --------------------------------------------------------------------------- one article, one event per happening
+
+
+def _party(actor: Actor | None) -> str | None:
+    """The side an actor is on, for matching reports: a state's forces and government are one side."""
+    if actor is None:
+        return None
+    if actor.kind in _STATE_KINDS and actor.country:
+        return f"state:{actor.country}"
+    return actor.code
+
+
+def carry_over(drafts: list[Draft]) -> list[Draft]:
+    """Fill an event's missing side from another report of the same happening in the article.
+
+    "US forces struck IRGC depots ... The strikes hit near Albukamal": the second
+    report names no target; it is the one the article already gave. A kinetic
+    event with one side missing takes the other side from the nearest kinetic
+    event (earlier first, then later) whose known side is the same party in the
+    same role. A non-kinetic event with no actor at all continues the event of
+    the same category just before it ("the coalition sent reinforcements ...
+    cargo planes landed at Kharab al-Jir").
+    """
+    for i, d in enumerate(drafts):
+        e = d.event
+        if e.category not in KINETIC_CATEGORIES:
+            if e.actor1 is None and e.actor2 is None and i and drafts[i - 1].event.category == e.category \
+                    and d.order - drafts[i - 1].order <= 1:
+                p = drafts[i - 1].event
+                d.event = e.model_copy(update={"actor1": p.actor1, "actor2": p.actor2})
+                d.anaphoric = True
+            continue
+        if (e.actor1 is None) == (e.actor2 is None):
+            continue
+        for other in [*reversed(drafts[:i]), *drafts[i + 1:]]:
+            p = other.event
+            if p.category != e.category:
+                continue
+            if e.actor1 is not None and p.actor2 is not None and _party(p.actor1) == _party(e.actor1):
+                d.event = e.model_copy(update={"actor2": p.actor2})
+                break
+            if e.actor2 is not None and p.actor1 is not None and _party(p.actor2) == _party(e.actor2):
+                d.event = e.model_copy(update={"actor1": p.actor1})
+                break
+    return drafts
+
+
+_PRECISION_RANK = {"city": 0, "admin1": 1, "country": 2}
+
+
+def _compatible_place(a: Location | None, b: Location | None) -> bool:
+    if a is None or b is None:
+        return True
+    if a.country != b.country:
+        return False
+    if a.precision == "city" and b.precision == "city":
+        return a.geonameid == b.geonameid and a.name == b.name
+    return True
+
+
+def _same_happening(a: Event, b: Event) -> bool:
+    if a.category != b.category or a.occurred_on != b.occurred_on:
+        return False
+    if _party(a.actor1) is None or _party(a.actor1) != _party(b.actor1):
+        return False
+    if _party(a.actor2) != _party(b.actor2) and a.actor2 is not None and b.actor2 is not None:
+        return False
+    if a.mode not in ("other", b.mode) and b.mode != "other":
+        return False
+    return _compatible_place(a.location, b.location)
+
+
+def _merge(a: Event, b: Event) -> Event:
+    """One happening told twice: keep the most specific of each field."""
+    def pick(x, y):
+        return x if x is not None else y
+
+    location = a.location
+    if b.location is not None and (location is None or _PRECISION_RANK[b.location.precision]
+                                   < _PRECISION_RANK[location.precision]):
+        location = b.location
+    actor1 = a.actor1
+    if b.actor1 is not None and (actor1 is None or (actor1.kind != "state_forces" and b.actor1.kind == "state_forces")):
+        actor1 = b.actor1
+    return a.model_copy(update={
+        "mode": a.mode if a.mode != "other" else b.mode,
+        "actor1": actor1, "actor2": pick(a.actor2, b.actor2), "location": location,
+        "killed": max(a.killed or 0, b.killed or 0) or pick(a.killed, b.killed),
+        "injured": max(a.injured or 0, b.injured or 0) or pick(a.injured, b.injured),
+        "weapons": sorted(set(a.weapons) | set(b.weapons)),
+        "systems": sorted(set(a.systems) | set(b.systems)),
+        "missile_range": pick(a.missile_range, b.missile_range),
+        "intensity": max(a.intensity, b.intensity),
+        "attribution": pick(a.attribution, b.attribution),
+    })
+
+
+def merge_drafts(drafts: list[Draft]) -> list[Draft]:
+    """Reports of one happening in one article become one event (the first one's evidence).
+
+    A report merges into an earlier one of the same category with the same sides,
+    date and a compatible place; a report that refers back ("these attacks") and names no
+    side merges into the latest kinetic event before it.
+    """
+    kept: list[Draft] = []
+    for d in drafts:
+        e = d.event
+        target = next((k for k in reversed(kept) if _same_happening(k.event, e)), None)
+        if target is None and d.anaphoric and e.actor1 is None and e.actor2 is None:
+            target = next((k for k in reversed(kept) if k.event.category == e.category), None)
+        if target is not None:
+            target.event = _merge(target.event, e)
+        else:
+            kept.append(d)
+    return kept

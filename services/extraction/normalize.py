@@ -7,8 +7,10 @@ reported with offsets into the text the user gave us.
 Arabic: diacritics (harakat, shadda, sukun, tanween, dagger alef) and tatweel
 are removed; alef forms (أ إ آ ٱ) fold to ا; ta marbuta ة to ه; alef maqsura ى
 to ي; hamza on waw/ya (ؤ ئ) to و/ي; Arabic-Indic and Persian digits to ASCII.
-Latin: lower case; typographic quotes and dashes to ASCII. Everything that is
-not a letter or digit becomes a single space.
+Latin: lower case, diacritics stripped (Ālbū Kamāl -> albu kamal), the
+transliteration marks ʿ ʾ ‘ and apostrophes dropped (Darʿā, Dar'a -> dara);
+typographic quotes and dashes to ASCII. Everything that is not a letter or
+digit becomes a single space.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ _FOLD = {
 _FOLD.update({chr(0x0660 + i): str(i) for i in range(10)})  # Arabic-Indic digits
 _FOLD.update({chr(0x06F0 + i): str(i) for i in range(10)})  # Persian digits
 _DROP = {chr(c) for c in range(0x064B, 0x0660)} | {"\u0670", "\u0640"}  # harakat, dagger alef, tatweel
+_DROP |= {"\u02bb", "\u02bc", "\u02bd", "\u02be", "\u02bf", "\u2018"}  # ʻ ʼ ʾ ʿ ‘ (transliterated ayn, hamza)
 _DROP |= {"\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202b", "\u202c", "\u202d",
           "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\ufeff", "\u00ad"}  # bidi, ZW, soft hyphen
 
@@ -40,6 +43,8 @@ def _fold_char(ch: str) -> str:
     if ch.isalnum():
         if "\uFB50" <= ch <= "\uFEFF":  # Arabic presentation forms
             return unicodedata.normalize("NFKC", ch)
+        if "\u00C0" <= ch <= "\u024F" or "\u1E00" <= ch <= "\u1EFF":  # Latin with diacritics: Ā -> a
+            return "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)).lower()
         return ch.lower()
     if ch in "-'’":
         return ch if ch == "-" else ""
@@ -75,16 +80,3 @@ def normalize(text: str) -> tuple[str, list[int]]:
 def normalize_plain(text: str) -> str:
     """Normalised text without the offset map (for lexicon entries and hashing)."""
     return normalize(text)[0].strip()
-
-
-def script_of(text: str) -> str:
-    """'ar' if Arabic letters dominate, 'en' if Latin ones do, else 'und'."""
-    arabic = len(ARABIC_RE.findall(text))
-    latin = len(LATIN_RE.findall(text))
-    if arabic + latin < 20:
-        return "und"
-    if arabic >= latin * 1.5:
-        return "ar"
-    if latin >= arabic * 1.5:
-        return "en"
-    return "und"
