@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test test-unit lint bench schemas broker clean
+.PHONY: help install demo test test-unit lint bench evaluate schemas broker clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-10s\033[0m %s\n", $$1, $$2}'
@@ -32,6 +32,10 @@ lint: $(STAMP) ## ruff
 
 bench: $(STAMP) ## throughput figures of the cores
 	$(BIN)/raqib bench
+	$(BIN)/raqib bench extraction --articles 1000
+
+evaluate: $(STAMP) ## accuracy against the labelled data in ../shared/data/external (held-out parts)
+	$(BIN)/raqib evaluate extraction
 
 schemas: $(STAMP) ## regenerate schemas/json from the pydantic models
 	$(BIN)/raqib schemas --write

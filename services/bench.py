@@ -53,3 +53,40 @@ def core_throughput(n: int) -> list[dict]:
                  "per_second": len(enriched) / seconds if seconds else 0.0,
                  "event_reports": len(flat)})
     return rows
+
+
+def extraction_articles(n: int, size: int = 3000) -> list:
+    """``n`` articles of about ``size`` characters, each the bundled feed's stories of one language run together."""
+    from schemas import ArticleIngested
+
+    base = [line.article for line in read_lines(sample_feed()) if line.article]
+    out = []
+    for i in range(n):
+        a = base[i % len(base)]
+        same = [b for b in base if b.language == a.language] or [a]
+        body, j = a.body, 0
+        while len(body) < size:
+            body += "\n" + same[(i + j) % len(same)].body
+            j += 1
+        url = f"https://bench.example/{a.id}/{i}"
+        out.append(ArticleIngested(article_id=f"{a.id}-{i}", url=url, canonical_url=url, source=a.source,
+                                   title=a.title, body=body, published_at=a.published_at,
+                                   ingested_at=a.published_at))
+    return out
+
+
+def extraction_throughput(n: int, size: int = 3000) -> dict:
+    """Articles per second through the extraction core on one core, and the resident memory it took."""
+    import resource
+
+    extractor = Extractor()
+    articles = extraction_articles(min(n, 200), size)
+    extractor.process(articles[0])  # warm: lexicon and language models loaded
+    events = 0
+    start = time.perf_counter()
+    for i in range(n):
+        events += len(extractor.process(articles[i % len(articles)]).events)
+    seconds = time.perf_counter() - start
+    return {"stage": "extraction", "articles": n, "seconds": seconds, "per_second": n / seconds,
+            "avg_chars": sum(len(a.body) for a in articles) / len(articles), "events_per_article": events / n,
+            "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}

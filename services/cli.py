@@ -319,12 +319,22 @@ def decode_message(
 
 @app.command()
 def bench(
+    stage: Annotated[str, typer.Argument(help="all (every core, bundled feed) or extraction (3 KB articles)")] = "all",
     articles: Annotated[int, typer.Option(help="articles through each core")] = 2000,
 ) -> None:
-    """Throughput of each core on the bundled feed, in-process (figures, not assertions)."""
-    from services.bench import core_throughput
+    """Throughput of the cores, in-process, on one core (figures, not assertions)."""
+    from services.bench import core_throughput, extraction_throughput
 
     _settings()
+    if stage == "extraction":
+        row = extraction_throughput(articles)
+        typer.echo(f"extraction: {row['per_second']:.0f} articles/s over {row['articles']} articles of "
+                   f"{row['avg_chars']:.0f} characters ({row['events_per_article']:.1f} events each); "
+                   f"max RSS {row['max_rss_mb']:.0f} MB")
+        typer.echo(json.dumps({"bench_extraction": row}))
+        return
+    if stage != "all":
+        raise InputError(f"unknown bench stage {stage!r}: all or extraction")
     rows = core_throughput(articles)
     typer.echo(f"{'stage':<12}{'articles':>10}{'seconds':>10}{'articles/s':>12}")
     for row in rows:

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
 from schemas import Actor, ArticleEnriched, ArticleIngested, Entity, Event, Evidence, Location
 from services.extraction.language import SUPPORTED, LanguageIdentifier, language_identifier
 from services.extraction.lexicon import Lexicon, Mention, load_lexicon
-from services.extraction.normalize import normalize_plain
+from services.extraction.normalize import Doc, normalize_plain
 
 SUPPORTED_LANGUAGES = SUPPORTED
 KINETIC_CATEGORIES = {"ASSAULT"}
@@ -91,11 +92,20 @@ def _count(patterns: list[re.Pattern], text: str) -> int | None:
 
 
 def casualties(sentence: str) -> tuple[int | None, int | None]:
-    norm = normalize_plain(sentence)
+    return casualties_norm(normalize_plain(sentence))
+
+
+_DEATH_WORDS = re.compile(r"kill|dead|die|death|fatalit|execut|قتل|قتي|مقتل|شهيد|شهدا|استشهاد|وفا|مصرع")
+_INJURY_WORDS = re.compile(r"injur|wound|hurt|اصاب|اصيب|جرح|جريح|مصاب")
+
+
+def casualties_norm(norm: str) -> tuple[int | None, int | None]:
+    if not _DEATH_WORDS.search(norm):
+        return None, (_count(_INJURED, norm) if _INJURY_WORDS.search(norm) else None)
     killed = _count(_KILLED, norm)
     if killed is None and any(p.search(norm) for p in _SINGLE_DEATH):
         killed = 1
-    return killed, _count(_INJURED, norm)
+    return killed, (_count(_INJURED, norm) if _INJURY_WORDS.search(norm) else None)
 
 
 # --------------------------------------------------------------------------- dates
@@ -146,13 +156,19 @@ def _absolute_date(norm: str, published: dt.datetime) -> dt.date | None:
 
 def historical(sentence: str, published: dt.datetime) -> bool:
     """Does the sentence place its events in an earlier year ("in 1999", "منذ عام 2002")?"""
-    norm = normalize_plain(sentence)
+    return historical_norm(normalize_plain(sentence), published)
+
+
+def historical_norm(norm: str, published: dt.datetime) -> bool:
     return any(int(y) < published.year - 1 for y in _YEAR.findall(norm))
 
 
 def resolve_date(sentence: str, published: dt.datetime) -> dt.date:
     """The day a sentence's event happened, relative to the publication time."""
-    norm = normalize_plain(sentence)
+    return resolve_date_norm(normalize_plain(sentence), published)
+
+
+def resolve_date_norm(norm: str, published: dt.datetime) -> dt.date:
     day = published.date()
     absolute = _absolute_date(norm, published)
     if absolute is not None:
@@ -191,8 +207,8 @@ class SentenceMentions:
     triggers: list[Mention]
 
 
-def _before(text: str, pos: int, width: int = 24) -> str:
-    return normalize_plain(text[max(0, pos - width):pos])
+def _before(doc: Doc, pos: int, width: int = 24) -> str:
+    return doc.before(pos, width)
 
 
 def _actor(m: Mention) -> Actor:
@@ -216,7 +232,7 @@ _LOCATIVE = re.compile(
 )
 
 
-def _place_like_actors(text: str, actors: list[Mention], places: list[Mention]) -> set[int]:
+def _place_like_actors(doc: Doc, actors: list[Mention], places: list[Mention]) -> set[int]:
     """Indexes of actor mentions that are really places ("strikes in Syria").
 
     A country name is both an actor (its government) and a place. It is a
@@ -229,8 +245,8 @@ def _place_like_actors(text: str, actors: list[Mention], places: list[Mention]) 
     for i, a in enumerate(actors):
         if not any(p.start <= a.start and a.end <= p.end for p in places):
             continue
-        before = _before(text, a.start, 16)
-        surface = normalize_plain(a.surface)
+        before = _before(doc, a.start, 16)
+        surface = doc.plain(a.start, a.end)
         coordinated = a.start - last_place_end <= 6 and (
             surface.startswith("و") or re.search(r"\b(?:and|or)$", before))
         if _LOCATIVE.search(before) or surface.startswith("ب") or coordinated:
@@ -239,9 +255,9 @@ def _place_like_actors(text: str, actors: list[Mention], places: list[Mention]) 
     return out
 
 
-def _apposition(text: str, first: Mention, other: Mention) -> bool:
+def _apposition(doc: Doc, first: Mention, other: Mention) -> bool:
     """Is ``other`` the same name restated right after ``first`` (only quotes, commas between)?"""
-    gap = text[first.end:other.start]
+    gap = doc.text[first.end:other.start]
     return other.start >= first.end and len(gap) <= 6 and not any(c.isalnum() for c in gap)
 
 
@@ -252,30 +268,30 @@ def _mention_party(m: Mention) -> str:
     return m.entry.id
 
 
-def assign_roles(text: str, s: SentenceMentions, trigger: Mention) -> tuple[
+def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
         Mention | None, Mention | None, Mention | None]:
     """(actor1, actor2, speaker) for a sentence's event."""
-    place_like = _place_like_actors(text, s.actors, s.places)
+    place_like = _place_like_actors(doc, s.actors, s.places)
     actors = [a for i, a in enumerate(s.actors) if i not in place_like]
     speaker = None
     before_trigger = [a for a in actors if a.start < trigger.start]
-    if before_trigger and _SPEECH.search(normalize_plain(text[s.start:trigger.start])):
+    if before_trigger and _SPEECH.search(doc.plain(s.start, trigger.start)):
         # "X said (that) ...": the first actor before the trigger said it, when it is
         # followed by another actor or stands right after the speech verb
         first = before_trigger[0]
-        right_after_verb = _SPEECH.search(_before(text, first.start, 12))
+        right_after_verb = _SPEECH.search(_before(doc, first.start, 12))
         if len(actors) > 1 or right_after_verb:
             speaker = first
             # its apposition ("Defense Secretary Lloyd Austin") goes with it
             actors = [a for a in actors if a is not first and not (
-                a.entry.id == first.entry.id and _apposition(text, first, a))]
+                a.entry.id == first.entry.id and _apposition(doc, first, a))]
     passive = bool(trigger.entry.data.get("passive"))
     # "by X" names the agent only after a passive trigger ("were attacked by X"),
     # not in "depots used by X"
     agents = [a for a in actors if passive and a.start >= trigger.end
-              and _AGENT_MARKERS.search(_before(text, a.start))]
+              and _AGENT_MARKERS.search(_before(doc, a.start))]
     targets = [a for a in actors if a.start >= trigger.end
-               and _TARGET_MARKERS.search(_before(text, a.start))]
+               and _TARGET_MARKERS.search(_before(doc, a.start))]
     # an actor overlapping the trigger ("US strikes") is its agent: count it as before
     before = [a for a in actors if a.start < trigger.end]
     after = [a for a in actors if a.start >= trigger.end and a not in agents]
@@ -365,7 +381,8 @@ class Draft:
 _CONTINUATION = re.compile(
     r"^(?:he|she|it|they) (?:also|added|further)|^(?:also|he added|she added|it added)\b|"
     r"^(?:كما|واضاف|واضافت|وتابع|وتابعت|واكد|واكدت|وشدد|وشددت|واوضح|واوضحت|واشار|واشارت)(?: |$)")
-_DEFINITE = re.compile(r"^(?:the|these|those|this|such) |^(?:ال|هذه ال|تلك ال|هذا ال)")
+_DEFINITE = re.compile(r"^(?:ال|[وف]ال)")  # an Arabic trigger with the article: الضربات "the strikes"
+_DEFINITE_BEFORE = re.compile(r"(?:^| )(?:the|these|those|this|such|that|هذه|تلك|هذا)$")
 
 
 class Extractor:
@@ -386,36 +403,42 @@ class Extractor:
         language = self.language(article)
         text = article.body
         supported = language in SUPPORTED_LANGUAGES
-        mentions = self.lexicon.find(text) if supported else []
+        doc = Doc(text)
+        mentions = self.lexicon.find_in(doc) if supported else []
         events: list[Event] = []
-        if mentions:
-            context = self._context(mentions)
+        if any(m.entry.kind == "trigger" for m in mentions):
+            published = article.published_at
+            context = self._context(doc, mentions)
+            starts = [m.start for m in mentions]
             drafts: list[Draft] = []
             topic: Mention | None = None  # the first actor of the sentence before
             for number, (s_start, s_end) in enumerate(split_sentences(text)):
-                sentence = text[s_start:s_end]
-                sentence_actors = [m for m in mentions if m.kind == "actor" and s_start <= m.start < s_end]
-                if historical(sentence, article.published_at):
-                    topic = sentence_actors[0] if sentence_actors else topic
-                    continue  # history ("in 2002 ..."), not news
-                statistic = bool(_STATISTIC.search(normalize_plain(sentence)))
-                continues = bool(_CONTINUATION.search(normalize_plain(sentence[:40])))
-                for c_start, c_end in self._clauses(text, mentions, s_start, s_end):
-                    s = self._sentence(mentions, c_start, c_end)
-                    draft = self._event(text, s, article.published_at, context, statistic, number)
-                    if draft is None:
-                        continue
-                    if continues and topic is not None and not sentence_actors and draft.event.actor1 is None:
-                        # "He also stressed ...": the subject of the sentence before
-                        draft.event = draft.event.model_copy(update={"actor1": _actor(topic)})
-                    drafts.append(draft)
+                inside = mentions[bisect_left(starts, s_start):bisect_left(starts, s_end)]
+                sentence_actors = [m for m in inside if m.entry.kind == "actor"]
+                if any(m.entry.kind == "trigger" for m in inside):
+                    plain = doc.plain(s_start, s_end)
+                    if historical_norm(plain, published):
+                        topic = sentence_actors[0] if sentence_actors else topic
+                        continue  # history ("in 2002 ..."), not news
+                    statistic = bool(_STATISTIC.search(plain))
+                    continues = bool(_CONTINUATION.search(plain[:40]))
+                    for c_start, c_end in self._clauses(text, inside, s_start, s_end):
+                        s = self._sentence(inside, c_start, c_end)
+                        draft = self._event(doc, s, published, context, statistic, number)
+                        if draft is None:
+                            continue
+                        if continues and topic is not None and not sentence_actors and draft.event.actor1 is None:
+                            # "He also stressed ...": the subject of the sentence before
+                            draft.event = draft.event.model_copy(update={"actor1": _actor(topic)})
+                        drafts.append(draft)
                 if sentence_actors:
                     topic = sentence_actors[0]
             events = [d.event for d in merge_drafts(carry_over(drafts))]
+        # built from the lexicon, already valid: construct without re-validating each one
         entities = [
-            Entity(kind="weapon" if m.kind == "system" else m.kind, id=m.entry.id,
-                   name=m.entry.name, start=m.start, end=m.end)
-            for m in mentions if m.kind != "trigger"
+            Entity.model_construct(kind="weapon" if m.entry.kind == "system" else m.entry.kind, id=m.entry.id,
+                                   name=m.entry.name, start=m.start, end=m.end)
+            for m in mentions if m.entry.kind != "trigger"
         ]
         return ArticleEnriched(
             **article.model_dump(include={"article_id", "url", "canonical_url", "source", "title",
@@ -432,14 +455,14 @@ class Extractor:
         A clause with no trigger, or one that names no actor and no place ("...,
         while 21 were injured"), is part of the clause before it.
         """
-        inside = [m for m in mentions if start <= m.start < end]
+        inside = mentions  # the sentence's mentions
         clauses: list[list[int]] = []
         for a, b in split_clauses(text, start, end):
-            kinds = {m.kind for m in inside if a <= m.start < b}
+            kinds = {m.entry.kind for m in inside if a <= m.start < b}
             standalone = "trigger" in kinds and ("actor" in kinds or "place" in kinds)
             if clauses and not standalone:
                 clauses[-1][1] = b
-            elif clauses and not any(m.kind == "trigger" and clauses[-1][0] <= m.start < clauses[-1][1]
+            elif clauses and not any(m.entry.kind == "trigger" and clauses[-1][0] <= m.start < clauses[-1][1]
                                      for m in inside):
                 clauses[-1][1] = b  # the clause before had no trigger: it leads into this one
             else:
@@ -448,13 +471,14 @@ class Extractor:
 
     @staticmethod
     def _sentence(mentions: list[Mention], start: int, end: int) -> SentenceMentions:
-        inside = [m for m in mentions if start <= m.start < end]
-        by_kind = {k: [m for m in inside if m.kind == k]
-                   for k in ("actor", "place", "weapon", "system", "trigger")}
+        by_kind: dict[str, list[Mention]] = {"actor": [], "place": [], "weapon": [], "system": [], "trigger": []}
+        for m in mentions:
+            if start <= m.start < end:
+                by_kind[m.entry.kind].append(m)
         return SentenceMentions(start, end, by_kind["actor"], by_kind["place"], by_kind["weapon"],
                                 by_kind["system"], by_kind["trigger"])
 
-    def _context(self, mentions: list[Mention]) -> dict:
+    def _context(self, doc: Doc, mentions: list[Mention]) -> dict:
         """Article-wide context: countries named, and each place span resolved once."""
         countries = Counter(m.entry.data["country"] for m in mentions if m.kind == "place")
         countries.update(m.entry.data.get("country") for m in mentions
@@ -468,7 +492,7 @@ class Extractor:
             # one name, several places: the place of that very name, then the one in
             # a country the article talks about, then the most populous
             d = m.entry.data
-            named = normalize_plain(m.entry.name) == normalize_plain(m.surface)
+            named = d["norm_name"] == doc.plain(m.start, m.end)
             return (not named, -countries.get(d["country"], 0), -d["population"])
 
         places = [min(group, key=candidate_rank) for group in spans.values()]
@@ -491,9 +515,10 @@ class Extractor:
         return min(candidates, key=lambda m: (rank[m.entry.data["precision"]],
                                                -countries.get(m.entry.data["country"], 0), m.start))
 
-    def _event(self, text: str, s: SentenceMentions, published: dt.datetime, context: dict,
+    def _event(self, doc: Doc, s: SentenceMentions, published: dt.datetime, context: dict,
                statistic: bool, order: int) -> Draft | None:
-        triggers = [t for t in s.triggers if not _NEGATION.search(_before(text, t.start, 14))]
+        text = doc.text
+        triggers = [t for t in s.triggers if not _NEGATION.search(_before(doc, t.start, 14))]
         if not triggers:
             return None
         trigger = choose_trigger(triggers)
@@ -506,14 +531,14 @@ class Extractor:
                 if weapon in weapons:
                     mode, intensity = weapon_mode, weapon_intensity
                     break
-        actor1, actor2, speaker = assign_roles(text, s, trigger)
+        actor1, actor2, speaker = assign_roles(doc, s, trigger)
         clause = text[s.start:s.end]
-        killed, injured = casualties(clause)
+        norm = doc.plain(s.start, s.end)
+        killed, injured = casualties_norm(norm)
         resolved = [m for m in context["places"] if s.start <= m.start < s.end]
         if category == "ASSAULT":
             if statistic:
                 return None  # "attacks fell by 38%": a statistic, not an event
-            norm = normalize_plain(clause)
             anchored = (actor1 or actor2 or resolved or weapons or killed or injured
                         or _ANCHOR_TIME.search(norm) or _REPORT.search(norm))
             if not anchored:
@@ -536,7 +561,7 @@ class Extractor:
                                 precision=d["precision"])
         event = Event(
             category=category, mode=mode, actor1=a1, actor2=a2, location=location,
-            occurred_on=resolve_date(clause, published),
+            occurred_on=resolve_date_norm(norm, published),
             killed=killed, injured=injured, weapons=weapons,
             systems=sorted({m.entry.id for m in s.systems}),
             missile_range=next((m.entry.data["range"] for m in s.systems if m.entry.data.get("range")), None),
@@ -544,7 +569,7 @@ class Extractor:
             attribution=speaker.entry.name if speaker else None,
             evidence=Evidence(text=clause, start=s.start, end=s.end),
         )
-        anaphoric = any(_DEFINITE.search(normalize_plain(t.surface)) or _DEFINITE.search(_before(text, t.start, 8))
+        anaphoric = any(_DEFINITE.search(doc.plain(t.start, t.end)) or _DEFINITE_BEFORE.search(_before(doc, t.start, 8))
                         for t in triggers)
         return Draft(event, trigger, actor1, actor2, order, anaphoric)
 

@@ -15,8 +15,6 @@ from functools import lru_cache
 
 from lingua import Language, LanguageDetectorBuilder
 
-from services.extraction.normalize import ARABIC_RE, LATIN_RE
-
 SUPPORTED = ("ar", "en")
 NEIGHBOURS = ("FRENCH", "SPANISH", "GERMAN", "ITALIAN", "PORTUGUESE", "TURKISH", "PERSIAN", "URDU",
               "HEBREW", "RUSSIAN", "INDONESIAN", "DUTCH")
@@ -34,7 +32,7 @@ class LanguageIdentifier:
 
     def identify(self, text: str, hint: str | None = None) -> str:
         sample = text[:SAMPLE_CHARS]
-        letters = len(ARABIC_RE.findall(sample)) + len(LATIN_RE.findall(sample))
+        letters = sum(1 for c in sample if c.isalpha())
         if letters < MIN_LETTERS:
             return hint or "und"
         detected = self._detector.detect_language_of(sample)

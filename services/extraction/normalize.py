@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
 from functools import lru_cache
 
 _FOLD = {
@@ -51,12 +52,109 @@ def _fold_char(ch: str) -> str:
     return " "
 
 
-def normalize(text: str) -> tuple[str, list[int]]:
+class _FoldTable(dict):
+    """str.translate table: fold, "\x00" to drop, " " to split (built once, for the whole BMP)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        value = folded if folded else "\x00"
+        self[code] = value
+        return value
+
+
+_TABLE = _FoldTable()
+# the Basic Multilingual Plane up front, as a plain table (a dict subclass is slower to translate with)
+for _code in range(0x10000):
+    _TABLE[_code]
+_TABLE = {k: (ord(v) if len(v) == 1 else v) for k, v in _TABLE.items()}  # beyond the BMP: unchanged
+#: a run of separators and dropped marks that is not exactly one space
+_EDIT = re.compile(r"\x00[ \x00]*| [ \x00]+")
+_SPACES = re.compile(r" {2,}")
+
+
+class Offsets:
+    """Maps an index of the normalised text to the index of its source character.
+
+    Stored as the edit points only (runs of separators and dropped marks), so
+    building it costs one pass over the edits, not one per character.
+    """
+
+    __slots__ = ("_lead", "_trail", "_points", "_shifts", "_core_len", "_text_len", "_orig")
+
+    def __init__(self, lead: int, trail: int, points: list[int], shifts: list[int], core_len: int,
+                 text_len: int) -> None:
+        self._lead, self._trail, self._points, self._shifts = lead, trail, points, shifts
+        self._core_len, self._text_len = core_len, text_len
+        self._orig: list[int] | None = None
+
+    def __getitem__(self, k: int) -> int:
+        k -= self._lead
+        if k < 0:
+            return 0
+        if k >= self._core_len:
+            return self._text_len
+        i = bisect_right(self._points, k) - 1
+        return k + (self._shifts[i] if i >= 0 else 0)
+
+    def __len__(self) -> int:
+        return self._lead + self._core_len + self._trail
+
+    def to_norm(self, a: int) -> int:
+        """The index in the normalised text of source index ``a`` (the next kept character)."""
+        if self._orig is None:
+            self._orig = [p + s for p, s in zip(self._points, self._shifts, strict=True)]
+        i = bisect_right(self._orig, a) - 1
+        if i < 0:
+            k = a
+        else:
+            k = a - self._shifts[i]
+            if i + 1 < len(self._points):
+                k = min(k, self._points[i + 1])
+        return self._lead + max(0, min(k, self._core_len))
+
+    def __iter__(self):
+        return (self[k] for k in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other)  # type: ignore[arg-type]
+
+
+def normalize(text: str) -> tuple[str, Offsets]:
     """Return (normalised text, offsets) where offsets[i] is the source index of char i.
 
     Runs of separators collapse to one space; the result starts and ends with a
     space so that whole-word matches can be found by searching " word ".
+    One ``str.translate`` folds every character one to one; the offset map
+    records only where runs of separators and dropped marks shortened the text.
     """
+    folded = text.translate(_TABLE)
+    if len(folded) != len(text):  # a character folded to two (a ligature): the slow, exact path
+        norm, offsets = _normalize_by_char(text)
+        return norm, Offsets(0, 1, list(range(len(offsets))), [o - k for k, o in enumerate(offsets)],
+                             len(offsets) - 1, len(text))
+    points: list[int] = []
+    shifts: list[int] = []
+    shift = 0
+    for m in _EDIT.finditer(folded):
+        a, b = m.span()
+        keep = 1 if " " in m.group() else 0
+        # the kept space (if any) maps to the run's first character; what follows maps past the run
+        if keep:
+            points.append(a - shift)
+            shifts.append(shift + m.group().index(" "))
+        shift += b - a - keep
+        points.append(b - shift)
+        shifts.append(shift)
+    core = _SPACES.sub(" ", folded.replace("\x00", "")) if points else folded
+    if not core.strip():
+        return " ", Offsets(1, 0, [], [], 0, len(text))
+    lead = 0 if core.startswith(" ") else 1
+    trail = 0 if core.endswith(" ") else 1
+    return (" " if lead else "") + core + (" " if trail else ""), Offsets(lead, trail, points, shifts, len(core),
+                                                                           len(text))
+
+
+def _normalize_by_char(text: str) -> tuple[str, list[int]]:
     out = [" "]
     offsets = [0]
     for i, ch in enumerate(text):
@@ -80,3 +178,20 @@ def normalize(text: str) -> tuple[str, list[int]]:
 def normalize_plain(text: str) -> str:
     """Normalised text without the offset map (for lexicon entries and hashing)."""
     return normalize(text)[0].strip()
+
+
+class Doc:
+    """A text normalised once, with slices of its normalised form by source offsets."""
+
+    __slots__ = ("text", "norm", "offsets")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.norm, self.offsets = normalize(text)
+
+    def plain(self, start: int, end: int) -> str:
+        """The normalised form of text[start:end]."""
+        return self.norm[self.offsets.to_norm(start):self.offsets.to_norm(end)].strip()
+
+    def before(self, pos: int, width: int = 24) -> str:
+        return self.plain(max(0, pos - width), pos)

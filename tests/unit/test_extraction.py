@@ -81,9 +81,73 @@ def test_country_names_after_a_locative_are_places_not_actors(extractor):
     assert event.occurred_on == dt.date(2023, 10, 26)
 
 
-def test_other_languages_pass_through_without_events(extractor):
-    out = extractor.process(article("x", "Это короткая новость на русском языке о погоде в Москве.", FRIDAY))
-    assert out.language == "und" and out.events == []
+@pytest.mark.parametrize("body, language", [
+    ("Это короткая новость на русском языке о ракетном ударе по Москве.", "ru"),
+    ("Des avions de combat américains ont frappé hier soir des dépôts d'armes près d'Albukamal en Syrie.", "fr"),
+])
+def test_other_languages_are_marked_and_pass_through_without_events(extractor, body, language):
+    out = extractor.process(article("x", body, FRIDAY))
+    assert (out.language, out.language_supported, out.events) == (language, False, [])
+
+
+def test_language_is_identified_not_guessed_from_the_script(extractor):
+    out = extractor.process(article("x", "US warplanes struck weapons depots near Albukamal in Syria.", FRIDAY))
+    assert (out.language, out.language_supported) == ("en", True)
+
+
+def test_a_negated_attack_is_not_an_event(extractor):
+    for body in ("Australia has not suffered any attack on its soil in peacetime.",
+                 "ولم تتعرض أستراليا لأي هجوم على أراضيها."):
+        assert [e for e in extractor.process(article("n", body, FRIDAY)).events if e.category == "ASSAULT"] == []
+
+
+def test_history_is_not_news(extractor):
+    body = "Investigators believe he took part in the attempt to bomb Los Angeles airport in 1999."
+    assert extractor.process(article("h", body, FRIDAY)).events == []
+
+
+def test_written_dates_resolve_with_the_latest_year_not_after_publication():
+    jan = dt.datetime(2018, 1, 11, 12, tzinfo=dt.UTC)
+    assert resolve_date("AQAP militants shelled troops in Abyan on January 9.", jan) == dt.date(2018, 1, 9)
+    assert resolve_date("shelled the base on 28 December", jan) == dt.date(2017, 12, 28)
+    assert resolve_date("ما بين 17 و26 تشرين الأول/ أكتوبر الجاري", FRIDAY) == dt.date(2023, 10, 17)
+
+
+def test_a_retaliation_clause_is_its_own_event(extractor):
+    body = ("US forces struck weapons depots in eastern Syria on Friday, in retaliation for drone attacks "
+            "by Kataib Hezbollah on US troops in Iraq.")
+    events = extractor.process(article("c", body, FRIDAY)).events
+    assert [(e.actor1 and e.actor1.code, e.actor2 and e.actor2.code) for e in events] == [
+        ("USA:MIL", None), ("IRQ:KH", "USA:MIL")]
+
+
+def test_a_later_report_of_the_same_strike_fills_in_and_merges(extractor):
+    body = ("US forces struck depots of the Revolutionary Guards in eastern Syria on Friday.\n"
+            "The strikes near Albukamal were carried out by two F-16 jets.")
+    [event] = extractor.process(article("m", body, FRIDAY)).events
+    assert (event.mode, event.actor1.code, event.actor2.code) == ("air_strike", "USA:MIL", "IRN:IRGC")
+    assert event.location.geonameid == 174448 and event.systems == ["F-16"]
+
+
+def test_a_small_place_named_like_a_common_word_needs_a_place_cue():
+    mentions = load_lexicon().find("أرسل التحالف تعزيزات إلى مطار خراب الجير")
+    places = [m.entry.name for m in mentions if m.kind == "place"]
+    assert places == ["Kharab al-Jir airfield"]
+
+
+def test_fast_normalisation_equals_the_character_by_character_one():
+    import random
+
+    from services.extraction.normalize import _normalize_by_char
+    alphabet = list("أعلن وزير الدفاع الأميركي أنّ ـً") + list("US-led, Dar'a ‘Ataq.  \u200f\n")
+    rng = random.Random(7)
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        fast, offsets = normalize(text)
+        slow, slow_offsets = _normalize_by_char(text)
+        assert fast == slow
+        assert [o for o, ch in zip(offsets, fast, strict=True) if ch != " "] == [
+            o for o, ch in zip(slow_offsets, slow, strict=True) if ch != " "]
 
 
 @pytest.mark.parametrize("sentence, expected", [
