@@ -52,21 +52,17 @@ def _fold_char(ch: str) -> str:
     return " "
 
 
-class _FoldTable(dict):
-    """str.translate table: fold, "\x00" to drop, " " to split (built once, for the whole BMP)."""
+def _fold_table() -> dict[int, int | str]:
+    """str.translate table for the Basic Multilingual Plane: each character to its fold,
+    "\x00" where it is dropped, " " where it separates words. Beyond the BMP: unchanged."""
+    table: dict[int, int | str] = {}
+    for code in range(0x10000):
+        folded = _fold_char(chr(code)) or "\x00"
+        table[code] = ord(folded) if len(folded) == 1 else folded
+    return table
 
-    def __missing__(self, code: int) -> str:
-        folded = _fold_char(chr(code))
-        value = folded if folded else "\x00"
-        self[code] = value
-        return value
 
-
-_TABLE = _FoldTable()
-# the Basic Multilingual Plane up front, as a plain table (a dict subclass is slower to translate with)
-for _code in range(0x10000):
-    _TABLE[_code]
-_TABLE = {k: (ord(v) if len(v) == 1 else v) for k, v in _TABLE.items()}  # beyond the BMP: unchanged
+_TABLE = _fold_table()
 #: a run of separators and dropped marks that is not exactly one space
 _EDIT = re.compile(r"\x00[ \x00]*| [ \x00]+")
 _SPACES = re.compile(r" {2,}")
@@ -114,9 +110,6 @@ class Offsets:
 
     def __iter__(self):
         return (self[k] for k in range(len(self)))
-
-    def __eq__(self, other: object) -> bool:
-        return list(self) == list(other)  # type: ignore[arg-type]
 
 
 def normalize(text: str) -> tuple[str, Offsets]:
