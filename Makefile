@@ -33,9 +33,11 @@ lint: $(STAMP) ## ruff
 bench: $(STAMP) ## throughput figures of the cores
 	$(BIN)/raqib bench
 	$(BIN)/raqib bench extraction --articles 1000
+	$(BIN)/raqib bench dedup --articles 2000
 
 evaluate: $(STAMP) ## accuracy against the labelled data in ../shared/data/external (held-out parts)
 	$(BIN)/raqib evaluate extraction
+	$(BIN)/raqib evaluate dedup
 
 schemas: $(STAMP) ## regenerate schemas/json from the pydantic models
 	$(BIN)/raqib schemas --write

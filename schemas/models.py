@@ -107,6 +107,10 @@ class SourceRef(_Model):
     source: str
     language: Language
     published_at: AwareDatetime
+    duplicate_of: str | None = Field(
+        default=None, description="the first article of the story this article reprints or rewrites")
+    similarity: float | None = Field(
+        default=None, ge=0, le=1, description="estimated similarity to duplicate_of (1 for an exact copy)")
 
 
 class Corroboration(_Model):

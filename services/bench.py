@@ -41,7 +41,7 @@ def core_throughput(n: int) -> list[dict]:
     ingested = timed("ingest", ingest.accept, articles)
     extractor = Extractor()
     enriched = timed("extraction", extractor.process, ingested)
-    dedup = DedupCore(store, lambda: dt.datetime.now(dt.UTC), 86400)
+    dedup = DedupCore(store)
     reports = timed("dedup", dedup.process, enriched)
     alerting = AlertingCore(store, settings.alerting)
     flat = [r for rs in reports for r in rs]
@@ -90,3 +90,63 @@ def extraction_throughput(n: int, size: int = 3000) -> dict:
     return {"stage": "extraction", "articles": n, "seconds": seconds, "per_second": n / seconds,
             "avg_chars": sum(len(a.body) for a in articles) / len(articles), "events_per_article": events / n,
             "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def dedup_articles(data, n: int, seed: int = 7) -> list:
+    """``n`` enriched articles for the dedup bench: the evaluation's generated set
+    (stories and their rewrites, shuffled) when the external data is there, else the
+    bundled feed's articles with rewrites; events from the extraction core."""
+    import random
+
+    from services.evaluate.dedup import article, enrich, generated_set, rewrite
+
+    stories = max(1, n // 4)
+    if data is not None and data.is_dir():
+        plain = [a for a, _ in generated_set(data, stories, rewrites=3, seed=seed)]
+    else:
+        rng = random.Random(seed)
+        base = [line.article for line in read_lines(sample_feed()) if line.article]
+        plain = []
+        for i in range(n):
+            a = base[i % len(base)]
+            title, body = rewrite(a.title, a.body, a.language or "en", rng) if i >= len(base) else (a.title, a.body)
+            plain.append(article(f"{a.id}-{i}", title, body, a.language or "und", a.published_at, a.source))
+    extractor = Extractor()
+    return [enrich(extractor, a) for a in plain[:n]]
+
+
+def dedup_throughput(n: int, redis_url: str, data=None) -> dict:
+    """Articles per second through the dedup core (article and event level) against Redis."""
+    import uuid
+
+    from services.runtime.settings import DedupSettings
+    from services.runtime.store import RedisStore
+
+    articles = dedup_articles(data, n)
+    statuses: dict[str, int] = {}
+    reports = 0
+    timings = []
+    for events in (True, False):  # the whole core, then the article-level decision alone
+        store = RedisStore.from_url(redis_url, prefix=f"raqib:bench:{uuid.uuid4().hex[:8]}:")
+        core = DedupCore(store, DedupSettings())
+        try:
+            start = time.perf_counter()
+            for a in articles:
+                if events:
+                    verdict, out = core.process_with_verdict(a)
+                    statuses[verdict.status] = statuses.get(verdict.status, 0) + 1
+                    reports += len(out)
+                else:
+                    core.verdict(a)
+            timings.append(time.perf_counter() - start)
+        finally:
+            keys = list(store.client.scan_iter(store.prefix + "*", count=1000))
+            for i in range(0, len(keys), 1000):
+                store.client.delete(*keys[i:i + 1000])
+    seconds, article_seconds = timings
+    return {"stage": "dedup", "articles": len(articles), "seconds": seconds,
+            "per_second": len(articles) / seconds if seconds else 0.0,
+            "article_level_per_second": len(articles) / article_seconds if article_seconds else 0.0,
+            "statuses": statuses,
+            "event_reports": reports, "events_per_article": sum(len(a.events) for a in articles) / len(articles),
+            "avg_chars": sum(len(a.body) for a in articles) / len(articles), "redis": redis_url}

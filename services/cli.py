@@ -208,6 +208,36 @@ def extract(
 
 
 @app.command()
+def dedup(
+    jsonl: Annotated[Path, typer.Option(help="article JSON lines, in stream order")],
+    shared: Annotated[bool, typer.Option(help="use the configured Redis (RAQIB_REDIS__URL), as the workers do, "
+                                              "instead of a private in-memory state")] = False,
+) -> None:
+    """Article-level dedup over a stream: one JSON line per article (status, duplicate_of, similarity)."""
+    from services.dedup.core import DedupCore
+    from services.evaluate.dedup import article
+    from services.ingest.core import canonical_url
+    from services.ingest.jsonl import read_lines
+    from services.runtime.bootstrap import redis_store
+    from services.runtime.store import MemoryStore
+
+    settings = _settings()
+    core = DedupCore(redis_store(settings) if shared else MemoryStore(), settings.dedup)
+    bad = 0
+    for line in read_lines(_existing(jsonl)):
+        if line.article is None:
+            bad += 1
+            typer.echo(f"line {line.number}: {line.error}", err=True)
+            continue
+        a = line.article
+        enriched = article(a.id, a.title, a.body, a.language or "und", a.published_at, a.source, a.url)
+        enriched.canonical_url = canonical_url(a.url)
+        typer.echo(json.dumps(core.verdict(enriched).to_json(a.id), ensure_ascii=False))
+    if bad:
+        raise typer.Exit(1)
+
+
+@app.command()
 def pipeline(
     file: Annotated[Path, typer.Argument(help="article JSON lines, in timeline order")],
     as_json: Annotated[bool, typer.Option("--json", help="JSON lines (the default output is also JSON lines)")] = True,
@@ -319,13 +349,27 @@ def decode_message(
 
 @app.command()
 def bench(
-    stage: Annotated[str, typer.Argument(help="all (every core, bundled feed) or extraction (3 KB articles)")] = "all",
+    stage: Annotated[str, typer.Argument(help="all (every core, bundled feed), extraction (3 KB articles) "
+                                              "or dedup (against Redis)")] = "all",
     articles: Annotated[int, typer.Option(help="articles through each core")] = 2000,
+    data: Annotated[Path, typer.Option(help="external data for the dedup stream (the bundled feed if absent)")]
+    = Path("../shared/data/external"),
 ) -> None:
     """Throughput of the cores, in-process, on one core (figures, not assertions)."""
-    from services.bench import core_throughput, extraction_throughput
+    from services.bench import core_throughput, dedup_throughput, extraction_throughput
 
-    _settings()
+    settings = _settings()
+    if stage == "dedup":
+        from services.runtime.embedded import redis_or_embedded
+
+        with redis_or_embedded(settings.redis.url) as url:
+            row = dedup_throughput(articles, url, data)
+        typer.echo(f"dedup: {row['per_second']:.0f} articles/s over {row['articles']} articles of "
+                   f"{row['avg_chars']:.0f} characters ({row['events_per_article']:.1f} events each), "
+                   f"article and event level, against Redis at {row['redis']}; "
+                   f"article level alone {row['article_level_per_second']:.0f} articles/s")
+        typer.echo(json.dumps({"bench_dedup": row}))
+        return
     if stage == "extraction":
         row = extraction_throughput(articles)
         typer.echo(f"extraction: {row['per_second']:.0f} articles/s over {row['articles']} articles of "
@@ -334,7 +378,7 @@ def bench(
         typer.echo(json.dumps({"bench_extraction": row}))
         return
     if stage != "all":
-        raise InputError(f"unknown bench stage {stage!r}: all or extraction")
+        raise InputError(f"unknown bench stage {stage!r}: all, extraction or dedup")
     rows = core_throughput(articles)
     typer.echo(f"{'stage':<12}{'articles':>10}{'seconds':>10}{'articles/s':>12}")
     for row in rows:
@@ -374,6 +418,30 @@ def evaluate_extraction(
         table.add_row(f"seed.{name}", "yes" if ok else "no", "yes", "yes" if ok else "NO")
     Console(stderr=True).print(table)
     typer.echo(json.dumps({"evaluate_extraction": report.as_json()}, ensure_ascii=False))
+
+
+@evaluate_app.command("dedup")
+def evaluate_dedup(
+    data: Annotated[Path, typer.Option(help="folder of the external labelled data sets")] = DEFAULT_EXTERNAL,
+    limit: Annotated[int | None, typer.Option(help="at most this many SemEval pairs")] = None,
+    stories: Annotated[int, typer.Option(help="stories in the generated set (each with 3 rewrites)")] = 300,
+) -> None:
+    """SemEval-2022 pairs, SaudiNewsNet, a generated rewrite set, Arabic/English pairs: a table, then JSON."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from services.evaluate.dedup import evaluate_dedup as run
+
+    settings = _settings()
+    report = run(data, settings.dedup, limit, stories)
+    table = Table(title="dedup")
+    for column in ("metric", "value", "target", "met"):
+        table.add_column(column)
+    for name, value, target in report.rows():
+        met = "" if target is None else ("yes" if value >= target else "NO")
+        table.add_row(name, f"{value:.4f}", "" if target is None else f"{target:.2f}", met)
+    Console(stderr=True).print(table)
+    typer.echo(json.dumps({"evaluate_dedup": report.as_json()}, ensure_ascii=False))
 
 
 def main() -> None:

@@ -40,7 +40,7 @@ class Pipeline:
         clock = lambda: self._now  # noqa: E731 - the publication time of the current article
         self.ingest = IngestCore(store, clock, horizon_s(settings))
         self.extraction = extractor or Extractor()
-        self.dedup = DedupCore(store, clock, horizon_s(settings))
+        self.dedup = DedupCore(store, settings.dedup)
         self.alerting = AlertingCore(store, settings.alerting)
         self.stats = PipelineStats()
 

@@ -6,16 +6,16 @@ import faust
 
 from schemas import ENRICHED, EVENTS, ArticleEnriched
 from services.dedup.core import DedupCore, theatre_country
-from services.runtime.bootstrap import horizon_s, redis_store
+from services.runtime.bootstrap import redis_store
 from services.runtime.settings import Settings
-from services.runtime.stage import Handler, Output, Shell, make_app, pipe_agent, utcnow
+from services.runtime.stage import Handler, Output, Shell, make_app, pipe_agent
 from services.runtime.store import Store
 
 SERVICE = "dedup"
 
 
-def bootstrap(settings: Settings, store: Store, clock=utcnow) -> Handler:
-    core = DedupCore(store, clock, horizon_s(settings))
+def bootstrap(settings: Settings, store: Store) -> Handler:
+    core = DedupCore(store, settings.dedup)
 
     def handle(article: ArticleEnriched) -> list[Output]:
         # keyed by theatre: every report of one theatre is alerted on, in order, by one replica

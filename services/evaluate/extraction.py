@@ -19,13 +19,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemas import ArticleIngested, Event
 from services.extraction.core import Extractor
+from services.extraction.gazetteer import km
 from services.runtime.errors import InputError
 
 ACLED = "acled_middle_east_2018_d3m/acled_me_2018.csv"
@@ -111,14 +111,6 @@ def _article(article_id: str, text: str, published: dt.datetime, language: str |
     url = f"https://eval.invalid/{article_id}"
     return ArticleIngested(article_id=article_id, url=url, canonical_url=url, source="evaluation",
                            body=text, published_at=published, ingested_at=published, language=language)
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, a)))
 
 
 def _read_csv(path: Path) -> list[dict]:

@@ -14,6 +14,7 @@ import hashlib
 import importlib.metadata
 import json
 import logging
+import math
 import os
 import subprocess
 import sys
@@ -88,3 +89,11 @@ if __name__ == "__main__":
     target, wanted, minimum = sys.argv[1], tuple(sys.argv[2].split(",")), int(sys.argv[3])
     with open(target, "w", encoding="utf-8") as fh:
         json.dump(select(wanted, minimum), fh, ensure_ascii=False, separators=(",", ":"))
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, a)))

@@ -275,6 +275,25 @@ def _load_yaml(name: str, directory: Path) -> object:
         return yaml.safe_load(fh)
 
 
+def _definite(phrase: str) -> str:
+    return " ".join(w if w.startswith("ال") else "ال" + w for w in phrase.split())
+
+
+def force_aliases(forces: dict, code: str) -> list[str]:
+    """"Turkish drone", "طائرة مسيرة تركية", "الطيران الروسي": a state's military nouns
+    with its adjective (see forces.yaml)."""
+    adjectives = (forces.get("adjectives") or {}).get(code)
+    if not adjectives:
+        return []
+    nouns = forces["nouns"]
+    out = [f"{adj} {noun}" for adj in adjectives.get("en", []) for noun in nouns["en"]]
+    for gender in ("ar_f", "ar_m"):
+        for noun in nouns[gender]:
+            for adj in adjectives.get(gender, []):
+                out += [f"{noun} {adj}", _definite(f"{noun} {adj}")]
+    return out
+
+
 def _aliases(item: dict) -> list[str]:
     return [*(item.get("en") or []), *(item.get("ar") or [])]
 
@@ -287,10 +306,11 @@ def load_lexicon(
 ) -> Lexicon:
     """Compile the lexicon files under ``directory`` (cached per arguments)."""
     lex = Lexicon()
+    forces = _load_yaml("forces.yaml", directory)
     for item in _load_yaml("actors.yaml", directory):
         entry = Entry("actor", item["code"], item["name"], {
             "country": item.get("country"), "kind": item.get("kind", "unknown")})
-        lex.add(entry, _aliases(item))
+        lex.add(entry, _aliases(item) + force_aliases(forces, item["code"]))
 
     weapons = _load_yaml("weapons.yaml", directory)
     for cls, item in weapons["classes"].items():

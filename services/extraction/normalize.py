@@ -170,7 +170,10 @@ def _normalize_by_char(text: str) -> tuple[str, list[int]]:
 
 def normalize_plain(text: str) -> str:
     """Normalised text without the offset map (for lexicon entries and hashing)."""
-    return normalize(text)[0].strip()
+    folded = text.translate(_TABLE)
+    if len(folded) != len(text):
+        return normalize(text)[0].strip()
+    return _SPACES.sub(" ", folded.replace("\x00", "")).strip()
 
 
 class Doc:

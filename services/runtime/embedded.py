@@ -148,3 +148,17 @@ def infrastructure(bootstrap_servers: str, redis_url: str) -> Iterator[tuple[str
     finally:
         for process in reversed(started):
             process.stop()
+
+
+@contextlib.contextmanager
+def redis_or_embedded(redis_url: str) -> Iterator[str]:
+    """Yield a Redis URL: the configured one when it answers, else a private server's."""
+    if redis_answers(redis_url):
+        yield redis_url
+        return
+    logger.info("no Redis answers at %s; starting a private one", redis_url)
+    process = start_redis()
+    try:
+        yield process.address
+    finally:
+        process.stop()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.runtime.errors import ConfigError
@@ -79,6 +79,41 @@ class DedupSettings(BaseModel):
     horizon_days: float = Field(
         default=7.0, gt=0, description="RAQIB_DEDUP__HORIZON_DAYS: how long dedup keys live."
     )
+    near_jaccard: float = Field(
+        default=0.5, gt=0, le=1,
+        description="RAQIB_DEDUP__NEAR_JACCARD: estimated Jaccard index of word shingles at which "
+        "an article is a near-duplicate.",
+    )
+    near_containment: float = Field(
+        default=0.8, gt=0, le=1,
+        description="RAQIB_DEDUP__NEAR_CONTAINMENT: share of the shorter text's shingles found in the "
+        "other at which an article is a near-duplicate (trimmed copies).",
+    )
+    near_containment_min_jaccard: float = Field(
+        default=0.2, ge=0, le=1,
+        description="RAQIB_DEDUP__NEAR_CONTAINMENT_MIN_JACCARD: containment counts only above this Jaccard.",
+    )
+    shingle_words: int = Field(default=3, ge=1, le=10, description="RAQIB_DEDUP__SHINGLE_WORDS")
+    num_perm: int = Field(
+        default=128, ge=16, le=1024,
+        description="RAQIB_DEDUP__NUM_PERM: MinHash permutations (changing it starts a new index).",
+    )
+    bands: int = Field(
+        default=32, ge=1, le=1024,
+        description="RAQIB_DEDUP__BANDS: LSH bands; num_perm / bands rows each.",
+    )
+    cluster_km: float = Field(
+        default=30.0, gt=0, description="RAQIB_DEDUP__CLUSTER_KM: two towns this close can be one event's place."
+    )
+    max_attempts: int = Field(
+        default=50, ge=1, description="RAQIB_DEDUP__MAX_ATTEMPTS: re-reads of an article under contention."
+    )
+
+    @model_validator(mode="after")
+    def _bands_divide_perms(self) -> DedupSettings:
+        if self.num_perm % self.bands:
+            raise ValueError(f"num_perm ({self.num_perm}) must be a multiple of bands ({self.bands})")
+        return self
 
 
 class AlertingSettings(BaseModel):

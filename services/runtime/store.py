@@ -12,6 +12,7 @@ Keys are given without the prefix; the store adds it. TTLs apply in Redis
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import redis
@@ -41,6 +42,114 @@ return false
 """
 
 
+# Read several structures in one step (see Store.gather). KEYS: the plain keys,
+# then the sets, then the hashes; ARGV: their counts and the member-value prefix.
+_GATHER_LUA = """
+local ng, ns, nh = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local prefix = ARGV[4]
+local gets, sets, values, hashes = {}, {}, {}, {}
+local seen = {}
+for i = 1, ng do gets[i] = redis.call('GET', KEYS[i]) end
+for i = 1, ns do
+  local members = redis.call('SMEMBERS', KEYS[ng + i])
+  sets[i] = members
+  if prefix ~= '' then
+    for _, m in ipairs(members) do
+      if not seen[m] then
+        seen[m] = true
+        local v = redis.call('GET', prefix .. m)
+        if v then values[#values + 1] = m; values[#values + 1] = v end
+      end
+    end
+  end
+end
+for i = 1, nh do hashes[i] = redis.call('HGETALL', KEYS[ng + ns + i]) end
+return {gets, sets, values, hashes}
+"""
+
+# Check, then write, as one step (see Store.apply). KEYS: the keys of every check
+# and write, in order. ARGV: the number of checks, then per check (kind, n, n
+# expected values), then per write (op, n, a, b, ttl); a check or write covers
+# the next n keys. Returns {0, index of the failed check} or {1, result per write}.
+_APPLY_LUA = """
+local nc = tonumber(ARGV[1])
+local p, k = 2, 1
+for i = 1, nc do
+  local kind, n = ARGV[p], tonumber(ARGV[p + 1])
+  p = p + 2
+  for j = 0, n - 1 do
+    local key, want = KEYS[k + j], ARGV[p + j]
+    local have
+    if kind == 'get' then have = redis.call('GET', key) or ''
+    elseif kind == 'scard' then have = tostring(redis.call('SCARD', key))
+    else have = tostring(redis.call('HLEN', key)) end
+    if have ~= want then return {0, i} end
+  end
+  p = p + n
+  k = k + n
+end
+local out = {}
+while p <= #ARGV do
+  local op, n, a, b, ttl = ARGV[p], tonumber(ARGV[p + 1]), ARGV[p + 2], ARGV[p + 3], tonumber(ARGV[p + 4])
+  p = p + 5
+  local r = 0
+  for j = 0, n - 1 do
+    local key = KEYS[k + j]
+    if op == 'set' then redis.call('SET', key, a)
+    elseif op == 'setnx' then r = redis.call('SETNX', key, a)
+    elseif op == 'sadd' then r = redis.call('SADD', key, a)
+    elseif op == 'hset' then r = redis.call('HSET', key, a, b)
+    elseif op == 'register' then
+      local v = redis.call('HGET', key, a)
+      if v then r = tonumber(v) else
+        r = redis.call('HLEN', key) + 1
+        redis.call('HSET', key, a, r)
+      end
+    elseif op == 'hgetall' then r = redis.call('HGETALL', key) end
+    if ttl > 0 and op ~= 'hgetall' and redis.call('TTL', key) < ttl then redis.call('EXPIRE', key, ttl) end
+  end
+  k = k + n
+  out[#out + 1] = r
+end
+return {1, out}
+"""
+
+
+@dataclass(frozen=True)
+class Check:
+    """A condition of :meth:`Store.apply` on each of ``keys``, against the matching
+    ``expected`` value: ``kind`` is ``get`` (the value, "" when absent), ``scard``
+    (size of a set) or ``hlen`` (fields of a hash)."""
+
+    kind: str
+    keys: tuple[str, ...]
+    expected: tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Write:
+    """One write of :meth:`Store.apply`, done on each of ``keys``. ``op``: ``set``
+    (key = a), ``setnx`` (key = a unless it exists), ``sadd`` (a to the set),
+    ``hset`` (field a = b), ``register`` (a gets the next ordinal once; the result
+    is its ordinal) or ``hgetall`` (the result is the hash, read after the writes
+    before it). The result is that of the last key. A ttl > 0 extends each key's
+    life to at least ttl seconds."""
+
+    op: str
+    keys: tuple[str, ...]
+    a: str = ""
+    b: str = ""
+    ttl: int = 0
+
+
+@dataclass
+class Gathered:
+    gets: list[str | None]
+    sets: list[list[str]]
+    values: dict[str, str] = field(default_factory=dict)
+    hashes: list[dict[str, str]] = field(default_factory=list)
+
+
 class Store(Protocol):
     def claim(self, key: str, value: str, ttl_s: int = 0) -> str | None:
         """Set ``key`` to ``value`` unless it exists; return the existing value or None."""
@@ -59,11 +168,23 @@ class Store(Protocol):
 
     def hgetall(self, key: str) -> dict[str, str]: ...
 
+    def hmget(self, key: str, fields: list[str]) -> list[str | None]: ...
+
     def zadd(self, key: str, member: str, score: float, ttl_s: int = 0) -> None:
         """Add or update ``member`` with ``score`` (idempotent)."""
 
     def zrange_by_score(self, key: str, low: float, high: float) -> list[tuple[str, float]]:
         """Members with low <= score < high, in score order."""
+
+    def gather(self, gets: list[str], sets: list[str], value_prefix: str, hashes: list[str]) -> Gathered:
+        """One consistent read: the values of ``gets``, the members of ``sets``, the value
+        under ``value_prefix + member`` of every member of those sets (when the prefix is
+        not empty and the value exists), and the fields of ``hashes``."""
+
+    def apply(self, checks: list[Check], writes: list[Write]) -> list | None:
+        """If every check holds, perform the writes and return one result per write;
+        otherwise write nothing and return None. One atomic step: two replicas that
+        read the same state and race to act on it cannot both succeed."""
 
 
 class MemoryStore:
@@ -74,6 +195,7 @@ class MemoryStore:
         self._hashes: dict[str, dict[str, str]] = {}
         self._zsets: dict[str, dict[str, float]] = {}
         self._zsorted: dict[str, list[tuple[float, str]]] = {}
+        self._sets: dict[str, set[str]] = {}
 
     def claim(self, key: str, value: str, ttl_s: int = 0) -> str | None:
         existing = self._kv.get(key)
@@ -103,6 +225,10 @@ class MemoryStore:
     def hgetall(self, key: str) -> dict[str, str]:
         return dict(self._hashes.get(key, {}))
 
+    def hmget(self, key: str, fields: list[str]) -> list[str | None]:
+        h = self._hashes.get(key, {})
+        return [h.get(f) for f in fields]
+
     def zadd(self, key: str, member: str, score: float, ttl_s: int = 0) -> None:
         zset = self._zsets.setdefault(key, {})
         ordered = self._zsorted.setdefault(key, [])
@@ -125,6 +251,57 @@ class MemoryStore:
         return out
 
 
+    def gather(self, gets: list[str], sets: list[str], value_prefix: str, hashes: list[str]) -> Gathered:
+        members = [sorted(self._sets.get(k, ())) for k in sets]
+        values = {}
+        if value_prefix:
+            for m in {m for ms in members for m in ms}:
+                if (v := self._kv.get(value_prefix + m)) is not None:
+                    values[m] = v
+        return Gathered([self._kv.get(k) for k in gets], members, values,
+                        [dict(self._hashes.get(k, {})) for k in hashes])
+
+    def _have(self, kind: str, key: str) -> str:
+        if kind == "get":
+            return self._kv.get(key, "")
+        if kind == "scard":
+            return str(len(self._sets.get(key, ())))
+        return str(len(self._hashes.get(key, {})))
+
+    def _write(self, w: Write, key: str):
+        if w.op == "set":
+            self._kv[key] = w.a
+            return 0
+        if w.op == "setnx":
+            return int(self.claim(key, w.a) is None)
+        if w.op == "sadd":
+            members = self._sets.setdefault(key, set())
+            new = w.a not in members
+            members.add(w.a)
+            return int(new)
+        if w.op == "hset":
+            fields = self._hashes.setdefault(key, {})
+            new = w.a not in fields
+            fields[w.a] = w.b
+            return int(new)
+        if w.op == "register":
+            return self.register(key, w.a)[0]
+        if w.op == "hgetall":
+            return dict(self._hashes.get(key, {}))
+        raise ValueError(f"unknown write {w.op!r}")
+
+    def apply(self, checks: list[Check], writes: list[Write]) -> list | None:
+        if any(self._have(c.kind, k) != str(e) for c in checks for k, e in zip(c.keys, c.expected, strict=True)):
+            return None
+        out: list = []
+        for w in writes:
+            result = 0
+            for key in w.keys:
+                result = self._write(w, key)
+            out.append(result)
+        return out
+
+
 class RedisStore:
     """The shared store of every replica, on one Redis."""
 
@@ -133,6 +310,8 @@ class RedisStore:
         self.prefix = prefix
         self._register = client.register_script(_REGISTER_LUA)
         self._claim = client.register_script(_CLAIM_LUA)
+        self._gather = client.register_script(_GATHER_LUA)
+        self._apply = client.register_script(_APPLY_LUA)
 
     @classmethod
     def from_url(cls, url: str, prefix: str = "raqib:", socket_timeout: float = 5.0) -> RedisStore:
@@ -173,6 +352,9 @@ class RedisStore:
     def hgetall(self, key: str) -> dict[str, str]:
         return self.client.hgetall(self._k(key))
 
+    def hmget(self, key: str, fields: list[str]) -> list[str | None]:
+        return self.client.hmget(self._k(key), fields)
+
     def zadd(self, key: str, member: str, score: float, ttl_s: int = 0) -> None:
         pipe = self.client.pipeline(transaction=True)
         pipe.zadd(self._k(key), {member: score})
@@ -183,3 +365,27 @@ class RedisStore:
     def zrange_by_score(self, key: str, low: float, high: float) -> list[tuple[str, float]]:
         rows = self.client.zrangebyscore(self._k(key), low, f"({high}", withscores=True)
         return [(m, float(s)) for m, s in rows]
+
+    def gather(self, gets: list[str], sets: list[str], value_prefix: str, hashes: list[str]) -> Gathered:
+        keys = [self._k(k) for k in (*gets, *sets, *hashes)]
+        prefix = self._k(value_prefix) if value_prefix else ""
+        g, members, flat, hflat = self._gather(keys=keys, args=[len(gets), len(sets), len(hashes), prefix])
+        return Gathered(g, [sorted(m) for m in members], _pairs(flat), [_pairs(h) for h in hflat])
+
+    def apply(self, checks: list[Check], writes: list[Write]) -> list | None:
+        keys: list[str] = []
+        args: list = [len(checks)]
+        for c in checks:
+            keys += [self._k(k) for k in c.keys]
+            args += [c.kind, len(c.keys), *c.expected]
+        for w in writes:
+            keys += [self._k(k) for k in w.keys]
+            args += [w.op, len(w.keys), w.a, w.b, int(w.ttl)]
+        ok, out = self._apply(keys=keys, args=args)
+        if not ok:
+            return None
+        return [_pairs(r) if w.op == "hgetall" else r for w, r in zip(writes, out, strict=True)]
+
+
+def _pairs(flat: list) -> dict[str, str]:
+    return dict(zip(flat[::2], flat[1::2], strict=True))

@@ -49,3 +49,55 @@ def test_pipeline_on_redis_equals_pipeline_in_memory(store):
         return [m.model_dump_json() for m in p.run_file(sample_feed())]
 
     assert run(store) == run(MemoryStore())
+
+
+def _script(store):
+    """A sequence of gathers and check-and-writes; every result, for comparing backends."""
+    from services.runtime.store import Check, Write
+
+    out = []
+    out.append(store.apply([Check("get", ("u",), ("",))], [Write("set", ("u",), "a1", ttl=60),
+                                                           Write("sadd", ("b1", "b2"), "a1", ttl=60),
+                                                           Write("set", ("sig:a1",), "S1", ttl=60)]))
+    out.append(store.apply([Check("get", ("u",), ("",))], [Write("set", ("u",), "a2")]))  # stale: refused
+    out.append(store.apply([Check("scard", ("b1", "b2", "b3"), (1, 1, 0))], [Write("set", ("x",), "1")]))
+    out.append(store.apply([Check("scard", ("b1", "b2"), (1, 1)), Check("hlen", ("h",), (0,))],
+                           [Write("sadd", ("b1",), "a2"), Write("hset", ("h",), "f", "v"),
+                            Write("setnx", ("u",), "zz"), Write("register", ("o",), "a2"),
+                            Write("register", ("o",), "a1"), Write("register", ("o",), "a2"),
+                            Write("hgetall", ("o",))]))
+    g = store.gather(["u", "missing"], ["b1", "nothing"], "sig:", ["h", "none"])
+    out.append((g.gets, g.sets, g.values, g.hashes))
+    return out
+
+
+def test_gather_and_apply_agree_between_redis_and_memory(store):
+    expected = [
+        [0, 1, 0],
+        None,
+        [0],
+        [1, 1, 0, 1, 2, 1, {"a2": "1", "a1": "2"}],
+        (["a1", None], [["a1", "a2"], []], {"a1": "S1"}, [{"f": "v"}, {}]),
+    ]
+    assert _script(MemoryStore()) == expected
+    assert _script(store) == expected
+
+
+def test_apply_is_atomic_under_racing_writers(store):
+    """Each writer reads the set, then adds itself only if nobody else did: one wins."""
+    from services.runtime.store import Check, Write
+
+    wins = []
+
+    def writer(i):
+        g = store.gather([], ["slot"], "", [])
+        if not g.sets[0] and store.apply([Check("scard", ("slot",), (0,))],
+                                              [Write("sadd", ("slot",), f"w{i}")]):
+            wins.append(i)
+
+    threads = [threading.Thread(target=writer, args=(i,)) for i in range(40)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(wins) == 1 and store.gather([], ["slot"], "", []).sets == [[f"w{wins[0]}"]]

@@ -47,7 +47,7 @@ def test_ingest_drops_exact_repolls_and_marks_updates():
 
 
 def test_arabic_and_english_reports_of_one_strike_form_one_cluster():
-    core = DedupCore(MemoryStore(), lambda: T0, 86400)
+    core = DedupCore(MemoryStore())
     [first] = core.process(enrich("ar", AR, T0, "Furat"))
     [second] = core.process(enrich("en", EN, T0 + dt.timedelta(hours=1), "Levant Wire"))
     assert first.event_id == second.event_id
@@ -58,7 +58,7 @@ def test_arabic_and_english_reports_of_one_strike_form_one_cluster():
 
 
 def test_redelivered_article_gives_the_identical_report():
-    core = DedupCore(MemoryStore(), lambda: T0, 86400)
+    core = DedupCore(MemoryStore())
     a = enrich("ar", AR, T0)
     first = core.process(a)
     core.process(enrich("en", EN, T0 + dt.timedelta(hours=1), "Levant Wire"))
@@ -66,7 +66,7 @@ def test_redelivered_article_gives_the_identical_report():
 
 
 def test_same_url_twice_is_an_exact_duplicate_without_events():
-    core = DedupCore(MemoryStore(), lambda: T0, 86400)
+    core = DedupCore(MemoryStore())
     assert core.process(enrich("a", AR, T0, url="https://x.example/1"))
     assert core.process(enrich("b", AR + " ", T0, url="https://x.example/1")) == []
 

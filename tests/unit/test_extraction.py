@@ -138,14 +138,15 @@ def test_a_small_place_named_like_a_common_word_needs_a_place_cue():
 def test_fast_normalisation_equals_the_character_by_character_one():
     import random
 
-    from services.extraction.normalize import _normalize_by_char
-    alphabet = list("أعلن وزير الدفاع الأميركي أنّ ـً") + list("US-led, Dar'a ‘Ataq.  \u200f\n")
+    from services.extraction.normalize import _normalize_by_char, normalize_plain
+    alphabet = list("أعلن وزير الدفاع الأميركي أنّ ـً") + list("US-led, Dar'a ‘Ataq.  \u200f\nﻻ")
     rng = random.Random(7)
     for _ in range(2000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         fast, offsets = normalize(text)
         slow, slow_offsets = _normalize_by_char(text)
         assert fast == slow
+        assert normalize_plain(text) == slow.strip()
         assert [o for o, ch in zip(offsets, fast, strict=True) if ch != " "] == [
             o for o, ch in zip(slow_offsets, slow, strict=True) if ch != " "]
 

@@ -1,0 +1,186 @@
+"""Event clusters: which reports tell the same real-world event, and what they say together.
+
+Pure functions, no I/O. A report is summarised into a small record (category,
+mode group, the two sides, place, day); a new report joins the cluster whose
+members it is most compatible with, or opens a new one.
+
+Compatible means: the same category; the same mode group where both name one;
+the same side where both name it (states compare by country: "the United
+States" and "US forces" are one side); dates at most one day apart; and the
+same place: the same GeoNames place or two places within ``max_km``, or, when
+one report only names the province or country, the same province or country.
+Being compatible is not enough: a report must also agree positively on where
+(the same town, or the same province plus a named side) or on who (both sides
+named and equal). Two strikes on the same day in two towns of one province
+stay apart; an Arabic and an English report of one strike come together.
+
+A cluster is known by one summary, its first report's, completed by later
+reports (sides, mode and a more precise place it did not have): see ``fill``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+
+from schemas import Actor, Event
+from services.extraction.gazetteer import km
+
+_MODE_GROUP = {
+    "air_strike": "air", "drone_strike": "air", "missile_strike": "air",
+    "rocket_attack": "indirect", "shelling": "indirect",
+}
+_VAGUE_MODES = {"", "other"}
+#: score a candidate needs: a shared town (3), or a shared province and side (1 + 2),
+#: or both sides named and equal (2 + 2)
+MIN_SCORE = 3
+
+
+def theatre_country(event: Event) -> str:
+    """The country whose conflict an event belongs to: where it happened, else its target's."""
+    for candidate in (
+        event.location.country if event.location else None,
+        event.actor2.country if event.actor2 else None,
+        event.actor1.country if event.actor1 else None,
+    ):
+        if candidate:
+            return candidate
+    return "XX"
+
+
+def party(actor: Actor | None) -> str:
+    """Actors compare by state where they have one: reports name the US strike as "the
+    United States" or "US forces"; armed groups compare by their own code. Civilians and
+    unknown actors name no side: "" (compatible with any)."""
+    if actor is None or actor.kind in ("civilians", "unknown"):
+        return ""
+    if actor.kind in ("state_forces", "government") and actor.country:
+        return actor.country
+    return actor.code
+
+
+def mode_group(mode: str | None) -> str:
+    mode = mode or ""
+    return "" if mode in _VAGUE_MODES else _MODE_GROUP.get(mode, mode)
+
+
+def event_day(event: Event, published: dt.datetime) -> dt.date:
+    return event.occurred_on or published.date()
+
+
+def summary(event: Event, published: dt.datetime) -> dict:
+    """The fields clustering compares, small enough to keep per member in Redis."""
+    loc = event.location
+    return {
+        "c": event.category,
+        "m": mode_group(event.mode),
+        "a1": party(event.actor1),
+        "a2": party(event.actor2),
+        "g": loc.geonameid if loc else None,
+        "lat": loc.lat if loc else None,
+        "lon": loc.lon if loc else None,
+        "ad": loc.admin1 if loc else None,
+        "co": (loc.country if loc else None) or theatre_country(event),
+        "p": loc.precision if loc else "none",
+        "d": event_day(event, published).isoformat(),
+    }
+
+
+def _place_score(a: dict, b: dict, max_km: float) -> int | None:
+    """3 for the same town, 1 for the same province, 0 for no information, None for a conflict."""
+    if a["co"] and b["co"] and a["co"] != b["co"] and "XX" not in (a["co"], b["co"]):
+        return None
+    if a["p"] == "city" and b["p"] == "city":
+        if a["g"] is not None and a["g"] == b["g"]:
+            return 3
+        if None in (a["lat"], a["lon"], b["lat"], b["lon"]):
+            return None
+        return 3 if km(a["lat"], a["lon"], b["lat"], b["lon"]) <= max_km else None
+    if a["ad"] and b["ad"]:
+        return 1 if a["ad"] == b["ad"] else None
+    return 0
+
+
+def score(new: dict, old: dict, max_km: float = 30.0) -> int | None:
+    """How well a new report fits a cluster member; None when they cannot be one event."""
+    if new["c"] != old["c"]:
+        return None
+    if abs((dt.date.fromisoformat(new["d"]) - dt.date.fromisoformat(old["d"])).days) > 1:
+        return None
+    if new["m"] and old["m"] and new["m"] != old["m"]:
+        return None
+    total = 0
+    for side in ("a1", "a2"):
+        if new[side] and old[side]:
+            if new[side] != old[side]:
+                return None
+            total += 2
+    place = _place_score(new, old, max_km)
+    if place is None:
+        return None
+    total += place
+    if place == 1 and total == 1:
+        return None  # a province alone does not make two reports one event
+    return total if total >= MIN_SCORE else None
+
+
+_PRECISION = {"city": 3, "admin1": 2, "country": 1, "none": 0}
+
+
+def fill(old: dict, new: dict) -> dict:
+    """A cluster's summary after another report joined it: sides and mode the cluster
+    did not know yet, and a more precise place, come from the new report."""
+    out = dict(old)
+    for key in ("m", "a1", "a2"):
+        if not out[key] and new[key]:
+            out[key] = new[key]
+    if _PRECISION.get(new["p"], 0) > _PRECISION.get(old["p"], 0):
+        out.update({k: new[k] for k in ("g", "lat", "lon", "ad", "co", "p")})
+    return out
+
+
+def best_cluster(new: dict, members: Iterable[tuple[str, dict]], max_km: float = 30.0) -> str | None:
+    """The cluster whose members fit ``new`` best (ties: the smallest id), or None."""
+    best: tuple[int, str] | None = None
+    for cid, old in members:
+        s = score(new, old, max_km)
+        if s is not None and (best is None or (-s, cid) < (-best[0], best[1])):
+            best = (s, cid)
+    return best[1] if best else None
+
+
+def _most_supported(values: list, key=lambda v: v, prefer=None):
+    """The value most reports give (values in report order). Ties go to ``prefer``'s
+    maximum when given, else to the earliest report."""
+    present = [v for v in values if v is not None]
+    if not present:
+        return None
+    counts = Counter(key(v) for v in present)
+    top = max(counts.values())
+    tied = [v for v in present if counts[key(v)] == top]
+    return max(tied, key=prefer) if prefer else tied[0]
+
+
+def merge(events: list[Event]) -> Event:
+    """One event from the reports of a cluster (in report order): each field the value
+    most reports give; counts tied between reports take the higher figure; weapons and
+    named systems are the union; intensity the highest; the wording (evidence,
+    attribution) is the first report's."""
+    base = events[0].model_copy()  # shallow: every field below is replaced, not changed in place
+    base.category = _most_supported([e.category for e in events])
+    base.mode = _most_supported([e.mode for e in events if mode_group(e.mode)]) or base.mode
+    known = lambda a: a if a is not None and party(a) else None  # noqa: E731
+    base.actor1 = _most_supported([known(e.actor1) for e in events], key=lambda a: a.code) or base.actor1
+    base.actor2 = _most_supported([known(e.actor2) for e in events], key=lambda a: a.code) or base.actor2
+    base.location = _most_supported(
+        [e.location for e in events], key=lambda loc: (loc.geonameid, loc.name),
+        prefer=lambda loc: _PRECISION.get(loc.precision, 0))
+    base.occurred_on = _most_supported([e.occurred_on for e in events])
+    base.killed = _most_supported([e.killed for e in events], prefer=lambda v: v)
+    base.injured = _most_supported([e.injured for e in events], prefer=lambda v: v)
+    base.missile_range = _most_supported([e.missile_range for e in events])
+    base.weapons = sorted({w for e in events for w in e.weapons})
+    base.systems = sorted({s for e in events for s in e.systems})
+    base.intensity = max(e.intensity for e in events)
+    return base

@@ -1,0 +1,70 @@
+"""The dedup core on the real Redis: racing replicas keep one copy of each story and
+open one cluster per event."""
+
+import datetime as dt
+import random
+import threading
+
+import pytest
+
+from services.dedup.core import DedupCore
+from services.evaluate.dedup import article
+from services.runtime.store import RedisStore
+from tests.unit.test_dedup import STORY_EN, _event
+
+pytestmark = pytest.mark.integration
+
+T0 = dt.datetime(2024, 2, 3, 8, 0, tzinfo=dt.UTC)
+PLACES = ["Al Bukamal", "Al Mayadin", None]
+
+
+def _pairs(n: int):
+    """n stories, each with a copy under another headline with a line added; every story
+    one event on its own day."""
+    rng = random.Random(11)
+    words = STORY_EN.split() * 2
+    out = []
+    for i in range(n):
+        rng.shuffle(words)  # a different text per story, the same vocabulary
+        body = " ".join(words) + f" Story {i}."
+        title, copy = f"Update: story {i}", body + "\nFollow us for breaking news."
+        ev = _event("US:MIL", None, PLACES[i % 2], day=T0.date() + dt.timedelta(days=3 * i))
+        a = article(f"p{i}-a", f"Story {i}", body, "en", T0, "wire").model_copy(update={"events": [ev]})
+        b = article(f"p{i}-b", title, copy, "en", T0, "paper").model_copy(update={"events": [ev]})
+        out.append((a, b))
+    return out
+
+
+@pytest.fixture
+def prefix(redis_url, unique):
+    p = f"test:{unique}:"
+    yield p
+    s = RedisStore.from_url(redis_url, prefix=p)
+    keys = list(s.client.scan_iter(p + "*"))
+    if keys:
+        s.client.delete(*keys)
+
+
+def test_two_racing_replicas_keep_one_copy_and_one_cluster(redis_url, prefix):
+    pairs = _pairs(200)
+    results: dict[str, tuple] = {}
+    barrier = threading.Barrier(2)
+
+    def replica(side: int):
+        core = DedupCore(RedisStore.from_url(redis_url, prefix=prefix))  # its own connection
+        for pair in pairs:
+            a = pair[side]
+            barrier.wait()  # both copies of a story arrive at the same moment
+            verdict, reports = core.process_with_verdict(a)
+            results[a.article_id] = (verdict, {r.event_id for r in reports})
+
+    threads = [threading.Thread(target=replica, args=(s,)) for s in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for a, b in pairs:
+        (va, ca), (vb, cb) = results[a.article_id], results[b.article_id]
+        assert sorted([va.status == "new", vb.status == "new"]) == [False, True], (va, vb)
+        assert ca == cb and len(ca) == 1  # both reports in one cluster
+    assert len({c for _, cs in results.values() for c in cs}) == len(pairs)

@@ -1,0 +1,129 @@
+"""Dedup: fingerprints, the article-level decision, event clusters, on the memory store."""
+
+import datetime as dt
+import random
+
+from schemas import Actor, Event, Location
+from services.dedup.clusters import merge, score, summary
+from services.dedup.core import DedupCore
+from services.dedup.minhash import fingerprint, similarity
+from services.evaluate.dedup import article, rewrite
+from services.runtime.store import MemoryStore
+
+T0 = dt.datetime(2024, 2, 3, 8, 0, tzinfo=dt.UTC)
+
+STORY_EN = "\n".join([
+    "US military aircraft struck positions of an Iran-backed militia near Al Bukamal in eastern Syria overnight.",
+    "The Pentagon said the raids hit a weapons depot and a command post used to plan attacks on US troops.",
+    "A war monitor based in Britain said at least six fighters were killed and several others wounded.",
+    "The strikes came days after a drone attack on a US base in Jordan killed three American soldiers.",
+    "Washington has vowed further action against groups it holds responsible for more than 160 attacks.",
+    "Iraqi officials condemned the raids as a violation of sovereignty and called for restraint on all sides.",
+])
+OTHER_EN = "\n".join([
+    "Heavy rain flooded streets in the port city on Tuesday, cutting power to thousands of homes.",
+    "Emergency crews pumped water from tunnels while schools in low-lying districts stayed closed.",
+    "Forecasters said more storms were expected through the weekend along the northern coast.",
+    "The mayor said the drainage network had been upgraded last year but could not cope with the volume.",
+])
+STORY_AR = ("أعلنت وزارة الدفاع أن طائرات حربية شنت فجر اليوم غارات على مواقع للمسلحين قرب المدينة الحدودية. "
+            "وقالت مصادر محلية إن الغارات أسفرت عن مقتل ستة مسلحين وإصابة آخرين بجروح مختلفة. "
+            "وأضافت المصادر أن الطائرات استهدفت مستودعا للأسلحة ومقرا للقيادة في أطراف المدينة. "
+            "وتأتي هذه الضربات بعد أيام من هجوم بطائرة مسيرة على قاعدة عسكرية أسفر عن سقوط قتلى. "
+            "ودعت الحكومة إلى ضبط النفس وعدم التصعيد في المنطقة.")
+
+
+def test_rewrites_are_near_duplicates_and_other_stories_are_not():
+    rng = random.Random(3)
+    base = fingerprint(STORY_EN)
+    for _ in range(10):
+        title, body = rewrite("US strikes militia in Syria", STORY_EN, "en", rng)
+        sim = similarity(fingerprint(f"{title}\n{body}"), base)
+        assert sim.jaccard >= 0.5 or sim.containment >= 0.8, sim
+    assert similarity(fingerprint(OTHER_EN), base).jaccard < 0.1
+
+
+def test_arabic_spelling_variants_do_not_hide_a_copy():
+    variant = STORY_AR.replace("ة ", "ه ").replace("أ", "ا").replace("إ", "ا").replace("ى ", "ي ")
+    assert similarity(fingerprint(variant), fingerprint(STORY_AR)).jaccard == 1.0
+
+
+def test_containment_runs_from_the_new_text_to_the_old():
+    trimmed = "\n".join(STORY_EN.split("\n")[:3])
+    roundup = STORY_EN + "\n" + OTHER_EN
+    assert similarity(fingerprint(trimmed), fingerprint(STORY_EN)).containment > 0.9
+    assert similarity(fingerprint(roundup), fingerprint(STORY_EN)).containment < 0.7
+
+
+def test_article_statuses_and_what_they_point_at():
+    core = DedupCore(MemoryStore())
+    first = article("a1", "US strikes militia", STORY_EN, "en", T0, "wire", "https://wire.example/1")
+    assert core.verdict(first).status == "new"
+    same_url = article("a2", "US strikes militia", STORY_EN + " ", "en", T0, "wire", "https://wire.example/1")
+    v = core.verdict(same_url)
+    assert (v.status, v.duplicate_of, v.same_url) == ("exact_duplicate", "a1", True)
+    copy = article("a3", "US strikes militia", STORY_EN, "en", T0, "paper", "https://paper.example/x")
+    assert core.verdict(copy).status == "exact_duplicate"
+    title, body = rewrite("US strikes militia", STORY_EN, "en", random.Random(1))
+    near = core.verdict(article("a4", title, body, "en", T0, "blog", "https://blog.example/y"))
+    assert (near.status, near.duplicate_of) == ("near_duplicate", "a1") and near.similarity >= 0.5
+    # a copy of a copy points at the first article of the story
+    again = core.verdict(article("a5", title, body, "en", T0, "blog2", "https://blog2.example/z"))
+    assert again.duplicate_of == "a1"
+    assert core.verdict(article("a6", "Floods", OTHER_EN, "en", T0)).status == "new"
+    # a redelivered article gets the verdict it had
+    assert core.verdict(article("a4", title, body, "en", T0, "blog", "https://blog.example/y")) == near
+
+
+def _event(a1=None, a2=None, place=None, mode="air_strike", day=T0.date(), killed=None):
+    names = {"Al Bukamal": (174448, 34.45226, 40.91854, "07"), "Al Mayadin": (173480, 35.01982, 40.45154, "07"),
+             "Hajin": (173000, 34.6939, 40.8317, "07")}
+    loc = None
+    if place in names:
+        gid, lat, lon, adm = names[place]
+        loc = Location(name=place, geonameid=gid, lat=lat, lon=lon, country="SY", admin1=adm, precision="city")
+    elif place == "Deir ez-Zor province":
+        loc = Location(name=place, country="SY", admin1="07", precision="admin1")
+
+    def actor(code):
+        if code is None:
+            return None
+        return Actor(code=code, name=code, country=code.split(":")[0][:2], kind="state_forces")
+    return Event(category="ASSAULT", mode=mode, actor1=actor(a1), actor2=actor(a2), location=loc,
+                 occurred_on=day, killed=killed, intensity=6)
+
+
+def test_cluster_compatibility():
+    ours = summary(_event("US:MIL", None, "Al Bukamal"), T0)
+    assert score(summary(_event(None, None, "Al Bukamal"), T0), ours) is not None  # the same town
+    assert score(summary(_event("US:MIL", None, "Al Mayadin"), T0), ours) is None  # another town, 80 km away
+    assert score(summary(_event("US:MIL", None, "Hajin"), T0), ours) is not None  # 28 km: one place
+    assert score(summary(_event("US:MIL", None, "Deir ez-Zor province"), T0), ours) is not None  # province + side
+    assert score(summary(_event(None, None, "Deir ez-Zor province"), T0), ours) is None  # a province alone
+    assert score(summary(_event("RU:MIL", None, "Al Bukamal"), T0), ours) is None  # another attacker
+    assert score(summary(_event("US:MIL", None, "Al Bukamal", mode="shelling"), T0), ours) is None
+    later = _event("US:MIL", None, "Al Bukamal", day=T0.date() + dt.timedelta(days=2))
+    assert score(summary(later, T0), ours) is None
+
+
+def test_merge_takes_what_most_reports_say():
+    merged = merge([_event("US:MIL", None, "Deir ez-Zor province", killed=4),
+                    _event("US:MIL", "IQ:KH", "Al Bukamal", killed=6),
+                    _event(None, "IQ:KH", "Al Bukamal", killed=6)])
+    assert merged.location.name == "Al Bukamal" and merged.killed == 6
+    assert merged.actor1.code == "US:MIL" and merged.actor2.code == "IQ:KH"
+
+
+def test_reports_of_a_near_duplicate_corroborate_the_story():
+    core = DedupCore(MemoryStore())
+    ev = _event("US:MIL", None, "Al Bukamal")
+    first = article("b1", "US strikes", STORY_EN, "en", T0, "wire").model_copy(update={"events": [ev]})
+    title, body = rewrite("US strikes", STORY_EN, "en", random.Random(2))
+    second = article("b2", title, body, "en", T0 + dt.timedelta(hours=1), "paper").model_copy(
+        update={"events": [ev]})
+    [r1] = core.process(first)
+    verdict, [r2] = core.process_with_verdict(second)
+    assert verdict.status == "near_duplicate"
+    assert r1.event_id == r2.event_id and (r2.revision, r2.corroboration.sources) == (2, 2)
+    assert r2.sources[1].duplicate_of == "b1"
+    assert core.process(second) == [r2]  # redelivery: the identical report
