@@ -72,6 +72,22 @@ def _existing(path: Path) -> Path:
 # --------------------------------------------------------------------------- commands
 
 
+def _articles(path: Path):
+    """The valid articles of a JSON lines file; each bad line is reported on stderr,
+    and the command exits 1 once the good ones are done."""
+    from services.ingest.jsonl import read_lines
+
+    bad = 0
+    for line in read_lines(_existing(path)):
+        if line.article is None:
+            bad += 1
+            typer.echo(f"line {line.number}: {line.error}", err=True)
+            continue
+        yield line.article
+    if bad:
+        raise typer.Exit(1)
+
+
 @app.command()
 def broker(port: Annotated[int, typer.Option(help="port on 127.0.0.1")] = 9092) -> None:
     """Run the embedded Kafka-compatible broker for development (Ctrl-C stops it)."""
@@ -168,22 +184,12 @@ def extract(
     _settings()
     extractor = Extractor()
     if jsonl is not None:
-        from services.ingest.jsonl import read_lines
-
-        bad = 0
-        for line in read_lines(_existing(jsonl)):
-            if line.article is None:
-                bad += 1
-                typer.echo(f"line {line.number}: {line.error}", err=True)
-                continue
-            a = line.article
+        for a in _articles(jsonl):
             art = ArticleIngested(article_id=a.id, url=a.url, canonical_url=canonical_url(a.url),
                                   source=a.source, title=a.title, body=a.body,
                                   published_at=a.published_at, language=a.language,
                                   ingested_at=a.published_at)
             _print_json(extractor.process(art))
-        if bad:
-            raise typer.Exit(1)
         return
     if file is None:
         raise InputError("give a text file, - for stdin, or --jsonl FILE")
@@ -217,24 +223,15 @@ def dedup(
     from services.dedup.core import DedupCore
     from services.evaluate.dedup import article
     from services.ingest.core import canonical_url
-    from services.ingest.jsonl import read_lines
     from services.runtime.bootstrap import redis_store
     from services.runtime.store import MemoryStore
 
     settings = _settings()
     core = DedupCore(redis_store(settings) if shared else MemoryStore(), settings.dedup)
-    bad = 0
-    for line in read_lines(_existing(jsonl)):
-        if line.article is None:
-            bad += 1
-            typer.echo(f"line {line.number}: {line.error}", err=True)
-            continue
-        a = line.article
+    for a in _articles(jsonl):
         enriched = article(a.id, a.title, a.body, a.language or "und", a.published_at, a.source, a.url)
         enriched.canonical_url = canonical_url(a.url)
         typer.echo(json.dumps(core.verdict(enriched).to_json(a.id), ensure_ascii=False))
-    if bad:
-        raise typer.Exit(1)
 
 
 @app.command()

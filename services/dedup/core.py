@@ -173,7 +173,7 @@ class DedupCore:
     # ------------------------------------------------------------------ the step
 
     def _plan(self, article: ArticleEnriched, fp: Fingerprint, bands: list[str],
-              blocks: list[tuple[str, list[str]]], with_events: bool) -> tuple[_Plan, Gathered]:
+              blocks: list[tuple[str, list[str]]], with_events: bool) -> _Plan:
         art_key = self._article_key(article.article_id)
         url_key = f"{self.prefix}url:{_sha1(article.canonical_url)}"
         text_key = f"{self.prefix}text:{content_hash(article.title, article.body)}"
@@ -183,7 +183,7 @@ class DedupCore:
             record = json.loads(g.gets[0])
             verdict = ArticleVerdict(record["status"], record["duplicate_of"], record["similarity"],
                                      record["story"], record["same_url"])
-            return _Plan(verdict, [tuple(c) for c in record["clusters"]], [], [], False), g
+            return _Plan(verdict, [tuple(c) for c in record["clusters"]], [], [], False)
         verdict = self._decide(article, fp, g)
         clusters, summaries = [], []
         if with_events and not verdict.same_url:
@@ -192,7 +192,7 @@ class DedupCore:
                   Check("scard", tuple(bands), tuple(len(m) for m in g.sets))]
         if block_keys:
             checks.append(Check("hlen", tuple(block_keys), tuple(len(h) for h in g.hashes)))
-        return _Plan(verdict, clusters, summaries, checks, True), g
+        return _Plan(verdict, clusters, summaries, checks, True)
 
     def _writes(self, article: ArticleEnriched, plan: _Plan, fp: Fingerprint, bands: list[str],
                 blocks: list[tuple[str, list[str]]]) -> list[Write]:
@@ -231,7 +231,7 @@ class DedupCore:
         bands = [f"{self.prefix}band:{i}:{h}" for i, h in enumerate(fp.bands(self.settings.bands))]
         blocks = self._blocks(article) if with_events else []
         for _ in range(self.settings.max_attempts):
-            plan, _g = self._plan(article, fp, bands, blocks, with_events)
+            plan = self._plan(article, fp, bands, blocks, with_events)
             writes = self._writes(article, plan, fp, bands, blocks)
             results = self.store.apply(plan.checks, writes)
             if results is not None:
