@@ -97,8 +97,10 @@ class DedupCore:
 
     # ------------------------------------------------------------------ keys
 
-    def _article_key(self, article_id: str) -> str:
-        return f"{self.prefix}art:{article_id}"
+    def _keys(self, article: ArticleEnriched) -> tuple[str, str, str]:
+        """The article's own record, its URL claim and its text claim."""
+        return (f"{self.prefix}art:{article.article_id}", f"{self.prefix}url:{_sha1(article.canonical_url)}",
+                f"{self.prefix}text:{content_hash(article.title, article.body)}")
 
     def _blocks(self, article: ArticleEnriched) -> list[tuple[str, list[str]]]:
         """Per event: its own block (theatre, category, day) and the blocks its
@@ -172,11 +174,9 @@ class DedupCore:
 
     # ------------------------------------------------------------------ the step
 
-    def _plan(self, article: ArticleEnriched, fp: Fingerprint, bands: list[str],
+    def _plan(self, article: ArticleEnriched, keys: tuple[str, str, str], fp: Fingerprint, bands: list[str],
               blocks: list[tuple[str, list[str]]], with_events: bool) -> _Plan:
-        art_key = self._article_key(article.article_id)
-        url_key = f"{self.prefix}url:{_sha1(article.canonical_url)}"
-        text_key = f"{self.prefix}text:{content_hash(article.title, article.body)}"
+        art_key, url_key, text_key = keys
         block_keys = sorted({k for _, ks in blocks for k in ks}) if with_events else []
         g = self.store.gather([art_key, url_key, text_key], bands, f"{self.prefix}sig:", block_keys)
         if g.gets[0]:  # redelivered: what was decided then stands
@@ -194,19 +194,18 @@ class DedupCore:
             checks.append(Check("hlen", tuple(block_keys), tuple(len(h) for h in g.hashes)))
         return _Plan(verdict, clusters, summaries, checks, True)
 
-    def _writes(self, article: ArticleEnriched, plan: _Plan, fp: Fingerprint, bands: list[str],
-                blocks: list[tuple[str, list[str]]]) -> list[Write]:
+    def _writes(self, article: ArticleEnriched, keys: tuple[str, str, str], plan: _Plan, fp: Fingerprint,
+                bands: list[str]) -> list[Write]:
         ttl, aid, v = self.ttl, article.article_id, plan.verdict
+        art_key, url_key, text_key = keys
         writes: list[Write] = []
         if plan.fresh:
             record = {"status": v.status, "duplicate_of": v.duplicate_of, "similarity": v.similarity,
                       "story": v.story, "same_url": v.same_url, "clusters": plan.clusters}
-            writes.append(Write("set", (self._article_key(aid),), json.dumps(record), ttl=ttl))
-            writes.append(Write("setnx", (f"{self.prefix}url:{_sha1(article.canonical_url)}",), f"{aid}|{v.story}",
-                                ttl=ttl))
+            writes.append(Write("set", (art_key,), json.dumps(record), ttl=ttl))
+            writes.append(Write("setnx", (url_key,), f"{aid}|{v.story}", ttl=ttl))
             if v.status == "new":
-                writes.append(Write("set", (f"{self.prefix}text:{content_hash(article.title, article.body)}",), aid,
-                                    ttl=ttl))
+                writes.append(Write("set", (text_key,), aid, ttl=ttl))
                 writes.append(Write("set", (f"{self.prefix}sig:{aid}",), fp.encode(), ttl=ttl))
                 writes.append(Write("sadd", tuple(bands), aid, ttl=ttl))
         writes += [Write("hset", (key,), cid, json.dumps(s), ttl=ttl) for key, cid, s in plan.summaries]
@@ -230,9 +229,10 @@ class DedupCore:
         fp = self.fingerprint(article)
         bands = [f"{self.prefix}band:{i}:{h}" for i, h in enumerate(fp.bands(self.settings.bands))]
         blocks = self._blocks(article) if with_events else []
+        keys = self._keys(article)  # hashing the normalised text once, not once per attempt
         for _ in range(self.settings.max_attempts):
-            plan = self._plan(article, fp, bands, blocks, with_events)
-            writes = self._writes(article, plan, fp, bands, blocks)
+            plan = self._plan(article, keys, fp, bands, blocks, with_events)
+            writes = self._writes(article, keys, plan, fp, bands)
             results = self.store.apply(plan.checks, writes)
             if results is not None:
                 break
