@@ -363,7 +363,7 @@ def bench(
             row = dedup_throughput(articles, url, data)
         typer.echo(f"dedup: {row['per_second']:.0f} articles/s over {row['articles']} articles of "
                    f"{row['avg_chars']:.0f} characters ({row['events_per_article']:.1f} events each), "
-                   f"article and event level, against Redis at {row['redis']}; "
+                   f"article and event level, in batches of {row['batch_size']}, against Redis at {row['redis']}; "
                    f"article level alone {row['article_level_per_second']:.0f} articles/s")
         typer.echo(json.dumps({"bench_dedup": row}))
         return

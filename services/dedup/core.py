@@ -42,8 +42,7 @@ from dataclasses import dataclass
 
 from schemas import ArticleEnriched, Corroboration, Event, EventReported, SourceRef
 from services.dedup.clusters import best_cluster, event_day, fill, merge, summary, theatre_country
-from services.dedup.minhash import INDEX_VERSION, Fingerprint, fingerprint, similarity
-from services.ingest.core import content_hash
+from services.dedup.minhash import INDEX_VERSION, Fingerprint, fingerprint_words, similarity, text_digest, words
 from services.runtime.settings import DedupSettings
 from services.runtime.store import Check, Gathered, Store, Write
 
@@ -79,8 +78,51 @@ class _Plan:
     verdict: ArticleVerdict
     clusters: list[tuple[str, int]]  # (cluster id, index of the event) kept from this article
     summaries: list[tuple[str, str, dict]]  # cluster summaries to write: (block, cluster, summary)
-    checks: list[Check]
     fresh: bool  # decided now (False: found in the article's own record)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """What an article's step needs that does not depend on the state: computed once."""
+
+    article: ArticleEnriched
+    keys: tuple[str, str, str]  # its record, URL claim, text claim
+    fp: Fingerprint
+    bands: list[str]  # its LSH bucket keys
+    blocks: list[tuple[str, list[str]]]  # per event: its block, the blocks of its candidates
+
+
+class _View:
+    """What a batch read from the store, with the batch's own writes laid over it as it
+    is decided, so that each article sees the ones before it; and the checks that make
+    the batch's write conditional on nobody else having changed what was read."""
+
+    def __init__(self, g: Gathered, gets: list[str], sets: list[str], hashes: list[str], prefix: str) -> None:
+        self.values: dict[str, str | None] = dict(zip(gets, g.gets, strict=True))
+        self.members: dict[str, set[str]] = {k: set(m) for k, m in zip(sets, g.sets, strict=True)}
+        self.sigs: dict[str, str] = dict(g.values)
+        self.hashes: dict[str, dict[str, str]] = {k: dict(h) for k, h in zip(hashes, g.hashes, strict=True)}
+        self._read = (gets, list(g.gets), sets, [len(m) for m in g.sets], hashes, [len(h) for h in g.hashes])
+        self._sig_prefix = prefix + "sig:"
+
+    def checks(self) -> list[Check]:
+        gets, values, sets, sizes, hashes, lengths = self._read
+        out = [Check("get", tuple(gets), tuple(v or "" for v in values)), Check("scard", tuple(sets), tuple(sizes))]
+        if hashes:
+            out.append(Check("hlen", tuple(hashes), tuple(lengths)))
+        return out
+
+    def write_all(self, writes: list[Write]) -> None:
+        for w in writes:
+            for key in w.keys:
+                if w.op == "set" and key.startswith(self._sig_prefix):
+                    self.sigs[key[len(self._sig_prefix):]] = w.a
+                elif w.op == "set" or (w.op == "setnx" and not self.values.get(key)):
+                    self.values[key] = w.a
+                elif w.op == "sadd" and key in self.members:
+                    self.members[key].add(w.a)
+                elif w.op == "hset" and key in self.hashes:
+                    self.hashes[key][w.a] = w.b
 
 
 def _sha1(text: str) -> str:
@@ -93,14 +135,16 @@ class DedupCore:
         self.settings = settings or DedupSettings()
         self.ttl = int(self.settings.horizon_days * 86400)
         self._members = _Cache(100_000)
+        self._decoded = _Cache(100_000)  # member -> (encoded, Fingerprint)
+        self._summaries = _Cache(100_000)  # stored summary -> parsed
         self.prefix = key_prefix(self.settings)
 
     # ------------------------------------------------------------------ keys
 
-    def _keys(self, article: ArticleEnriched) -> tuple[str, str, str]:
+    def _keys(self, article: ArticleEnriched, tokens: list[str]) -> tuple[str, str, str]:
         """The article's own record, its URL claim and its text claim."""
         return (f"{self.prefix}art:{article.article_id}", f"{self.prefix}url:{_sha1(article.canonical_url)}",
-                f"{self.prefix}text:{content_hash(article.title, article.body)}")
+                f"{self.prefix}text:{text_digest(tokens)}")
 
     def _blocks(self, article: ArticleEnriched) -> list[tuple[str, list[str]]]:
         """Per event: its own block (theatre, category, day) and the blocks its
@@ -115,12 +159,12 @@ class DedupCore:
 
     # ------------------------------------------------------------------ article level
 
-    def fingerprint(self, article: ArticleEnriched) -> Fingerprint:
-        s = self.settings
-        return fingerprint(f"{article.title}\n{article.body}", s.shingle_words, s.num_perm)
+    def fingerprint(self, tokens: list[str]) -> Fingerprint:
+        return fingerprint_words(tokens, self.settings.shingle_words, self.settings.num_perm)
 
-    def _decide(self, article: ArticleEnriched, fp: Fingerprint, g: Gathered) -> ArticleVerdict:
-        url_holder, text_holder = g.gets[1], g.gets[2]
+    def _decide(self, article: ArticleEnriched, fp: Fingerprint, view: _View, keys: tuple[str, str, str],
+                bands: list[str]) -> ArticleVerdict:
+        url_holder, text_holder = view.values.get(keys[1]), view.values.get(keys[2])
         if url_holder:
             holder, _, story = url_holder.partition("|")
             if holder != article.article_id:
@@ -128,10 +172,11 @@ class DedupCore:
         if text_holder and text_holder != article.article_id:
             return ArticleVerdict("exact_duplicate", text_holder, 1.0, text_holder)
         best: tuple[float, str] | None = None
-        for member, encoded in sorted(g.values.items()):
-            if member == article.article_id:
+        for member in sorted(set().union(*(view.members[b] for b in bands))):
+            encoded = view.sigs.get(member)
+            if member == article.article_id or encoded is None:
                 continue
-            sim = similarity(fp, Fingerprint.decode(encoded))
+            sim = similarity(fp, self._fingerprints(member, encoded))
             if sim.jaccard >= self.settings.near_jaccard or (
                     sim.containment >= self.settings.near_containment
                     and sim.jaccard >= self.settings.near_containment_min_jaccard):
@@ -142,17 +187,25 @@ class DedupCore:
             return ArticleVerdict("near_duplicate", best[1], round(best[0], 4), best[1])
         return ArticleVerdict("new", None, None, article.article_id)
 
+    def _fingerprints(self, member: str, encoded: str) -> Fingerprint:
+        """A stored fingerprint, decoded once per process (they never change)."""
+        fp = self._decoded.get(member)
+        if fp is None or fp[0] != encoded:
+            fp = (encoded, Fingerprint.decode(encoded))
+            self._decoded.put(member, fp)
+        return fp[1]
+
     # ------------------------------------------------------------------ event level
 
     def _assign(self, article: ArticleEnriched, blocks: list[tuple[str, list[str]]],
-                hashes: dict[str, dict[str, str]]) -> tuple[list[tuple[str, int]], list[tuple[str, str, dict]]]:
+                view: _View) -> tuple[list[tuple[str, int]], list[tuple[str, str, dict]]]:
         """Each event to a cluster (events of this article in one cluster collapse into the
         richest of them); and the cluster summaries to write: (block key, cluster, summary)."""
         chosen: dict[str, int] = {}
         known: dict[str, tuple[str, dict]] = {}  # cluster -> (its block, its summary)
-        for key, fields in hashes.items():
-            for cid, value in fields.items():
-                known[cid] = (key, json.loads(value))
+        for key in {k for _, ks in blocks for k in ks}:
+            for cid, value in view.hashes[key].items():
+                known[cid] = (key, self._summary(value))
         changed: set[str] = set()
         for i, event in enumerate(article.events):
             new = summary(event, article.published_at)
@@ -172,32 +225,40 @@ class DedupCore:
         clusters = sorted(chosen.items(), key=lambda kv: kv[1])
         return clusters, [(known[cid][0], cid, known[cid][1]) for cid in sorted(changed)]
 
+    def _summary(self, raw: str) -> dict:
+        """A stored cluster summary, parsed once per distinct value (callers never change it)."""
+        parsed = self._summaries.get(raw)
+        if parsed is None:
+            parsed = json.loads(raw)
+            self._summaries.put(raw, parsed)
+        return parsed
+
     # ------------------------------------------------------------------ the step
 
-    def _plan(self, article: ArticleEnriched, keys: tuple[str, str, str], fp: Fingerprint, bands: list[str],
-              blocks: list[tuple[str, list[str]]], with_events: bool) -> _Plan:
-        art_key, url_key, text_key = keys
-        block_keys = sorted({k for _, ks in blocks for k in ks}) if with_events else []
-        g = self.store.gather([art_key, url_key, text_key], bands, f"{self.prefix}sig:", block_keys)
-        if g.gets[0]:  # redelivered: what was decided then stands
-            record = json.loads(g.gets[0])
-            verdict = ArticleVerdict(record["status"], record["duplicate_of"], record["similarity"],
-                                     record["story"], record["same_url"])
-            return _Plan(verdict, [tuple(c) for c in record["clusters"]], [], [], False)
-        verdict = self._decide(article, fp, g)
+    def _prepare(self, article: ArticleEnriched, with_events: bool) -> _Prepared:
+        tokens = words(f"{article.title}\n{article.body}")
+        fp = self.fingerprint(tokens)
+        return _Prepared(article, self._keys(article, tokens), fp,
+                         [f"{self.prefix}band:{i}:{h}" for i, h in enumerate(fp.bands(self.settings.bands))],
+                         self._blocks(article) if with_events else [])
+
+    def _plan(self, p: _Prepared, view: _View, with_events: bool) -> _Plan:
+        art_key = p.keys[0]
+        record = view.values.get(art_key)
+        if record:  # redelivered: what was decided then stands
+            r = json.loads(record)
+            verdict = ArticleVerdict(r["status"], r["duplicate_of"], r["similarity"], r["story"], r["same_url"])
+            return _Plan(verdict, [tuple(c) for c in r["clusters"]], [], False)
+        verdict = self._decide(p.article, p.fp, view, p.keys, p.bands)
         clusters, summaries = [], []
         if with_events and not verdict.same_url:
-            clusters, summaries = self._assign(article, blocks, dict(zip(block_keys, g.hashes, strict=True)))
-        checks = [Check("get", (art_key, url_key, text_key), ("", g.gets[1] or "", g.gets[2] or "")),
-                  Check("scard", tuple(bands), tuple(len(m) for m in g.sets))]
-        if block_keys:
-            checks.append(Check("hlen", tuple(block_keys), tuple(len(h) for h in g.hashes)))
-        return _Plan(verdict, clusters, summaries, checks, True)
+            clusters, summaries = self._assign(p.article, p.blocks, view)
+        return _Plan(verdict, clusters, summaries, True)
 
-    def _writes(self, article: ArticleEnriched, keys: tuple[str, str, str], plan: _Plan, fp: Fingerprint,
-                bands: list[str]) -> list[Write]:
-        ttl, aid, v = self.ttl, article.article_id, plan.verdict
-        art_key, url_key, text_key = keys
+    def _writes(self, p: _Prepared, plan: _Plan) -> list[Write]:
+        ttl, article, v = self.ttl, p.article, plan.verdict
+        aid = article.article_id
+        art_key, url_key, text_key = p.keys
         writes: list[Write] = []
         if plan.fresh:
             record = {"status": v.status, "duplicate_of": v.duplicate_of, "similarity": v.similarity,
@@ -206,8 +267,8 @@ class DedupCore:
             writes.append(Write("setnx", (url_key,), f"{aid}|{v.story}", ttl=ttl))
             if v.status == "new":
                 writes.append(Write("set", (text_key,), aid, ttl=ttl))
-                writes.append(Write("set", (f"{self.prefix}sig:{aid}",), fp.encode(), ttl=ttl))
-                writes.append(Write("sadd", tuple(bands), aid, ttl=ttl))
+                writes.append(Write("set", (f"{self.prefix}sig:{aid}",), p.fp.encode(), ttl=ttl))
+                writes.append(Write("sadd", tuple(p.bands), aid, ttl=ttl))
         writes += [Write("hset", (key,), cid, json.dumps(s), ttl=ttl) for key, cid, s in plan.summaries]
         source = self._source(article, v)
         for cid, i in plan.clusters:
@@ -225,36 +286,70 @@ class DedupCore:
                          language=article.language, published_at=article.published_at,
                          duplicate_of=v.duplicate_of, similarity=v.similarity)
 
-    def _step(self, article: ArticleEnriched, with_events: bool) -> tuple[ArticleVerdict, list[EventReported]]:
-        fp = self.fingerprint(article)
-        bands = [f"{self.prefix}band:{i}:{h}" for i, h in enumerate(fp.bands(self.settings.bands))]
-        blocks = self._blocks(article) if with_events else []
-        keys = self._keys(article)  # hashing the normalised text once, not once per attempt
-        for _ in range(self.settings.max_attempts):
-            plan = self._plan(article, keys, fp, bands, blocks, with_events)
-            writes = self._writes(article, keys, plan, fp, bands)
-            results = self.store.apply(plan.checks, writes)
-            if results is not None:
-                break
-        else:
-            raise ContentionError(f"article {article.article_id}: state kept changing "
+    def _attempt(self, prepared: list[_Prepared], with_events: bool):
+        """Decide every article of a batch from one read, in order (each sees what the ones
+        before it will write), and write them all in one checked step. None if another
+        replica changed anything the batch read."""
+        gets = list(dict.fromkeys(k for p in prepared for k in p.keys))
+        sets = list(dict.fromkeys(b for p in prepared for b in p.bands))
+        hashes = list(dict.fromkeys(k for p in prepared for _, ks in p.blocks for k in ks)) if with_events else []
+        view = _View(self.store.gather(gets, sets, f"{self.prefix}sig:", hashes), gets, sets, hashes, self.prefix)
+        checks = view.checks()
+        plans, writes, spans = [], [], []
+        for p in prepared:
+            plan = self._plan(p, view, with_events)
+            mine = self._writes(p, plan)
+            view.write_all(mine)
+            plans.append(plan)
+            spans.append((len(writes), len(writes) + len(mine)))
+            writes += mine
+        results = self.store.apply(checks, writes)
+        if results is None:
+            return None
+        out = []
+        for p, plan, (a, b) in zip(prepared, plans, spans, strict=True):
+            registers = [n for n in range(a, b) if writes[n].op == "register"]  # each followed by its hgetall
+            out.append((plan.verdict, [self._report(cid, int(results[n]), results[n + 1], p.article)
+                                       for (cid, _), n in zip(plan.clusters, registers, strict=True)]))
+        return out
+    def _run(self, articles: list[ArticleEnriched], with_events: bool) -> list[tuple[ArticleVerdict, list]]:
+        return self._settle([self._prepare(a, with_events) for a in articles], with_events)
+
+    def _settle(self, prepared: list[_Prepared], with_events: bool) -> list[tuple[ArticleVerdict, list]]:
+        """A batch is tried whole twice; under contention it is halved, down to single
+        articles, which are tried ``max_attempts`` times."""
+        if not prepared:
+            return []
+        attempts = self.settings.max_attempts if len(prepared) == 1 else 2
+        for _ in range(attempts):
+            out = self._attempt(prepared, with_events)
+            if out is not None:
+                return out
+        if len(prepared) == 1:
+            raise ContentionError(f"article {prepared[0].article.article_id}: state kept changing "
                                   f"over {self.settings.max_attempts} attempts")
-        # each cluster's writes end: register, hgetall order
-        at = [n for n, w in enumerate(writes) if w.op == "register"]
-        reports = [self._report(cid, int(results[n]), results[n + 1], article)
-                   for (cid, _), n in zip(plan.clusters, at, strict=True)]
-        return plan.verdict, reports
+        half = len(prepared) // 2
+        return self._settle(prepared[:half], with_events) + self._settle(prepared[half:], with_events)
 
     def verdict(self, article: ArticleEnriched) -> ArticleVerdict:
         """Article level only: decide and record whether the article is new or a duplicate."""
-        return self._step(article, with_events=False)[0]
+        return self._run([article], with_events=False)[0][0]
+
+    def verdicts(self, articles: list[ArticleEnriched]) -> list[ArticleVerdict]:
+        """:meth:`verdict` for a batch, in order, in two round trips."""
+        return [v for v, _ in self._run(articles, with_events=False)]
 
     def process(self, article: ArticleEnriched) -> list[EventReported]:
         """Article and event level: one report per event cluster the article tells of."""
-        return self._step(article, with_events=True)[1]
+        return self._run([article], with_events=True)[0][1]
 
     def process_with_verdict(self, article: ArticleEnriched) -> tuple[ArticleVerdict, list[EventReported]]:
-        return self._step(article, with_events=True)
+        return self._run([article], with_events=True)[0]
+
+    def process_batch(self, articles: list[ArticleEnriched]) -> list[tuple[ArticleVerdict, list[EventReported]]]:
+        """:meth:`process_with_verdict` for a batch, in order: the same verdicts, clusters and
+        reports as one at a time, from one read and one checked write."""
+        return self._run(articles, with_events=True)
 
     def _parsed_members(self, cid: str, members: list[str]) -> list[tuple[Event, SourceRef]]:
         """The stored reports of a cluster's members: from this process's cache, and

@@ -2,15 +2,19 @@
 
 The text is normalised as extraction normalises it (Arabic letter variants,
 diacritics, tatweel, Latin case and accents folded), split into words, and cut
-into overlapping shingles of ``shingle`` words. Each shingle is hashed with
-CRC-32 (stable across processes and machines, and 3x cheaper than datasketch's
-SHA-1 default) and the set is summarised by a datasketch MinHash.
+into overlapping shingles of ``shingle`` words. Each word is hashed once with
+CRC-32 (stable across processes and machines); a shingle's 32-bit hash is its
+words' hashes chained (FNV-style, 64 bits) and avalanched (MurmurHash3's
+finaliser), all in numpy: 5x cheaper than joining and hashing every shingle's
+text, with the same set semantics. The distinct shingle hashes are summarised by
+a datasketch MinHash.
 
-Two pinned choices keep fingerprints comparable between replicas and over
-time, and must change together with the index key names (``INDEX_VERSION``):
+Pinned choices keep fingerprints comparable between replicas and over time, and
+must change together with the index key names (``INDEX_VERSION``):
 
 * datasketch 2.0.0, scheme ``affine32`` (2.0 changed the hash scheme; mixed
-  versions silently disagree), seed 1, and CRC-32 as the shingle hash;
+  versions silently disagree), seed 1;
+* the word and shingle hashing above;
 * ``num_perm`` and ``bands`` from the settings.
 
 Similarity between two fingerprints is estimated from their signatures: the
@@ -32,10 +36,10 @@ from functools import lru_cache
 import numpy as np
 from datasketch import MinHash
 
-from services.extraction.normalize import normalize_plain
+from services.extraction.normalize import fold_words
 
 #: Bump when the shingling, hashing or banding changes: index keys carry it.
-INDEX_VERSION = "v1"
+INDEX_VERSION = "v2"
 _SCHEME = "affine32"
 _SEED = 1
 _WORD = re.compile(r"\w+")
@@ -47,7 +51,7 @@ def _permutations(num_perm: int):
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(normalize_plain(text))
+    return _WORD.findall(fold_words(text))
 
 
 def shingles(tokens: list[str], size: int) -> set[bytes]:
@@ -78,13 +82,45 @@ class Fingerprint:
         return cls(int(size), np.frombuffer(bytes.fromhex(hexsig), dtype="<u4"))
 
 
+_CHAIN = np.uint64(0x100000001B3)
+_MIX1, _MIX2, _SHIFT = np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53), np.uint64(33)
+
+
+def shingle_hashes(tokens: list[str], size: int) -> np.ndarray:
+    """The distinct 32-bit hashes of the ``size``-word shingles (one shingle of all the
+    words when there are fewer)."""
+    n = len(tokens)
+    if n == 0:
+        return np.empty(0, dtype=np.uint32)
+    size = min(size, n)
+    word = np.fromiter(map(zlib.crc32, map(str.encode, tokens)), dtype=np.uint64, count=n)
+    count = n - size + 1
+    h = np.zeros(count, dtype=np.uint64)
+    for j in range(size):  # uint64 arithmetic wraps, as intended
+        h = (h * _CHAIN) ^ word[j:j + count]
+    h ^= h >> _SHIFT
+    h *= _MIX1
+    h ^= h >> _SHIFT
+    h *= _MIX2
+    h ^= h >> _SHIFT
+    return np.unique((h >> np.uint64(32)).astype(np.uint32))
+
+
+def fingerprint_words(tokens: list[str], shingle: int = 3, num_perm: int = 128) -> Fingerprint:
+    hashes = shingle_hashes(tokens, shingle)
+    m = MinHash(num_perm=num_perm, seed=_SEED, scheme=_SCHEME, hashfunc=int, permutations=_permutations(num_perm))
+    if len(hashes):
+        m.update_batch(hashes.tolist())
+    return Fingerprint(len(hashes), m.hashvalues.astype("<u4"))
+
+
 def fingerprint(text: str, shingle: int = 3, num_perm: int = 128) -> Fingerprint:
-    grams = shingles(words(text), shingle)
-    m = MinHash(num_perm=num_perm, seed=_SEED, scheme=_SCHEME, hashfunc=zlib.crc32,
-                permutations=_permutations(num_perm))
-    if grams:
-        m.update_batch(grams)
-    return Fingerprint(len(grams), m.hashvalues.astype("<u4"))
+    return fingerprint_words(words(text), shingle, num_perm)
+
+
+def text_digest(tokens: list[str]) -> str:
+    """The identity of a text for exact duplicates: its normalised words."""
+    return hashlib.sha1(" ".join(tokens).encode()).hexdigest()
 
 
 @dataclass(frozen=True)

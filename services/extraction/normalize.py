@@ -176,6 +176,14 @@ def normalize_plain(text: str) -> str:
     return _SPACES.sub(" ", folded.replace("\x00", "")).strip()
 
 
+def fold_words(text: str) -> str:
+    """The normalised words of ``text``, spacing left as it falls (for word splitting)."""
+    folded = text.translate(_TABLE)
+    if len(folded) != len(text):
+        return normalize(text)[0]
+    return folded.replace("\x00", "")
+
+
 class Doc:
     """A text normalised once, with slices of its normalised form by source offsets."""
 

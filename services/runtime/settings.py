@@ -108,6 +108,15 @@ class DedupSettings(BaseModel):
     max_attempts: int = Field(
         default=50, ge=1, description="RAQIB_DEDUP__MAX_ATTEMPTS: re-reads of an article under contention."
     )
+    batch_size: int = Field(
+        default=64, ge=1, le=1000,
+        description="RAQIB_DEDUP__BATCH_SIZE: articles the worker decides from one read and one write "
+        "when they are waiting (1: one at a time).",
+    )
+    batch_wait_s: float = Field(
+        default=0.01, ge=0, le=1,
+        description="RAQIB_DEDUP__BATCH_WAIT_S: how long the worker waits to fill a batch.",
+    )
 
     @model_validator(mode="after")
     def _bands_divide_perms(self) -> DedupSettings:

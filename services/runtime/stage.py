@@ -170,28 +170,68 @@ class Shell:
                 delay = min(delay * 2, 10.0)
 
 
+async def _decoded(shell: Shell, source: str, event) -> tuple[BaseModel | None, dict, bytes]:
+    """An event's message decoded, or None after its dead letter was published."""
+    msg = event.message
+    where = dict(topic=msg.topic, partition=msg.partition, offset=msg.offset, key=msg.key)
+    raw = event.value
+    try:
+        return decode(source, raw), where, raw
+    except DecodeError as exc:
+        await shell.dead_letter(exc, raw, **where)
+        return None, where, raw
+
+
+async def _handle_one(shell: Shell, handler: Handler, inbound: BaseModel, where: dict, raw: bytes) -> None:
+    try:
+        outputs = await shell.call_with_retry(handler, inbound)
+    except Exception as exc:  # a bug or a message the core cannot handle
+        logger.exception("%s failed on %s[%s]@%s", shell.service, where["topic"], where["partition"], where["offset"])
+        await shell.dead_letter(exc, raw, **where)
+        return
+    await shell.publish(outputs)
+
+
 def pipe_agent(app: faust.App, shell: Shell, source: str, handler: Handler) -> None:
     """Declare the service's agent: source topic -> handler -> outputs, bad input -> DLQ."""
-    topic = shell.topic(source)
 
-    @app.agent(topic, name=f"{shell.service}-{source}", concurrency=1)
+    @app.agent(shell.topic(source), name=f"{shell.service}-{source}", concurrency=1)
     async def agent(stream):
         async for event in stream.events():
-            msg = event.message
-            where = dict(topic=msg.topic, partition=msg.partition, offset=msg.offset, key=msg.key)
-            raw = event.value
-            try:
-                inbound = decode(source, raw)
-            except DecodeError as exc:
-                await shell.dead_letter(exc, raw, **where)
+            inbound, where, raw = await _decoded(shell, source, event)
+            if inbound is not None:
+                await _handle_one(shell, handler, inbound, where, raw)
+
+
+BatchHandler = Callable[[list[BaseModel]], list[Sequence[Output]]]
+
+
+def batch_agent(app: faust.App, shell: Shell, source: str, handler: Handler, batch: BatchHandler,
+                size: int, wait_s: float) -> None:
+    """Like :func:`pipe_agent`, for cores that do a batch in fewer round trips than its
+    messages one by one: up to ``size`` waiting messages (waiting at most ``wait_s`` for
+    them) go to ``batch``, which returns each one's outputs in order. If the batch fails
+    for anything but the store being away, its messages are handled one by one, so only
+    a bad one goes to the DLQ. The events are acked after their outputs are sent."""
+    if size <= 1:
+        pipe_agent(app, shell, source, handler)
+        return
+
+    @app.agent(shell.topic(source), name=f"{shell.service}-{source}", concurrency=1)
+    async def agent(stream):
+        async for events in stream.take_events(size, within=wait_s):
+            good = [d for d in [await _decoded(shell, source, e) for e in events] if d[0] is not None]
+            if not good:
                 continue
             try:
-                outputs = await shell.call_with_retry(handler, inbound)
-            except Exception as exc:  # a bug or a message the core cannot handle
-                logger.exception("%s failed on %s[%s]@%s", shell.service, *list(where.values())[:3])
-                await shell.dead_letter(exc, raw, **where)
+                per_message = await shell.call_with_retry(batch, [d[0] for d in good])
+            except Exception as exc:
+                logger.warning("%s: a batch of %d failed (%s); one by one", shell.service, len(good), exc)
+                for inbound, where, raw in good:
+                    await _handle_one(shell, handler, inbound, where, raw)
                 continue
-            await shell.publish(outputs)
+            for outputs in per_message:
+                await shell.publish(outputs)
 
 
 def run_worker(app: faust.App, settings: Settings) -> None:

@@ -127,3 +127,44 @@ def test_reports_of_a_near_duplicate_corroborate_the_story():
     assert r1.event_id == r2.event_id and (r2.revision, r2.corroboration.sources) == (2, 2)
     assert r2.sources[1].duplicate_of == "b1"
     assert core.process(second) == [r2]  # redelivery: the identical report
+
+
+def _stream(n: int, seed: int = 5):
+    """Stories, their rewrites and exact copies, each with events of its own place and day,
+    some arriving twice (redelivery)."""
+    rng = random.Random(seed)
+    texts = [(STORY_EN, "en"), (OTHER_EN, "en"), (STORY_AR, "ar")]
+    places = ["Al Bukamal", "Hajin", "Al Mayadin", "Deir ez-Zor province", None]
+    out = []
+    for i in range(n):
+        text, lang = texts[i % 3]
+        story = i % 9  # nine stories: three texts, each on three days
+        title, body = rewrite(f"Story {story}", text, lang, rng) if i >= 9 else (f"Story {story}", text)
+        day = T0.date() + dt.timedelta(days=story // 3)
+        events = [_event(rng.choice(["US:MIL", None]), None, rng.choice(places), day=day, killed=rng.choice([None, 4]))
+                  for _ in range(rng.randint(0, 3))]
+        a = article(f"s{i}", title, body, lang, T0 + dt.timedelta(minutes=i), f"src{i % 4}",
+                    f"https://src{i % 4}.example/{story}/{i % 5}").model_copy(update={"events": events})
+        out.append(a)
+        if rng.random() < 0.1:
+            out.append(a)
+        if rng.random() < 0.15:  # wire copy: another outlet, the same text
+            out.append(a.model_copy(update={"article_id": f"s{i}-copy", "source": "copier",
+                                            "url": f"https://copier.example/{i}",
+                                            "canonical_url": f"https://copier.example/{i}"}))
+    return out
+
+
+def test_a_batch_decides_exactly_as_one_article_at_a_time():
+    stream = _stream(80)
+    single = DedupCore(MemoryStore())
+    expected = [single.process_with_verdict(a) for a in stream]
+    batched = DedupCore(MemoryStore())
+    got = []
+    for i in range(0, len(stream), 13):  # copies of one story, and redeliveries, inside one batch
+        got += batched.process_batch(stream[i:i + 13])
+    assert [v for v, _ in got] == [v for v, _ in expected]
+    assert [r for _, r in got] == [r for _, r in expected]
+    statuses = {v.status for v, _ in expected}
+    assert statuses == {"new", "exact_duplicate", "near_duplicate"}  # the stream exercises every path
+    assert sum(r.revision > 1 for _, rs in expected for r in rs) > 10
