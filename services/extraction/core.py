@@ -187,6 +187,7 @@ _SPEECH = re.compile(
     r"(?:^| )[وف]?(?:قال|قالت|اعلن|اعلنت|اكد|اكدت|صرح|اضاف|افاد|افادت|ذكر|ذكرت|حسب|حسبما|وفق|نقلا|اشار|اشارت|"
     r"اوضح|اوضحت|كشف|كشفت|زعم|زعمت|ادعي|ادعت)(?: |$)"
 )
+_SAID_AFTER = re.compile(r"[\s,]{0,3}(?:said|says|told|announced|reported|added|confirmed|stated)\b")
 _TARGET_MARKERS = re.compile(
     r"\b(?:on|against|at|targeting|toward|towards|to)$|(?:^| )(?:علي|ضد|نحو|الي|مع)$")
 _AGENT_MARKERS = re.compile(r"(?:\bby$)|(?:(?:^| )(?:قبل|يد)$)")
@@ -281,6 +282,14 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
             # its apposition ("Defense Secretary Lloyd Austin") goes with it
             actors = [a for a in actors if a is not first and not (
                 a.entry.id == first.entry.id and _apposition(doc, first, a))]
+    if speaker is None:
+        # "..., the US military said" / "according to X" / "حسبما أعلن X": a source, not a target
+        for a in actors:
+            if a.start >= trigger.end and (_SAID_AFTER.match(doc.text, a.end)
+                                           or _SPEECH.search(_before(doc, a.start, 14))):
+                speaker = a
+                actors = [b for b in actors if b.end <= a.start or b.start >= a.end]  # its span
+                break
     passive = bool(trigger.entry.data.get("passive"))
     # "by X" names the agent only after a passive trigger ("were attacked by X"),
     # not in "depots used by X"
@@ -513,7 +522,8 @@ class Extractor:
     def _event(self, doc: Doc, s: SentenceMentions, published: dt.datetime, context: dict,
                statistic: bool, order: int) -> Draft | None:
         text = doc.text
-        triggers = [t for t in s.triggers if not _NEGATION.search(_before(doc, t.start, 14))]
+        triggers = [t for t in s.triggers if not _NEGATION.search(_before(doc, t.start, 14))
+                    and (s.weapons or s.systems or not t.entry.data.get("needs_weapon"))]
         if not triggers:
             return None
         trigger = choose_trigger(triggers)

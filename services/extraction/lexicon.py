@@ -94,6 +94,11 @@ def arabic_variants(alias_norm: str, article: bool = True, suffixes: bool = Fals
     first, _, rest = alias_norm.partition(" ")
     if rest and first in _JOINABLE:
         forms.add(first + rest)
+    if article and not alias_norm.startswith("ال"):
+        # the indefinite accusative writes an alef after the noun and its adjective:
+        # صاروخا باليستيا "a ballistic missile" (object), طائرة مسيرة keeps its ta marbuta
+        forms.add(" ".join(w + "ا" if w[-1] not in "اهي" or w.endswith("ي") and len(w) > 4 else w
+                           for w in alias_norm.split()))
     if suffixes and not rest and len(alias_norm) >= 3 and not alias_norm.startswith("ال"):
         # a one-word verb with its object attached: استهدفها "targeted it", قصفوها
         forms.update(alias_norm.removesuffix("وا") + ("و" if alias_norm.endswith("وا") else "") + s
@@ -322,7 +327,8 @@ def load_lexicon(
     for i, item in enumerate(_load_yaml("triggers.yaml", directory)):
         entry = Entry("trigger", f"{item['category']}:{item['mode']}:{i}", item["mode"], {
             "category": item["category"], "mode": item["mode"], "intensity": item["intensity"],
-            "priority": item["priority"], "passive": bool(item.get("passive"))})
+            "priority": item["priority"], "passive": bool(item.get("passive")),
+            "needs_weapon": bool(item.get("needs_weapon"))})
         lex.add(entry, _aliases(item))
 
     places = _load_yaml("places.yaml", directory)
