@@ -441,6 +441,40 @@ def evaluate_dedup(
     typer.echo(json.dumps({"evaluate_dedup": report.as_json()}, ensure_ascii=False))
 
 
+@evaluate_app.command("alerts")
+def evaluate_alerts(
+    folder: Annotated[Path | None, typer.Argument(
+        help="a scenario folder, or a folder of them (articles.jsonl + expected.jsonl each); "
+             "the bundled scenarios if omitted")] = None,
+) -> None:
+    """Scenario timelines against the alerts they should raise: precision and recall per reason, then JSON."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from services.evaluate.alerts import bundled_scenarios
+    from services.evaluate.alerts import evaluate_alerts as run
+
+    settings = _settings()
+    root = folder or bundled_scenarios()
+    if not root.is_dir():
+        raise InputError(f"{root}: not a folder")
+    report = run(root, settings)
+    console = Console(stderr=True)
+    table = Table(title=f"alerts: {len(report.scenarios)} scenarios in {root}")
+    for column in ("reason", "precision", "recall", "tp", "fp", "fn"):
+        table.add_column(column)
+    for code, b in report.reasons.items():
+        s = b.scores()
+        table.add_row(code, f"{s['precision']:.3f}", f"{s['recall']:.3f}", str(b.tp), str(b.fp), str(b.fn))
+    console.print(table)
+    for scenario in report.scenarios:
+        console.print(f"{scenario.name}: {scenario.alerts} alerts, "
+                      + ("all checks pass" if not scenario.failures else f"{len(scenario.failures)} failed"))
+        for failure in scenario.failures:
+            console.print(f"  - {failure}")
+    typer.echo(json.dumps({"evaluate_alerts": report.as_json()}, ensure_ascii=False))
+
+
 def main() -> None:
     """Entry point: one-line messages and a non-zero exit for every expected failure."""
     try:

@@ -20,6 +20,7 @@ import json
 from dataclasses import dataclass
 
 from schemas import AlertEvent, EscalationAlert, Event, EventReported, Reason, Theatre
+from services.dedup.clusters import party
 from services.dedup.core import theatre_country
 from services.runtime.settings import AlertingSettings
 from services.runtime.store import Store
@@ -41,6 +42,13 @@ REASON_TEXT = {
 
 def _ts(value: dt.datetime) -> float:
     return value.timestamp()
+
+
+def _pair(event: Event) -> str | None:
+    """The two sides of an event as parties (a state's forces and government are one
+    party), in a fixed order: a ceasefire binds both directions."""
+    sides = sorted(p for p in (party(event.actor1), party(event.actor2)) if p)
+    return "|".join(sides) if len(sides) == 2 and sides[0] != sides[1] else None
 
 
 def _name(actor) -> str:
@@ -130,7 +138,7 @@ class AlertingCore:
                 if new:
                     add("NEW_WEAPON", weapons=", ".join(new))
             previous = self._window(f"alerting:theatre:{country}", t, event_id)
-            since = self._last_deescalation(country, t)
+            since = self._last_deescalation(country, t, event)
             in_force = [m for m in previous if float(m.split("|")[2]) >= since]
             if previous:
                 prev_max = max((int(m.split("|")[1]) for m in in_force), default=0)
@@ -165,16 +173,30 @@ class AlertingCore:
             level += 1
         return min(level, 5)
 
-    def _last_deescalation(self, country: str, t: float) -> float:
-        rows = self.store.zrange_by_score(f"alerting:deescalation:{country}", t - self.lookback, t)
-        return rows[-1][1] if rows else 0.0
+    def _last_deescalation(self, country: str, t: float, event: Event) -> float:
+        """When the theatre, or the two sides of ``event``, last de-escalated (0: not in the window)."""
+        keys = [f"alerting:deescalation:{country}"]
+        pair = _pair(event)
+        if pair:
+            keys.append(f"alerting:deescalation-pair:{pair}")
+        last = 0.0
+        for key in keys:
+            rows = self.store.zrange_by_score(key, t - self.lookback, t)
+            if rows:
+                last = max(last, rows[-1][1])
+        return last
 
     def record(self, event_id: str, event: Event, when: dt.datetime) -> None:
         """Add the event to the history it belongs to (idempotent: members are event ids)."""
         t = _ts(when)
         country = theatre_country(event)
         if event.category == "DEESCALATE":
+            # a ceasefire lowers the theatre it is reported in and, wherever it is
+            # reported, the conflict between its two sides
             self.store.zadd(f"alerting:deescalation:{country}", event_id, t, self.ttl)
+            pair = _pair(event)
+            if pair:
+                self.store.zadd(f"alerting:deescalation-pair:{pair}", event_id, t, self.ttl)
             return
         if event.category not in KINETIC:
             return

@@ -32,8 +32,8 @@ _MODE_GROUP = {
     "rocket_attack": "indirect", "shelling": "indirect",
 }
 _VAGUE_MODES = {"", "other"}
-#: score a candidate needs: a shared town (3), or a shared province and side (1 + 2),
-#: or both sides named and equal (2 + 2)
+#: score a candidate needs: a shared town (3), a shared province and side (1 + 2), an
+#: attacker and the kind of attack (2 + 1), or both sides named and equal (2 + 2)
 MIN_SCORE = 3
 
 
@@ -110,7 +110,7 @@ def score(new: dict, old: dict, max_km: float = 30.0) -> int | None:
         return None
     if new["m"] and old["m"] and new["m"] != old["m"]:
         return None
-    total = 0
+    total = 1 if new["m"] and new["m"] == old["m"] else 0  # the same kind of attack
     for side in ("a1", "a2"):
         if new[side] and old[side]:
             if new[side] != old[side]:
@@ -120,8 +120,8 @@ def score(new: dict, old: dict, max_km: float = 30.0) -> int | None:
     if place is None:
         return None
     total += place
-    if place == 1 and total == 1:
-        return None  # a province alone does not make two reports one event
+    if place == 1 and not (new["a1"] and new["a1"] == old["a1"]) and not (new["a2"] and new["a2"] == old["a2"]):
+        return None  # a province (and a kind of attack) alone does not make two reports one event
     return total if total >= MIN_SCORE else None
 
 
