@@ -170,10 +170,7 @@ def _normalize_by_char(text: str) -> tuple[str, list[int]]:
 
 def normalize_plain(text: str) -> str:
     """Normalised text without the offset map (for lexicon entries and hashing)."""
-    folded = text.translate(_TABLE)
-    if len(folded) != len(text):
-        return normalize(text)[0].strip()
-    return _SPACES.sub(" ", folded.replace("\x00", "")).strip()
+    return _SPACES.sub(" ", fold_words(text)).strip()
 
 
 def fold_words(text: str) -> str:
