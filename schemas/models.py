@@ -40,6 +40,7 @@ class ArticleIn(_Model):
     body: str = Field(max_length=2_000_000)
     published_at: AwareDatetime
     language: str | None = Field(default=None, max_length=16)
+    author: str | None = Field(default=None, max_length=512)
 
     @field_validator("body")
     @classmethod
@@ -153,6 +154,7 @@ class ArticleIngested(_Model):
     body: str
     published_at: AwareDatetime
     language: str | None = None
+    author: str | None = None
     ingested_at: AwareDatetime
     update: bool = Field(default=False, description="same URL seen before with another text")
 

@@ -109,6 +109,7 @@ def worker(
     service: Annotated[str, typer.Argument(help="ingest | extraction | dedup | alerting")],
     jsonl: Annotated[Path | None, typer.Option(help="ingest: publish the articles of this file")] = None,
     rate: Annotated[float, typer.Option(help="ingest: articles per second from --jsonl (0: no limit)")] = 0.0,
+    feeds: Annotated[Path | None, typer.Option(help="ingest: poll the feeds of this YAML file")] = None,
     warmup_until: Annotated[str | None, typer.Option(help="alerting: no alerts for events before this time")] = None,
 ) -> None:
     """Run one replica of a service (its own process and consumer group)."""
@@ -122,11 +123,69 @@ def worker(
     if service == "ingest":
         from services.ingest.app import build_app
 
-        faust_app = build_app(settings, _existing(jsonl) if jsonl else None, rate)
+        faust_app = build_app(settings, _existing(jsonl) if jsonl else None, rate,
+                              _existing(feeds) if feeds else None)
     else:
         module = __import__(f"services.{service}.app", fromlist=["build_app"])
         faust_app = module.build_app(settings)
     run_worker(faust_app, settings)
+
+
+@app.command()
+def feeds(
+    file: Annotated[Path, typer.Argument(help="feeds YAML (as for `raqib worker ingest --feeds`)")],
+    as_json: Annotated[bool, typer.Option("--json", help="one JSON line per article instead of a table")] = False,
+) -> None:
+    """Check a feeds file: poll each feed once, with the worker's limits, and show what would be
+    published. Publishes nothing and records nothing."""
+    import asyncio
+
+    from prometheus_client import CollectorRegistry
+    from rich.console import Console
+    from rich.table import Table
+
+    from services.ingest.core import IngestCore
+    from services.ingest.feeds import load_feeds
+    from services.ingest.fetch import Fetcher
+    from services.ingest.poller import OUTCOMES, FeedMetrics, FeedPoller
+    from services.runtime.stage import utcnow
+    from services.runtime.store import MemoryStore
+
+    settings = _settings()
+    feed_list = load_feeds(_existing(file))
+
+    class Collect:
+        def __init__(self) -> None:
+            self.articles: list = []
+
+        async def send(self, outputs) -> None:
+            self.articles.extend(o.message for o in outputs)
+
+        async def flush(self) -> None:
+            return None
+
+    store, sink = MemoryStore(), Collect()
+    core = IngestCore(store, utcnow, 86400)
+    metrics = FeedMetrics(CollectorRegistry())
+
+    async def poll_all() -> None:
+        async with Fetcher(settings.ingest) as fetcher:
+            poller = FeedPoller(feed_list, settings.ingest, core, store, fetcher, sink, metrics)
+            await asyncio.gather(*(poller.poll(f) for f in feed_list))
+
+    asyncio.run(poll_all())
+    if as_json:
+        for article in sink.articles:
+            _print_json(article)
+        return
+    table = Table("feed", *OUTCOMES)
+    for f in feed_list:
+        table.add_row(f.name, *(str(int(metrics.value(f.name, o))) for o in OUTCOMES))
+    console = Console()
+    console.print(table)
+    for article in sink.articles:
+        console.print(f"[bold]{article.source}[/bold] {article.published_at:%Y-%m-%d %H:%M} "
+                      f"{article.title[:90]} ({len(article.body)} chars)")
 
 
 @app.command()

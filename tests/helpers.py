@@ -31,10 +31,11 @@ def worker_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def start_worker(settings: Settings, service: str, log_dir: Path, *extra: str) -> subprocess.Popen:
+def start_worker(settings: Settings, service: str, log_dir: Path, *extra: str,
+                 env: dict[str, str] | None = None) -> subprocess.Popen:
     log = open(log_dir / f"{service}.log", "ab")  # noqa: SIM115 - lives as long as the process
     return subprocess.Popen([sys.executable, "-m", "services.cli", "worker", service, *extra],
-                            env=worker_env(settings), stdout=log, stderr=subprocess.STDOUT)
+                            env={**worker_env(settings), **(env or {})}, stdout=log, stderr=subprocess.STDOUT)
 
 
 def stop(procs: list[subprocess.Popen]) -> None:

@@ -1,4 +1,4 @@
-"""Ingest service: JSON lines files (and, later, feeds and HTTP push) -> news.articles.raw."""
+"""Ingest service: feeds, HTTP push and JSON lines files -> news.articles.raw."""
 
 from __future__ import annotations
 
@@ -10,12 +10,17 @@ import faust
 
 from schemas import DLQ, RAW
 from services.ingest.core import IngestCore
+from services.ingest.feeds import load_feeds
+from services.ingest.fetch import Fetcher
 from services.ingest.jsonl import read_lines
+from services.ingest.poller import FeedPoller
+from services.ingest.push import push_route
 from services.runtime.bootstrap import horizon_s, redis_store
 from services.runtime.errors import SkipMessage
 from services.runtime.settings import Settings
 from services.runtime.stage import Output, ProducerOnlyApp, Shell, dead_letter, make_app, utcnow
 from services.runtime.store import Store
+from services.runtime.web import attach_web
 
 logger = logging.getLogger(__name__)
 
@@ -40,10 +45,37 @@ def outputs_for_line(core: IngestCore, line, source_name: str) -> list[Output]:
     return [Output(RAW, article.article_id, article)]
 
 
-def build_app(settings: Settings, jsonl: Path | None = None, rate: float = 0.0) -> faust.App:
+class ProducerSink:
+    """The poller's and push's way out: send through the shell, flush the producer."""
+
+    def __init__(self, app: faust.App, shell: Shell) -> None:
+        self.app, self.shell = app, shell
+
+    async def send(self, outputs) -> None:
+        await self.shell.publish(outputs)
+
+    async def flush(self) -> None:
+        await self.app.producer.flush()
+
+
+def build_app(settings: Settings, jsonl: Path | None = None, rate: float = 0.0,
+              feeds: Path | None = None) -> faust.App:
     app = make_app(SERVICE, settings, ProducerOnlyApp)  # ingest consumes no topic
     shell = Shell(app, settings, SERVICE)
-    core = bootstrap(settings, redis_store(settings))
+    store = redis_store(settings)
+    core = bootstrap(settings, store)
+    sink = ProducerSink(app, shell)
+    attach_web(app, settings, SERVICE, [push_route(settings.ingest, core, sink.send, sink.flush)],
+               max_body=settings.ingest.max_body_bytes)
+
+    if feeds is not None:
+        feed_list = load_feeds(feeds)  # a bad file stops start-up with its reason
+
+        @app.task
+        async def poll_feeds() -> None:
+            logger.info("polling %d feeds from %s", len(feed_list), feeds)
+            async with Fetcher(settings.ingest) as fetcher:
+                await FeedPoller(feed_list, settings.ingest, core, store, fetcher, sink).run()
 
     if jsonl is not None:
         @app.task

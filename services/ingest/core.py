@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from schemas import ArticleIn, ArticleIngested
@@ -53,21 +54,31 @@ def content_hash(title: str, body: str) -> str:
     return hashlib.sha1(normalize_plain(f"{title}\n{body}").encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """An article to publish, and the claim to record once it is delivered."""
+
+    article: ArticleIngested
+    key: str
+    digest: str
+
+
 class IngestCore:
+    """Two ways in. ``accept`` claims the URL at once (one atomic step: two replicas
+    reading one file cannot both publish a line). ``check`` + ``remember`` record the
+    claim only after the article was delivered, so a crash in between re-publishes
+    it on the next poll or push instead of losing it (at-least-once; dedup drops
+    the copy by its URL)."""
+
     def __init__(self, store: Store, clock: Callable[[], dt.datetime], horizon_s: int) -> None:
         self.store = store
         self.clock = clock
         self.horizon_s = horizon_s
 
-    def accept(self, article: ArticleIn) -> ArticleIngested:
-        canonical = canonical_url(article.url)
-        digest = content_hash(article.title, article.body)
-        key = "ingest:seen:" + hashlib.sha1(canonical.encode()).hexdigest()
-        previous = self.store.claim(key, digest, self.horizon_s)
-        if previous == digest:
-            raise SkipMessage(f"exact re-poll of {canonical}")
-        if previous is not None:
-            self.store.set(key, digest, self.horizon_s)  # the story changed: remember the new text
+    def _claim_key(self, canonical: str) -> str:
+        return "ingest:seen:" + hashlib.sha1(canonical.encode()).hexdigest()
+
+    def _ingested(self, article: ArticleIn, canonical: str, update: bool) -> ArticleIngested:
         return ArticleIngested(
             article_id=article.id,
             url=article.url,
@@ -77,6 +88,31 @@ class IngestCore:
             body=article.body,
             published_at=article.published_at,
             language=article.language,
+            author=article.author,
             ingested_at=self.clock(),
-            update=previous is not None,
+            update=update,
         )
+
+    def accept(self, article: ArticleIn) -> ArticleIngested:
+        canonical = canonical_url(article.url)
+        digest = content_hash(article.title, article.body)
+        key = self._claim_key(canonical)
+        previous = self.store.claim(key, digest, self.horizon_s)
+        if previous == digest:
+            raise SkipMessage(f"exact re-poll of {canonical}")
+        if previous is not None:
+            self.store.set(key, digest, self.horizon_s)  # the story changed: remember the new text
+        return self._ingested(article, canonical, update=previous is not None)
+
+    def check(self, article: ArticleIn) -> Accepted:
+        """Like ``accept``, but nothing is recorded until ``remember``."""
+        canonical = canonical_url(article.url)
+        digest = content_hash(article.title, article.body)
+        key = self._claim_key(canonical)
+        previous = self.store.get(key)
+        if previous == digest:
+            raise SkipMessage(f"exact re-poll of {canonical}")
+        return Accepted(self._ingested(article, canonical, update=previous is not None), key, digest)
+
+    def remember(self, accepted: Accepted) -> None:
+        self.store.set(accepted.key, accepted.digest, self.horizon_s)

@@ -9,9 +9,10 @@ variable.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from typing import Literal
 
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from services.runtime.errors import ConfigError
@@ -147,6 +148,77 @@ class AlertingSettings(BaseModel):
     )
 
 
+class IngestSettings(BaseModel):
+    """Feed polling, page fetching and HTTP push. Every request Raqib makes to a URL it was
+    given goes through these limits (see services/ingest/safety.py)."""
+
+    push_token: SecretStr | None = Field(
+        default=None, min_length=16,
+        description="RAQIB_INGEST__PUSH_TOKEN: bearer token of POST /articles (unset: push is off).",
+    )
+    push_max_articles: int = Field(
+        default=1000, ge=1, le=100_000, description="RAQIB_INGEST__PUSH_MAX_ARTICLES: largest batch per POST."
+    )
+    allow_hosts: list[str] = Field(
+        default_factory=list,
+        description="RAQIB_INGEST__ALLOW_HOSTS: JSON list of host or host:port that may resolve to "
+        "loopback, private or link-local addresses (e.g. an intranet feed).",
+    )
+    allow_networks: list[str] = Field(
+        default_factory=list,
+        description="RAQIB_INGEST__ALLOW_NETWORKS: JSON list of CIDR networks that may be fetched "
+        "although not public.",
+    )
+    max_body_bytes: int = Field(
+        default=5 * 1024 * 1024, ge=1024, le=200 * 1024 * 1024,
+        description="RAQIB_INGEST__MAX_BODY_BYTES: largest feed, page or push body read.",
+    )
+    connect_timeout_s: float = Field(default=5.0, gt=0, le=120, description="RAQIB_INGEST__CONNECT_TIMEOUT_S")
+    read_timeout_s: float = Field(
+        default=15.0, gt=0, le=600, description="RAQIB_INGEST__READ_TIMEOUT_S: longest wait for the next bytes."
+    )
+    total_timeout_s: float = Field(
+        default=30.0, gt=0, le=600, description="RAQIB_INGEST__TOTAL_TIMEOUT_S: longest whole request."
+    )
+    max_redirects: int = Field(default=5, ge=0, le=20, description="RAQIB_INGEST__MAX_REDIRECTS")
+    per_host_concurrency: int = Field(
+        default=2, ge=1, le=64, description="RAQIB_INGEST__PER_HOST_CONCURRENCY: requests in flight per host."
+    )
+    poll_interval_s: float = Field(
+        default=300.0, ge=1.0, le=86400.0,
+        description="RAQIB_INGEST__POLL_INTERVAL_S: default interval of a feed that names none.",
+    )
+    jitter: float = Field(
+        default=0.1, ge=0, lt=1, description="RAQIB_INGEST__JITTER: each wait is the interval +/- this share."
+    )
+    max_backoff_s: float = Field(
+        default=3600.0, ge=1.0, le=7 * 86400.0,
+        description="RAQIB_INGEST__MAX_BACKOFF_S: longest wait after repeated errors (and longest Retry-After).",
+    )
+    full_text_min_chars: int = Field(
+        default=500, ge=0,
+        description="RAQIB_INGEST__FULL_TEXT_MIN_CHARS: with full_text: auto, an item whose feed text is "
+        "shorter than this is a summary, and its page is fetched.",
+    )
+    user_agent: str = Field(
+        default="RaqibBot/0.1 (news monitoring; +https://github.com/raqib)",
+        min_length=1, description="RAQIB_INGEST__USER_AGENT",
+    )
+    seen_days: float = Field(
+        default=30.0, gt=0, description="RAQIB_INGEST__SEEN_DAYS: how long a feed item is remembered."
+    )
+
+    @field_validator("allow_networks")
+    @classmethod
+    def _networks(cls, value: list[str]) -> list[str]:
+        for net in value:
+            try:
+                ipaddress.ip_network(net, strict=False)
+            except ValueError as exc:
+                raise ValueError(f"not a CIDR network: {net!r}") from exc
+        return value
+
+
 class Settings(BaseSettings):
     """Every setting of a Raqib process."""
 
@@ -158,6 +230,7 @@ class Settings(BaseSettings):
     redis: RedisSettings = Field(default_factory=RedisSettings)
     dedup: DedupSettings = Field(default_factory=DedupSettings)
     alerting: AlertingSettings = Field(default_factory=AlertingSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="RAQIB_LOG_LEVEL"
     )

@@ -110,10 +110,9 @@ def make_app(service: str, settings: Settings, app_class: type[faust.App] = faus
         producer_max_request_size=8 * 1024 * 1024,
         topic_allow_declare=False,  # topics are created by `ensure_topics`
         topic_disable_leader=True,  # no __assignor-__leader topic: no leader-only tasks
-        web_enabled=settings.web_port > 0,
-        web_port=settings.web_port or 6066,
-        web_bind=settings.web_host,  # 127.0.0.1 unless configured otherwise
-        web_host=settings.web_host,
+        # faust's own web server (with its /table views) stays off; a worker's port is
+        # ours (services/runtime/web.py): /health, /metrics and the service's routes.
+        web_enabled=False,
     )
 
 

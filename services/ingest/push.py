@@ -1,0 +1,129 @@
+"""HTTP push: ``POST /articles`` with one JSON article, a JSON array, or ``{"articles": [...]}``.
+
+Bearer-token protected (``RAQIB_INGEST__PUSH_TOKEN``; unset, push is off).
+A batch is all or nothing: if any article is invalid the answer is 422 with
+the reason for each bad one, and nothing is published. Answers:
+
+* 202 ``{"accepted": [...ids], "duplicates": [...ids]}`` once the articles are
+  delivered to the broker (a client that sees an error may safely retry:
+  a re-push of a delivered article is a duplicate, not a second article);
+* 400 not JSON or not UTF-8, 401 no or wrong token, 403 push off,
+  413 body or batch too large, 415 not ``application/json``, 422 invalid.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+
+from aiohttp import web
+from pydantic import ValidationError
+
+from schemas import RAW, ArticleIn
+from services.ingest.core import Accepted, IngestCore
+from services.runtime.errors import SkipMessage
+from services.runtime.settings import IngestSettings
+from services.runtime.stage import TRANSIENT_ERRORS, Output
+
+logger = logging.getLogger(__name__)
+
+Send = Callable[[Sequence[Output]], Awaitable[None]]
+Flush = Callable[[], Awaitable[None]]
+
+
+class PushError(Exception):
+    def __init__(self, status: int, reason: str, details: list | None = None) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+        self.details = details or []
+
+
+def parse_push(body: bytes, max_articles: int) -> list[ArticleIn]:
+    """The articles of a push body, or PushError with the status and reasons."""
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise PushError(400, f"body is not UTF-8: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise PushError(400, f"body is not JSON: {exc}") from exc
+    if isinstance(data, dict) and "articles" in data:
+        data = data["articles"]
+    items = data if isinstance(data, list) else [data]
+    if not items:
+        raise PushError(422, "no articles")
+    if len(items) > max_articles:
+        raise PushError(413, f"{len(items)} articles in one push; at most {max_articles}")
+    articles, problems = [], []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            problems.append({"index": index, "error": f"expected a JSON object, got {type(item).__name__}"})
+            continue
+        try:
+            articles.append(ArticleIn.model_validate(item))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            loc = ".".join(str(p) for p in err["loc"]) or "<root>"
+            problems.append({"index": index, "id": item.get("id"), "error": f"{loc}: {err['msg']}"})
+    if problems:
+        raise PushError(422, f"{len(problems)} of {len(items)} articles are invalid; none was accepted",
+                        problems)
+    return articles
+
+
+def push_route(settings: IngestSettings, core: IngestCore, send: Send, flush: Flush) -> web.RouteDef:
+    token = settings.push_token.get_secret_value().encode() if settings.push_token else None
+
+    def refuse(status: int, reason: str, details: list | None = None) -> web.Response:
+        logger.warning("push refused (%d): %s", status, reason)
+        return web.json_response({"error": reason, "details": details or []}, status=status)
+
+    async def post_articles(request: web.Request) -> web.Response:
+        if token is None:
+            return refuse(403, "HTTP push is off: set RAQIB_INGEST__PUSH_TOKEN")
+        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token):
+            return refuse(401, "missing or wrong bearer token")
+        if request.content_type != "application/json":
+            return refuse(415, f"content type {request.content_type!r}; send application/json")
+        if (request.content_length or 0) > settings.max_body_bytes:
+            return refuse(413, f"body of {request.content_length} bytes; at most {settings.max_body_bytes}")
+        try:
+            body = await request.read()
+        except web.HTTPRequestEntityTooLarge:
+            return refuse(413, f"body over {settings.max_body_bytes} bytes")
+        try:
+            articles = parse_push(body, settings.push_max_articles)
+        except PushError as exc:
+            return refuse(exc.status, exc.reason, exc.details)
+        try:
+            accepted, duplicates = await _publish(core, articles, send, flush)
+        except TRANSIENT_ERRORS as exc:
+            return refuse(503, f"state store unavailable, retry later: {exc}")
+        return web.json_response({"accepted": accepted, "duplicates": duplicates}, status=202)
+
+    return web.post("/articles", post_articles)
+
+
+async def _publish(core: IngestCore, articles: list[ArticleIn], send: Send, flush: Flush):
+    accepted: list[Accepted] = []
+    duplicates: list[str] = []
+    claimed: set[tuple[str, str]] = set()
+    for article in articles:
+        try:
+            a = core.check(article)
+        except SkipMessage:
+            duplicates.append(article.id)
+            continue
+        if (a.key, a.digest) in claimed:
+            duplicates.append(article.id)
+            continue
+        claimed.add((a.key, a.digest))
+        accepted.append(a)
+    await send([Output(RAW, a.article.article_id, a.article) for a in accepted])
+    await flush()
+    for a in accepted:
+        core.remember(a)
+    return [a.article.article_id for a in accepted], duplicates
