@@ -174,18 +174,22 @@ def feeds(
             await asyncio.gather(*(poller.poll(f) for f in feed_list))
 
     asyncio.run(poll_all())
+    failed = [f.name for f in feed_list
+              if not metrics.value(f.name, "fetched") and not metrics.value(f.name, "not_modified")]
     if as_json:
         for article in sink.articles:
             _print_json(article)
-        return
-    table = Table("feed", *OUTCOMES)
-    for f in feed_list:
-        table.add_row(f.name, *(str(int(metrics.value(f.name, o))) for o in OUTCOMES))
-    console = Console()
-    console.print(table)
-    for article in sink.articles:
-        console.print(f"[bold]{article.source}[/bold] {article.published_at:%Y-%m-%d %H:%M} "
-                      f"{article.title[:90]} ({len(article.body)} chars)")
+    else:
+        table = Table("feed", *OUTCOMES)
+        for f in feed_list:
+            table.add_row(f.name, *(str(int(metrics.value(f.name, o))) for o in OUTCOMES))
+        console = Console()
+        console.print(table)
+        for article in sink.articles:
+            console.print(f"[bold]{article.source}[/bold] {article.published_at:%Y-%m-%d %H:%M} "
+                          f"{article.title[:90]} ({len(article.body)} chars)")
+    if failed:
+        raise InputError(f"{len(failed)} of {len(feed_list)} feeds could not be read: {', '.join(failed)}")
 
 
 @app.command()

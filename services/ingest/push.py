@@ -19,6 +19,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 
 from aiohttp import web
+from prometheus_client import Counter
 from pydantic import ValidationError
 
 from schemas import RAW, ArticleIn
@@ -28,6 +29,9 @@ from services.runtime.settings import IngestSettings
 from services.runtime.stage import TRANSIENT_ERRORS, Output
 
 logger = logging.getLogger(__name__)
+
+PUSH_REQUESTS = Counter("raqib_ingest_push_requests", "HTTP push requests by answer status", ["status"])
+PUSH_ARTICLES = Counter("raqib_ingest_push_articles", "Pushed articles", ["outcome"])  # accepted, duplicate
 
 Send = Callable[[Sequence[Output]], Awaitable[None]]
 Flush = Callable[[], Awaitable[None]]
@@ -78,6 +82,7 @@ def push_route(settings: IngestSettings, core: IngestCore, send: Send, flush: Fl
 
     def refuse(status: int, reason: str, details: list | None = None) -> web.Response:
         logger.warning("push refused (%d): %s", status, reason)
+        PUSH_REQUESTS.labels(status=str(status)).inc()
         return web.json_response({"error": reason, "details": details or []}, status=status)
 
     async def post_articles(request: web.Request) -> web.Response:
@@ -102,6 +107,9 @@ def push_route(settings: IngestSettings, core: IngestCore, send: Send, flush: Fl
             accepted, duplicates = await _publish(core, articles, send, flush)
         except TRANSIENT_ERRORS as exc:
             return refuse(503, f"state store unavailable, retry later: {exc}")
+        PUSH_REQUESTS.labels(status="202").inc()
+        PUSH_ARTICLES.labels(outcome="accepted").inc(len(accepted))
+        PUSH_ARTICLES.labels(outcome="duplicate").inc(len(duplicates))
         return web.json_response({"accepted": accepted, "duplicates": duplicates}, status=202)
 
     return web.post("/articles", post_articles)

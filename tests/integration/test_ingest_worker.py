@@ -85,6 +85,14 @@ def test_ingest_worker_polls_feeds_once_each_refuses_traps_and_accepts_push(sett
     server.route("/pages.xml", Route(body=rss("Traps", [
         {"title": "Loopback story", "link": server.url("/to-loopback"), "summary": "A summary only."},
         {"title": "Metadata story", "link": server.url("/to-metadata"), "summary": "Another summary."}])))
+    server.route("/slow.xml", Route(body=rss("Slow", []), delay_s=3.0))
+    server.route("/big.xml", Route(body=rss("Big", [
+        {"title": "Huge page", "link": server.url("/huge.html"), "summary": "Summary of the huge page."}])))
+    server.route("/huge.html", Route(content_type="text/html", stream_bytes=4 * 1024 * 1024))
+    server.route("/ar.atom", Route(body=atom("الأخبار", [
+        {"title": "اشتباكات في ريف حلب", "link": "https://ar-wire.example/news/77", "id": "urn:ar:77",
+         "published": T0, "summary": "اشتباكات", "content": "<p>اندلعت اشتباكات عنيفة بين فصائل مسلحة في "
+         "ريف حلب الشمالي أسفرت عن مقتل خمسة مقاتلين.</p>" * 6}]), content_type="application/atom+xml"))
     server.route("/to-loopback", Route(status=301, headers={"Location": "http://127.0.0.1:1/admin"}))
     server.route("/to-metadata", Route(status=302, headers={"Location": "http://169.254.169.254/latest/"}))
     feeds = tmp_path / "feeds.yaml"
@@ -94,13 +102,17 @@ def test_ingest_worker_polls_feeds_once_each_refuses_traps_and_accepts_push(sett
         f"  - {{name: wire, url: '{server.url('/en.atom')}', language: en, interval_s: 1, full_text: false}}\n"
         f"  - {{name: down, url: '{server.url('/down.xml')}', interval_s: 1}}\n"
         f"  - {{name: trap, url: '{server.url('/trap.xml')}', interval_s: 1}}\n"
-        f"  - {{name: pages, url: '{server.url('/pages.xml')}', interval_s: 1, full_text: true}}\n",
+        f"  - {{name: pages, url: '{server.url('/pages.xml')}', interval_s: 1, full_text: true}}\n"
+        f"  - {{name: slow, url: '{server.url('/slow.xml')}', interval_s: 1}}\n"
+        f"  - {{name: big, url: '{server.url('/big.xml')}', interval_s: 1}}\n"
+        f"  - {{name: ar-wire, url: '{server.url('/ar.atom')}', language: ar, interval_s: 1}}\n",
         encoding="utf-8")
     settings = settings_factory()
     ensure_topics(settings.kafka)
     port = free_port()
     env = {"RAQIB_INGEST__ALLOW_HOSTS": json.dumps([f"127.0.0.1:{server.port}"]),
            "RAQIB_INGEST__PUSH_TOKEN": TOKEN, "RAQIB_INGEST__MAX_BACKOFF_S": "60",
+           "RAQIB_INGEST__READ_TIMEOUT_S": "1", "RAQIB_INGEST__MAX_BODY_BYTES": "1000000",
            "RAQIB_WEB_PORT": str(port)}
     base = f"http://127.0.0.1:{port}"
 
@@ -111,14 +123,17 @@ def test_ingest_worker_polls_feeds_once_each_refuses_traps_and_accepts_push(sett
     try:
         wait_for(lambda: len(server.hits("/ar.xml")) >= 4 and len(server.hits("/en.atom")) >= 4
                  and len(server.hits("/down.xml")) >= 3, 90, procs)
-        articles = read_topic(settings, RAW, lambda m: len(m) >= 5, 30, procs)
+        articles = read_topic(settings, RAW, lambda m: len(m) >= 7, 30, procs)
         counts = urls(articles)
         assert set(counts.values()) == {1}, counts  # once each, whatever the number of polls
-        assert len(counts) == 5  # 2 Arabic, 1 English, 2 whose pages were refused (feed summaries)
+        # 2 Arabic RSS, 1 English Atom, 1 Arabic Atom, 3 whose pages were refused (feed summaries)
+        assert len(counts) == 7
         arabic = [a for a in articles if a.source == "sy-ar"]
         assert all("مقتل مدنيين اثنين" in a.body and a.language == "ar" for a in arabic)  # the pages' text
         assert "https://wire.example/2026/11/20/rockets" in counts  # canonical: no utm_source
         assert sorted(a.body for a in articles if a.source == "pages") == ["A summary only.", "Another summary."]
+        assert [a.body for a in articles if a.source == "big"] == ["Summary of the huge page."]
+        assert [a.language for a in articles if a.source == "ar-wire"] == ["ar"]
 
         # backoff: the failing feed's waits grow (2 s, 4 s, ...) while the good feeds keep a 1 s pace
         hits = [h.at for h in server.hits("/down.xml")]
@@ -132,6 +147,7 @@ def test_ingest_worker_polls_feeds_once_each_refuses_traps_and_accepts_push(sett
         assert metric(text, "sy-ar", "new") == 2 and metric(text, "sy-ar", "not_modified") >= 2
         assert metric(text, "wire", "duplicate") >= 2 and metric(text, "down", "error") >= 2
         assert metric(text, "trap", "refused") >= 1 and metric(text, "pages", "refused") == 2
+        assert metric(text, "slow", "error") >= 1 and metric(text, "big", "refused") == 1
         assert http(base + "/health") == (200, b'{"status": "ok", "service": "ingest"}')
 
         # HTTP push
@@ -152,14 +168,19 @@ def test_ingest_worker_polls_feeds_once_each_refuses_traps_and_accepts_push(sett
         assert (status, json.loads(body)) == (202, {"accepted": ["push-0", "push-1"], "duplicates": []})
         status, body = http(base + "/articles", json.dumps(good[0]).encode(), auth)
         assert (status, json.loads(body)) == (202, {"accepted": [], "duplicates": ["push-0"]})
-        articles = read_topic(settings, RAW, lambda m: len(m) >= 7, 30, procs)
+        articles = read_topic(settings, RAW, lambda m: len(m) >= 9, 30, procs)
         assert sorted(a.article_id for a in articles if a.source == "push.example") == ["push-0", "push-1"]
+        text = http(base + "/metrics")[1].decode()
+        for status, n in (("401", 2), ("415", 1), ("400", 1), ("422", 1), ("202", 2)):
+            assert f'raqib_ingest_push_requests_total{{status="{status}"}} {n}.0' in text
 
         stop(procs)
         log = (tmp_path / "ingest.log").read_text(errors="replace")
         assert "private address 10.0.0.1 not allowed" in log
         assert "loopback address 127.0.0.1 not allowed" in log
         assert "cloud metadata address 169.254.169.254 not allowed" in log
+        assert "timed out fetching " + server.url("/slow.xml") in log
+        assert "body is over the 1000000-byte limit: " + server.url("/huge.html") in log
 
         # a restart: one new story, one changed story, the rest as before
         server.route("/ar.xml", Route(body=rss("سوريا", ar_items(server, 3), encoding="windows-1256"),
@@ -172,11 +193,11 @@ def test_ingest_worker_polls_feeds_once_each_refuses_traps_and_accepts_push(sett
         before = len(server.hits("/ar.xml"))
         procs = [start_worker(settings, "ingest", tmp_path, "--feeds", str(feeds), env=env)]
         wait_for(lambda: len(server.hits("/ar.xml")) >= before + 4, 90, procs)
-        articles = read_topic(settings, RAW, lambda m: len(m) >= 9, 30, procs)
+        articles = read_topic(settings, RAW, lambda m: len(m) >= 11, 30, procs)
         time.sleep(1.0)
         articles = read_topic(settings, RAW, lambda m: False, 3, procs)
         counts = urls(articles)
-        assert len(articles) == 9, counts  # 7 before, the new story and the update
+        assert len(articles) == 11, counts  # 9 before, the new story and the update
         by_url = collections.Counter(a.url for a in articles)
         assert by_url[server.url("/ar/0.html")] == 2 and by_url[server.url("/ar/2.html")] == 1
         update = [a for a in articles if a.update]
