@@ -47,7 +47,7 @@ def core_throughput(n: int) -> list[dict]:
     flat = [r for rs in reports for r in rs]
     start = time.perf_counter()
     for r in flat:
-        alerting.process(r)
+        alerting.handle(r)
     seconds = time.perf_counter() - start
     rows.append({"stage": "alerting", "articles": len(enriched), "seconds": seconds,
                  "per_second": len(enriched) / seconds if seconds else 0.0,

@@ -330,6 +330,8 @@ def subscribe(
     """Follow news.alerts."""
     from services.subscribe import AlertFilter, follow_alerts, format_alert
 
+    if country is not None and not (len(country) == 2 and country.isascii() and country.isalpha()):
+        raise InputError(f"--country: expected an ISO 3166 alpha-2 code such as SY, got {country!r}")
     settings = _settings()
     try:
         for alert in follow_alerts(settings.kafka, from_beginning, AlertFilter(min_severity, country),

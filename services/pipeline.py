@@ -63,7 +63,7 @@ class Pipeline:
         for report in self.dedup.process(enriched):
             self.stats.events += 1
             yield report
-            for alert in self.alerting.process(report):
+            for alert in self.alerting.handle(report):
                 self.stats.alerts += 1
                 yield alert
 

@@ -46,6 +46,8 @@ def follow_alerts(
         while partitions is None:
             partitions = c.partitions_for_topic(topic)
             if partitions is None:
+                if deadline is not None and time.monotonic() >= deadline:
+                    return
                 time.sleep(0.2)
         tps = [TopicPartition(topic, p) for p in sorted(partitions)]
         c.assign(tps)

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from kafka import KafkaConsumer, TopicPartition
+from kafka.admin import KafkaAdminClient
 
 from schemas import DecodeError, decode
 from services.runtime.settings import Settings
@@ -84,3 +85,30 @@ def read_topic(settings: Settings, logical: str, until, timeout: float,
         return messages
     finally:
         c.close()
+
+
+def isolated(settings_factory, name: str) -> Settings:
+    """Settings of one run of a test that makes several: own topics, groups and keys."""
+    s = settings_factory()
+    s.kafka = s.kafka.model_copy(update={"topic_prefix": f"{s.kafka.topic_prefix}{name}.",
+                                         "group_prefix": f"{s.kafka.group_prefix}{name}-"})
+    s.redis = s.redis.model_copy(update={"key_prefix": f"{s.redis.key_prefix}{name}:"})
+    return s
+
+
+def wait_for_members(settings: Settings, service: str, n: int, timeout: float = 90.0) -> None:
+    """Until the service's consumer group is stable with n members (so the stream is shared)."""
+    admin = KafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap_servers)
+    # Tansu reports authorised operations kafka-python cannot decode; they are not needed
+    admin._process_acl_operations = lambda group: group
+    group = f"{settings.kafka.group_prefix}{service}"
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            desc = admin.describe_groups([group]).get(group, {})
+            if desc.get("group_state") == "Stable" and len(desc.get("members", [])) == n:
+                return
+            time.sleep(0.5)
+        raise AssertionError(f"{group} did not reach {n} stable members")
+    finally:
+        admin.close()

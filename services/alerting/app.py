@@ -1,29 +1,99 @@
-"""Alerting service: news.events -> news.alerts (keyed by theatre country)."""
+"""Alerting service: news.events -> news.alerts (keyed by theatre country).
+
+Event-time order with bounded disorder. Reports reach alerting through
+several partitions and replicas, so a report can arrive after a report of a
+later event. Each report is therefore put into the shared history at once
+(``AlertingCore.observe``) and into a hold queue in Redis; it is decided
+``RAQIB_ALERTING__HOLD_S`` seconds after it arrived, by whichever replica takes
+it first. A decision only looks at events before the report's own event time
+(ties broken by event id), so every decision is the same whatever the replica
+count and the arrival order, provided that no report arrives more than the
+hold time after a report of a later event (the documented bound on disorder).
+The queue is durable: a replica killed mid-decision leaves its reports leased;
+when the lease runs out another replica decides them again, and the stored
+decision per cluster makes that re-send the same alert revision.
+"""
 
 from __future__ import annotations
 
+import logging
+import time
+
 import faust
 
-from schemas import ALERTS, EVENTS, EventReported
+from schemas import ALERTS, EVENTS, EventReported, decode, encode
 from services.alerting.core import AlertingCore
 from services.runtime.bootstrap import redis_store
 from services.runtime.settings import Settings
-from services.runtime.stage import Handler, Output, Shell, make_app, pipe_agent
+from services.runtime.stage import TRANSIENT_ERRORS, Handler, Output, Shell, make_app, pipe_agent
 from services.runtime.store import Store
 
 SERVICE = "alerting"
+QUEUE = "alerting:hold"
+logger = logging.getLogger(__name__)
 
 
 def bootstrap(settings: Settings, store: Store) -> Handler:
+    """Observe and decide at once (one process that sees every report in order)."""
     core = AlertingCore(store, settings.alerting)
 
     def handle(report: EventReported) -> list[Output]:
-        return [Output(ALERTS, a.theatre.country, a) for a in core.process(report)]
+        return [Output(ALERTS, a.theatre.country, a) for a in core.handle(report)]
 
     return handle
 
 
+class HeldAlerting:
+    """The worker's two halves: ``arrive`` (in the agent) and ``decide_due`` (on a timer)."""
+
+    def __init__(self, settings: Settings, store: Store, clock=time.time) -> None:
+        self.core = AlertingCore(store, settings.alerting)
+        self.store = store
+        self.hold_s = settings.alerting.hold_s
+        self.lease_s = settings.alerting.lease_s
+        self.clock = clock
+
+    def arrive(self, report: EventReported) -> list[Output]:
+        self.core.observe(report)
+        self.store.zadd(QUEUE, f"{report.event_id}\n{encode(report).decode()}", self.clock() + self.hold_s)
+        return []
+
+    def take(self, limit: int = 500) -> tuple[list[str], list[EventReported]]:
+        members = self.store.take_due(QUEUE, self.clock(), self.lease_s, limit)
+        reports = [decode(EVENTS, m.split("\n", 1)[1].encode()) for m in members]
+        order = sorted(range(len(reports)), key=lambda i: (reports[i].first_seen, reports[i].event_id,
+                                                             reports[i].revision))
+        return [members[i] for i in order], [reports[i] for i in order]
+
+
 def build_app(settings: Settings) -> faust.App:
     app = make_app(SERVICE, settings)
-    pipe_agent(app, Shell(app, settings, SERVICE), EVENTS, bootstrap(settings, redis_store(settings)))
+    shell = Shell(app, settings, SERVICE)
+    store = redis_store(settings)
+    if settings.alerting.hold_s <= 0:
+        pipe_agent(app, shell, EVENTS, bootstrap(settings, store))
+        return app
+    held = HeldAlerting(settings, store)
+    pipe_agent(app, shell, EVENTS, held.arrive)
+
+    @app.timer(interval=settings.alerting.decide_interval_s)
+    async def decide_due() -> None:
+        try:
+            members, reports = held.take()
+        except TRANSIENT_ERRORS as exc:
+            logger.warning("state store unavailable (%s); decisions wait", exc)
+            return
+        for member, report in zip(members, reports, strict=True):
+            try:
+                outputs = await shell.call_with_retry(
+                    lambda r: [Output(ALERTS, a.theatre.country, a) for a in held.core.process(r)], report)
+            except Exception as exc:  # a bug: the report goes to the DLQ, not round the queue forever
+                logger.exception("alerting failed on held report %s", report.event_id)
+                await shell.dead_letter(exc, member.encode(), topic=settings.kafka.topic(EVENTS))
+                outputs = []
+            await shell.publish(outputs)
+        if members:
+            await app.producer.flush()  # delivered: only now are they done
+            held.store.done(QUEUE, members)
+
     return app

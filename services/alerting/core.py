@@ -70,6 +70,19 @@ class AlertingCore:
 
     # -- public --------------------------------------------------------------------
 
+    def observe(self, report: EventReported) -> None:
+        """Put a cluster's first report into the history at once, before any decision:
+        the alerting worker decides each report a hold time after it arrived, so every
+        event that arrives within that time is in the history of the events it precedes
+        in event time, whatever replica and partition it came through."""
+        if report.revision == 1:
+            self.record(report.event_id, report.event, report.first_seen)
+
+    def handle(self, report: EventReported) -> list[EscalationAlert]:
+        """Observe and decide at once (the offline pipeline: one process, in order)."""
+        self.observe(report)
+        return self.process(report)
+
     def process(self, report: EventReported) -> list[EscalationAlert]:
         key = f"alerting:cluster:{report.event_id}"
         stored = self.store.get(key)
@@ -109,9 +122,16 @@ class AlertingCore:
         return [alert] if alert else []
 
     def _window(self, key: str, t: float, event_id: str, span: float | None = None) -> list[str]:
-        """Members of ``key`` in [t - span, t], leaving out ``event_id`` itself."""
+        """Members of ``key`` in [t - span, t], leaving out ``event_id`` itself and, of the
+        events at exactly ``t``, those whose id sorts after it (a fixed order for ties)."""
         rows = self.store.zrange_by_score(key, t - (span or self.lookback), t + 1e-6)
-        return [m for m, _ in rows if m.split("|", 1)[0] != event_id]
+        out = []
+        for m, score in rows:
+            member_id = m.split("|", 1)[0]
+            if member_id == event_id or (abs(score - t) <= 1e-6 and member_id > event_id):
+                continue
+            out.append(m)
+        return out
 
     def evaluate(self, event_id: str, event: Event, when: dt.datetime) -> Decision:
         t = _ts(when)

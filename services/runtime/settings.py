@@ -146,6 +146,20 @@ class AlertingSettings(BaseModel):
         default=None,
         description="RAQIB_ALERTING__WARMUP_UNTIL: build state without alerting before this time.",
     )
+    hold_s: float = Field(
+        default=2.0, ge=0, le=3600,
+        description="RAQIB_ALERTING__HOLD_S: a report is decided this long after it arrived, so that "
+        "reports of earlier events arriving up to this much later still count (0: decide at once, "
+        "in arrival order).",
+    )
+    lease_s: float = Field(
+        default=30.0, gt=0, le=3600,
+        description="RAQIB_ALERTING__LEASE_S: a replica that took reports to decide and died is "
+        "replaced after this long.",
+    )
+    decide_interval_s: float = Field(
+        default=0.1, gt=0, le=10, description="RAQIB_ALERTING__DECIDE_INTERVAL_S: how often due reports are decided."
+    )
 
 
 class IngestSettings(BaseModel):

@@ -42,6 +42,45 @@ return false
 """
 
 
+# The hold queue (see Store.take_due). KEYS: pending zset (score: due time), in-flight
+# zset (score: lease end), in-flight group counts (hash). ARGV: now, lease end, limit.
+# A member is "group\npayload". Expired leases go back to pending; then up to `limit`
+# due members are taken, except those of a group that is already in flight (its
+# members are handled one batch at a time, in order).
+_TAKE_DUE_LUA = """
+local now, lease, limit = ARGV[1], ARGV[2], tonumber(ARGV[3])
+for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)) do
+  redis.call('ZREM', KEYS[2], m)
+  redis.call('ZADD', KEYS[1], now, m)
+  local g = string.match(m, '^[^\\n]*')
+  if redis.call('HINCRBY', KEYS[3], g, -1) <= 0 then redis.call('HDEL', KEYS[3], g) end
+end
+local taken, busy = {}, {}
+for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, limit)) do
+  local g = string.match(m, '^[^\\n]*')
+  if busy[g] == nil then busy[g] = redis.call('HEXISTS', KEYS[3], g) == 1 end
+  if not busy[g] then taken[#taken + 1] = m end
+end
+for _, m in ipairs(taken) do
+  redis.call('ZREM', KEYS[1], m)
+  redis.call('ZADD', KEYS[2], lease, m)
+  redis.call('HINCRBY', KEYS[3], string.match(m, '^[^\\n]*'), 1)
+end
+return taken
+"""
+
+# Members taken with take_due are done: KEYS as above, ARGV the members.
+_DONE_LUA = """
+for _, m in ipairs(ARGV) do
+  if redis.call('ZREM', KEYS[2], m) == 1 then
+    local g = string.match(m, '^[^\\n]*')
+    if redis.call('HINCRBY', KEYS[3], g, -1) <= 0 then redis.call('HDEL', KEYS[3], g) end
+  end
+end
+return 1
+"""
+
+
 # Read several structures in one step (see Store.gather). KEYS: the plain keys,
 # then the sets, then the hashes; ARGV: their counts and the member-value prefix.
 _GATHER_LUA = """
@@ -176,6 +215,15 @@ class Store(Protocol):
     def zrange_by_score(self, key: str, low: float, high: float) -> list[tuple[str, float]]:
         """Members with low <= score < high, in score order."""
 
+    def take_due(self, key: str, now: float, lease_s: float, limit: int) -> list[str]:
+        """Atomically take up to ``limit`` members of the hold queue ``key`` (added with
+        ``zadd``, scored by due time) that are due at ``now``, leasing them for ``lease_s``;
+        a member whose lease ran out is due again. Members are ``group + "\\n" + payload``;
+        a group with members in flight is not taken from until they are ``done``."""
+
+    def done(self, key: str, members: list[str]) -> None:
+        """Members taken with ``take_due`` are handled."""
+
     def gather(self, gets: list[str], sets: list[str], value_prefix: str, hashes: list[str]) -> Gathered:
         """One consistent read: the values of ``gets``, the members of ``sets``, the value
         under ``value_prefix + member`` of every member of those sets (when the prefix is
@@ -251,6 +299,25 @@ class MemoryStore:
         return out
 
 
+    def take_due(self, key: str, now: float, lease_s: float, limit: int) -> list[str]:
+        inflight = self._zsets.setdefault(key + ":inflight", {})
+        for m, until in list(inflight.items()):
+            if until <= now:
+                del inflight[m]
+                self.zadd(key, m, now)
+        busy = {m.split("\n", 1)[0] for m in inflight}
+        taken = [m for m, due in self.zrange_by_score(key, float("-inf"), now + 1e-9)[:limit]
+                 if m.split("\n", 1)[0] not in busy]
+        for m in taken:
+            self._zsorted[key].remove((self._zsets[key].pop(m), m))
+            inflight[m] = now + lease_s
+        return taken
+
+    def done(self, key: str, members: list[str]) -> None:
+        inflight = self._zsets.setdefault(key + ":inflight", {})
+        for m in members:
+            inflight.pop(m, None)
+
     def gather(self, gets: list[str], sets: list[str], value_prefix: str, hashes: list[str]) -> Gathered:
         members = [sorted(self._sets.get(k, ())) for k in sets]
         values = {}
@@ -312,6 +379,8 @@ class RedisStore:
         self._claim = client.register_script(_CLAIM_LUA)
         self._gather = client.register_script(_GATHER_LUA)
         self._apply = client.register_script(_APPLY_LUA)
+        self._take_due = client.register_script(_TAKE_DUE_LUA)
+        self._done = client.register_script(_DONE_LUA)
 
     @classmethod
     def from_url(cls, url: str, prefix: str = "raqib:", socket_timeout: float = 5.0) -> RedisStore:
@@ -365,6 +434,16 @@ class RedisStore:
     def zrange_by_score(self, key: str, low: float, high: float) -> list[tuple[str, float]]:
         rows = self.client.zrangebyscore(self._k(key), low, f"({high}", withscores=True)
         return [(m, float(s)) for m, s in rows]
+
+    def _queue_keys(self, key: str) -> list[str]:
+        return [self._k(key), self._k(key + ":inflight"), self._k(key + ":groups")]
+
+    def take_due(self, key: str, now: float, lease_s: float, limit: int) -> list[str]:
+        return self._take_due(keys=self._queue_keys(key), args=[repr(now), repr(now + lease_s), int(limit)])
+
+    def done(self, key: str, members: list[str]) -> None:
+        if members:
+            self._done(keys=self._queue_keys(key), args=members)
 
     def gather(self, gets: list[str], sets: list[str], value_prefix: str, hashes: list[str]) -> Gathered:
         keys = [self._k(k) for k in (*gets, *sets, *hashes)]

@@ -14,11 +14,9 @@ pytestmark = pytest.mark.e2e
 
 
 def _key(alert):
-    # Which clusters alert and how often they are revised is fixed by the feed. The
-    # reasons of two alerts whose first reports arrive at the same moment can still
-    # depend on arrival order until alerting reorders by event time (issue 5), so
-    # they are not compared here.
-    return (alert.alert_id, alert.revision)
+    # alerting decides in event time (a hold before each decision), so reasons and
+    # severity match the offline pipeline too, not only which clusters alert
+    return (alert.alert_id, alert.revision, alert.severity, tuple(alert.reasons))
 
 
 def test_the_kafka_run_gives_the_alerts_of_the_offline_pipeline(settings_factory, tmp_path):

@@ -3,16 +3,15 @@ same clusters as one worker (issue 4)."""
 
 import datetime as dt
 import random
-import time
 
 import pytest
-from kafka.admin import KafkaAdminClient
 
 from schemas import ENRICHED, EVENTS, encode
 from services.evaluate.dedup import article
 from services.runtime.kafka import ensure_topics, producer
 from tests.conftest import RECV_TIMEOUT
-from tests.helpers import read_topic, start_worker, stop
+from tests.helpers import isolated as _isolated
+from tests.helpers import read_topic, start_worker, stop, wait_for_members
 from tests.integration.test_dedup_redis import _pairs
 from tests.unit.test_dedup import STORY_EN
 
@@ -38,32 +37,6 @@ def _stream():
             yield 2, c
 
 
-def _isolated(settings_factory, name: str):
-    s = settings_factory()
-    s.kafka = s.kafka.model_copy(update={"topic_prefix": f"{s.kafka.topic_prefix}{name}.",
-                                         "group_prefix": f"{s.kafka.group_prefix}{name}-"})
-    s.redis = s.redis.model_copy(update={"key_prefix": f"{s.redis.key_prefix}{name}:"})
-    return s
-
-
-def _wait_for_members(settings, n: int, timeout: float = 90.0) -> None:
-    """Until the dedup group is stable with n members (so the stream is shared)."""
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap_servers)
-    # Tansu reports authorised operations kafka-python cannot decode; they are not needed
-    admin._process_acl_operations = lambda group: group
-    group = f"{settings.kafka.group_prefix}dedup"
-    try:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            desc = admin.describe_groups([group]).get(group, {})
-            if desc.get("group_state") == "Stable" and len(desc.get("members", [])) == n:
-                return
-            time.sleep(0.5)
-        raise AssertionError(f"{group} did not reach {n} stable members")
-    finally:
-        admin.close()
-
-
 def _clusters(reports) -> dict[str, frozenset]:
     """Cluster id -> the articles of its latest report."""
     latest = {}
@@ -84,7 +57,7 @@ def test_three_replicas_keep_no_duplicate_and_build_the_clusters_of_one(settings
             logs.mkdir()
             procs += [start_worker(settings, "dedup", logs) for _ in range(replicas)]
         for settings, replicas in runs.values():
-            _wait_for_members(settings, replicas)
+            wait_for_members(settings, "dedup", replicas)
         prod = producer(runs["one"][0].kafka)
         for settings, _ in runs.values():
             for part, a in stream:
