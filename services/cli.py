@@ -193,6 +193,17 @@ def feeds(
 
 
 @app.command()
+def topics() -> None:
+    """Create every Raqib topic that is missing (RAQIB_KAFKA__PARTITIONS, __REPLICATION_FACTOR)
+    and print their names; the Kubernetes topic Job runs this. Workers do it at start-up too."""
+    from services.runtime.kafka import ensure_topics
+
+    settings = _settings()
+    for name in ensure_topics(settings.kafka):
+        typer.echo(name)
+
+
+@app.command()
 def replay(
     file: Annotated[Path, typer.Argument(help="article JSON lines")],
     rate: Annotated[float, typer.Option(help="articles per second (0: as fast as possible)")] = 0.0,
