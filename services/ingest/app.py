@@ -20,7 +20,6 @@ from services.runtime.errors import SkipMessage
 from services.runtime.settings import Settings
 from services.runtime.stage import Output, ProducerOnlyApp, Shell, dead_letter, make_app, utcnow
 from services.runtime.store import Store
-from services.runtime.web import attach_web
 
 logger = logging.getLogger(__name__)
 
@@ -65,8 +64,8 @@ def build_app(settings: Settings, jsonl: Path | None = None, rate: float = 0.0,
     store = redis_store(settings)
     core = bootstrap(settings, store)
     sink = ProducerSink(app, shell)
-    attach_web(app, settings, SERVICE, [push_route(settings.ingest, core, sink.send, sink.flush)],
-               max_body=settings.ingest.max_body_bytes)
+    app.raqib_routes.append(push_route(settings.ingest, core, sink.send, sink.flush))
+    app.raqib_max_body = settings.ingest.max_body_bytes
 
     if feeds is not None:
         feed_list = load_feeds(feeds)  # a bad file stops start-up with its reason

@@ -32,7 +32,9 @@ import redis
 from pydantic import BaseModel
 
 from schemas import DLQ, DeadLetter, DecodeError, decode, encode
+from services.runtime.metrics import DEAD_LETTERS, ERRORS, MESSAGES_OUT, PROCESSING, observe_inbound
 from services.runtime.settings import Settings
+from services.runtime.web import attach_web
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +97,7 @@ def make_app(service: str, settings: Settings, app_class: type[faust.App] = faus
     kafka = settings.kafka
     data_dir = Path(settings.data_dir or tempfile.gettempdir()) / "raqib-faust" / kafka.group_prefix
     data_dir.mkdir(parents=True, exist_ok=True)  # faust creates only the last level
-    return app_class(
+    app = app_class(
         f"{kafka.group_prefix}{service}",
         broker=[f"kafka://{s.strip()}" for s in kafka.servers.split(",")],
         store="memory://",  # state that must survive restarts lives in Redis
@@ -114,6 +116,8 @@ def make_app(service: str, settings: Settings, app_class: type[faust.App] = faus
         # ours (services/runtime/web.py): /health, /metrics and the service's routes.
         web_enabled=False,
     )
+    attach_web(app, settings, service)  # /health and /metrics on RAQIB_WEB_PORT
+    return app
 
 
 def raw_topic(app: faust.App, settings: Settings, logical: str) -> faust.TopicT:
@@ -148,9 +152,11 @@ class Shell:
                 key=out.key.encode() if out.key is not None else None,
                 value=encode(out.message),
             )
+            MESSAGES_OUT.labels(service=self.service, topic=out.topic).inc()
 
     async def dead_letter(self, error: BaseException | str, raw: bytes | None, **where) -> None:
         letter = dead_letter(self.service, error, raw, **where)
+        DEAD_LETTERS.labels(service=self.service).inc()
         logger.warning(
             "dead letter from %s[%s] offset %s: %s",
             where.get("topic"), where.get("partition"), where.get("offset"), letter.error,
@@ -162,8 +168,10 @@ class Shell:
         delay = 0.2
         while True:
             try:
-                return handler(message)
+                with PROCESSING.labels(service=self.service).time():
+                    return handler(message)
             except TRANSIENT_ERRORS as exc:
+                ERRORS.labels(service=self.service, kind="store_unavailable").inc()
                 logger.warning("state store unavailable (%s); retrying in %.1fs", exc, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)
@@ -175,16 +183,20 @@ async def _decoded(shell: Shell, source: str, event) -> tuple[BaseModel | None, 
     where = dict(topic=msg.topic, partition=msg.partition, offset=msg.offset, key=msg.key)
     raw = event.value
     try:
-        return decode(source, raw), where, raw
+        message = decode(source, raw)
     except DecodeError as exc:
+        ERRORS.labels(service=shell.service, kind="decode").inc()
         await shell.dead_letter(exc, raw, **where)
         return None, where, raw
+    observe_inbound(shell.service, source, message)
+    return message, where, raw
 
 
 async def _handle_one(shell: Shell, handler: Handler, inbound: BaseModel, where: dict, raw: bytes) -> None:
     try:
         outputs = await shell.call_with_retry(handler, inbound)
     except Exception as exc:  # a bug or a message the core cannot handle
+        ERRORS.labels(service=shell.service, kind="processing").inc()
         logger.exception("%s failed on %s[%s]@%s", shell.service, where["topic"], where["partition"], where["offset"])
         await shell.dead_letter(exc, raw, **where)
         return

@@ -32,15 +32,18 @@ def web_app(service: str, routes: Sequence[web.RouteDef] = (), max_body: int = 1
     return app
 
 
-def attach_web(app: faust.App, settings: Settings, service: str, routes: Sequence[web.RouteDef] = (),
-               max_body: int = 1024 * 1024) -> None:
-    """Serve the worker's web port for as long as the Faust app runs (nothing if port 0)."""
+def attach_web(app: faust.App, settings: Settings, service: str) -> None:
+    """Serve the worker's web port for as long as the Faust app runs (nothing if port 0).
+    A service adds its own routes to ``app.raqib_routes`` (and may raise
+    ``app.raqib_max_body``) before the app starts."""
+    app.raqib_routes = []
+    app.raqib_max_body = 1024 * 1024
     if settings.web_port <= 0:
         return
 
     @app.task
     async def serve_web() -> None:
-        runner = web.AppRunner(web_app(service, routes, max_body), access_log=None)
+        runner = web.AppRunner(web_app(service, app.raqib_routes, app.raqib_max_body), access_log=None)
         await runner.setup()
         site = web.TCPSite(runner, settings.web_host, settings.web_port)
         await site.start()

@@ -2,11 +2,14 @@
 
 import base64
 import datetime as dt
+import json
+import urllib.request
 
 import pytest
 
 from schemas import DLQ, ENRICHED, EVENTS, RAW, encode
 from services.extraction.core import Extractor
+from services.runtime.embedded import free_port
 from services.runtime.kafka import ensure_topics, producer
 from tests.conftest import RECV_TIMEOUT
 from tests.helpers import read_topic, start_worker, stop
@@ -25,7 +28,9 @@ def test_malformed_messages_go_to_the_dlq_and_workers_keep_going(settings_factor
 
     settings = settings_factory()
     ensure_topics(settings.kafka)
-    procs = [start_worker(settings, s, tmp_path) for s in ("extraction", "dedup", "alerting")]
+    services = ("extraction", "dedup", "alerting")
+    ports = {s: free_port() for s in services}
+    procs = [start_worker(settings, s, tmp_path, env={"RAQIB_WEB_PORT": str(ports[s])}) for s in services]
     try:
         when = dt.datetime(2023, 10, 27, 7, 0, tzinfo=dt.UTC)
         good = ArticleIngested(
@@ -53,5 +58,17 @@ def test_malformed_messages_go_to_the_dlq_and_workers_keep_going(settings_factor
             s.article_id == "good-1" for e in m for s in e.sources), RECV_TIMEOUT, procs)
         assert any(s.article_id == "good-1" for e in events for s in e.sources)
         assert all(p.poll() is None for p in procs), "a worker died"
+        for service in services:  # each worker's own port: health and metrics
+            with urllib.request.urlopen(f"http://127.0.0.1:{ports[service]}/health", timeout=5) as r:
+                assert json.loads(r.read()) == {"status": "ok", "service": service}
+            with urllib.request.urlopen(f"http://127.0.0.1:{ports[service]}/metrics", timeout=5) as r:
+                text = r.read().decode()
+            assert f'raqib_dead_letters_total{{service="{service}"}} 1.0' in text
+            assert f'raqib_errors_total{{kind="decode",service="{service}"}} 1.0' in text
+        text = urllib.request.urlopen(f"http://127.0.0.1:{ports['extraction']}/metrics", timeout=5).read().decode()
+        assert 'raqib_messages_in_total{service="extraction",topic="news.articles.raw"} 1.0' in text
+        assert 'raqib_messages_out_total{service="extraction",topic="news.articles.enriched"} 1.0' in text
+        assert 'raqib_processing_seconds_count{service="extraction"} 1.0' in text
+        assert 'raqib_latency_from_ingestion_seconds_count{service="extraction"} 1.0' in text
     finally:
         stop(procs)
