@@ -62,6 +62,7 @@ class FeedMetrics:
     """Per feed: fetched, not modified, new, update, duplicate, error, refused, page (fetched)."""
 
     def __init__(self, registry: CollectorRegistry = REGISTRY) -> None:
+        self.registry = registry
         self.counter = Counter("raqib_ingest_feed_events", "Feed polling outcomes, per feed",
                                ["feed", "outcome"], registry=registry)
 
@@ -69,7 +70,8 @@ class FeedMetrics:
         self.counter.labels(feed=feed.name, outcome=outcome).inc(n)
 
     def value(self, feed: str, outcome: str) -> float:
-        return self.counter.labels(feed=feed, outcome=outcome)._value.get()
+        sample = self.registry.get_sample_value("raqib_ingest_feed_events_total", {"feed": feed, "outcome": outcome})
+        return sample or 0.0
 
 
 @dataclass
