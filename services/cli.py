@@ -8,6 +8,7 @@ import logging
 import sys
 import tempfile
 import time
+from logging.config import dictConfig as dict_config
 from pathlib import Path
 from typing import Annotated
 
@@ -24,12 +25,18 @@ logger = logging.getLogger("raqib")
 SERVICES = ("ingest", "extraction", "dedup", "alerting")
 
 
-def configure_logging(level: str) -> None:
+def configure_logging(level: str, fmt: str = "text") -> None:
     """Configure the root logger once, without clobbering handlers someone else set."""
     root = logging.getLogger()
     if not root.handlers:
-        logging.basicConfig(level=level, stream=sys.stderr,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        from services.runtime.logs import logging_config
+
+        config = logging_config(level, fmt)
+        if config:
+            dict_config(config)
+        else:
+            logging.basicConfig(level=level, stream=sys.stderr,
+                                format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     root.setLevel(level)
     for noisy in ("kafka", "aiokafka"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
@@ -39,7 +46,7 @@ def _settings(warmup_until: dt.datetime | None = None) -> Settings:
     settings = load_settings()
     if warmup_until is not None:
         settings.alerting.warmup_until = _aware(warmup_until, "--warmup-until")
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, settings.log_format)
     return settings
 
 

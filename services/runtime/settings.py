@@ -248,6 +248,9 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="RAQIB_LOG_LEVEL"
     )
+    log_format: Literal["text", "json"] = Field(
+        default="text", description="RAQIB_LOG_FORMAT: json for one JSON object per log line (log shippers)."
+    )
     web_host: str = Field(
         default="127.0.0.1", description="RAQIB_WEB_HOST: bind address of a worker's web port."
     )

@@ -32,6 +32,7 @@ import redis
 from pydantic import BaseModel
 
 from schemas import DLQ, DeadLetter, DecodeError, decode, encode
+from services.runtime.logs import logging_config
 from services.runtime.metrics import DEAD_LETTERS, ERRORS, MESSAGES_OUT, PROCESSING, observe_inbound
 from services.runtime.settings import Settings
 from services.runtime.web import attach_web
@@ -247,5 +248,6 @@ def batch_agent(app: faust.App, shell: Shell, source: str, handler: Handler, bat
 
 def run_worker(app: faust.App, settings: Settings) -> None:
     """Run the app until SIGTERM/SIGINT; faust flushes the producer and commits on the way out."""
-    worker = faust.Worker(app, loglevel=settings.log_level.lower(), quiet=True)
+    worker = faust.Worker(app, loglevel=settings.log_level.lower(), quiet=True,
+                          logging_config=logging_config(settings.log_level, settings.log_format))
     worker.execute_from_commandline()

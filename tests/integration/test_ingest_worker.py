@@ -113,7 +113,7 @@ def test_ingest_worker_polls_feeds_once_each_refuses_traps_and_accepts_push(sett
     env = {"RAQIB_INGEST__ALLOW_HOSTS": json.dumps([f"127.0.0.1:{server.port}"]),
            "RAQIB_INGEST__PUSH_TOKEN": TOKEN, "RAQIB_INGEST__MAX_BACKOFF_S": "60",
            "RAQIB_INGEST__READ_TIMEOUT_S": "1", "RAQIB_INGEST__MAX_BODY_BYTES": "1000000",
-           "RAQIB_WEB_PORT": str(port)}
+           "RAQIB_WEB_PORT": str(port), "RAQIB_LOG_FORMAT": "json", "RAQIB_LOG_LEVEL": "INFO"}
     base = f"http://127.0.0.1:{port}"
 
     def urls(messages):
@@ -176,6 +176,9 @@ def test_ingest_worker_polls_feeds_once_each_refuses_traps_and_accepts_push(sett
 
         stop(procs)
         log = (tmp_path / "ingest.log").read_text(errors="replace")
+        records = [json.loads(line) for line in log.splitlines() if line.strip()]  # RAQIB_LOG_FORMAT=json
+        assert {"time", "level", "logger", "message"} <= set(records[0])
+        assert any(r["level"] == "WARNING" and r["logger"] == "services.ingest.poller" for r in records)
         assert "private address 10.0.0.1 not allowed" in log
         assert "loopback address 127.0.0.1 not allowed" in log
         assert "cloud metadata address 169.254.169.254 not allowed" in log
