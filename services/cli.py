@@ -466,6 +466,49 @@ def bench(
     typer.echo(json.dumps({"core_throughput": rows}))
 
 
+dlq_app = typer.Typer(no_args_is_help=True, help="Dead letters: list them, send them back.")
+app.add_typer(dlq_app, name="dlq")
+
+
+@dlq_app.command("list")
+def dlq_list(
+    service: Annotated[str | None, typer.Option(help="only letters from this service")] = None,
+    topic: Annotated[str | None, typer.Option(help="only letters read from this topic")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="one dead letter JSON per line")] = False,
+) -> None:
+    """Every dead letter in news.dlq, oldest first."""
+    from services.dlq import read_letters
+
+    settings = _settings()
+    for item in read_letters(settings.kafka, service=service, source=topic):
+        letter = item.letter
+        if as_json:
+            _print_json(letter)
+        else:
+            where = f"{letter.topic}[{letter.partition}]@{letter.offset}"
+            typer.echo(f"{letter.failed_at:%Y-%m-%d %H:%M:%S} {letter.service} {where} "
+                       f"{letter.error_type}: {letter.error[:200]}")
+
+
+@dlq_app.command("replay")
+def dlq_replay(
+    service: Annotated[str | None, typer.Option(help="only letters from this service")] = None,
+    topic: Annotated[str | None, typer.Option(help="only letters read from this topic")] = None,
+    dry_run: Annotated[bool, typer.Option(help="count what would be replayed")] = False,
+) -> None:
+    """Publish dead letters' original bytes (and keys) to the topics they came from."""
+    from services.dlq import read_letters, replay_letters, replayable
+
+    settings = _settings()
+    letters = list(read_letters(settings.kafka, service=service, source=topic))
+    if dry_run:
+        n = sum(replayable(settings.kafka, i.letter) for i in letters)
+        typer.echo(json.dumps({"replayable": n, "not_replayable": len(letters) - n}))
+        return
+    replayed, skipped = replay_letters(settings.kafka, letters)
+    typer.echo(json.dumps({"replayed": replayed, "not_replayable": skipped}))
+
+
 evaluate_app = typer.Typer(no_args_is_help=True, help="Accuracy against third-party labelled data.")
 app.add_typer(evaluate_app, name="evaluate")
 

@@ -3,6 +3,8 @@
 import base64
 import datetime as dt
 import json
+import subprocess
+import sys
 import urllib.request
 
 import pytest
@@ -12,7 +14,7 @@ from services.extraction.core import Extractor
 from services.runtime.embedded import free_port
 from services.runtime.kafka import ensure_topics, producer
 from tests.conftest import RECV_TIMEOUT
-from tests.helpers import read_topic, start_worker, stop
+from tests.helpers import read_topic, start_worker, stop, worker_env
 
 pytestmark = pytest.mark.integration
 
@@ -70,5 +72,22 @@ def test_malformed_messages_go_to_the_dlq_and_workers_keep_going(settings_factor
         assert 'raqib_messages_out_total{service="extraction",topic="news.articles.enriched"} 1.0' in text
         assert 'raqib_processing_seconds_count{service="extraction"} 1.0' in text
         assert 'raqib_latency_from_ingestion_seconds_count{service="extraction"} 1.0' in text
+
+        # raqib dlq: list the letters, send alerting's back; it fails again, so a second letter comes
+        def dlq(*args):
+            out = subprocess.run([sys.executable, "-m", "services.cli", "dlq", *args], env=worker_env(settings),
+                                 capture_output=True, text=True, timeout=120)
+            assert out.returncode == 0, out.stderr
+            return out.stdout
+        listed = [json.loads(line) for line in dlq("list", "--json").splitlines()]
+        assert sorted(x["service"] for x in listed) == ["alerting", "dedup", "extraction"]
+        text_lines = dlq("list").splitlines()  # the text form: one line per letter
+        assert len(text_lines) == 3 and all("Error" in line for line in text_lines)
+        assert len(dlq("list", "--service", "dedup").splitlines()) == 1
+        assert json.loads(dlq("replay", "--service", "alerting")) == {"replayed": 1, "not_replayable": 0}
+        letters = read_topic(settings, DLQ, lambda m: sum(x.service == "alerting" for x in m) >= 2,
+                             RECV_TIMEOUT, procs)
+        again = [x for x in letters if x.service == "alerting"]
+        assert len(again) == 2 and again[1].raw_b64 == again[0].raw_b64 and again[1].offset > again[0].offset
     finally:
         stop(procs)
