@@ -219,7 +219,7 @@ def replay(
     from rich.progress import Progress
 
     from schemas import encode
-    from services.ingest.app import bootstrap, outputs_for_line
+    from services.ingest.app import REPLAY_BATCH, bootstrap, outputs_for_line
     from services.ingest.jsonl import read_lines
     from services.runtime.bootstrap import redis_store
     from services.runtime.kafka import ensure_topics, producer
@@ -227,7 +227,7 @@ def replay(
     settings = _settings()
     _existing(file)
     ensure_topics(settings.kafka)
-    core = bootstrap(settings, redis_store(settings))
+    claims = bootstrap(settings, redis_store(settings)).batch()
     prod = producer(settings.kafka)
     counts = {"published": 0, "dead_letters": 0, "skipped": 0}
     with open(file, "rb") as fh:
@@ -235,7 +235,7 @@ def replay(
     with Progress(transient=True) as progress:
         task = progress.add_task("replaying", total=total)
         for line in read_lines(file):
-            outputs = outputs_for_line(core, line, f"file:{file.name}")
+            outputs = outputs_for_line(claims, line, f"file:{file.name}")
             if not outputs:
                 counts["skipped"] += 1
             for out in outputs:
@@ -243,10 +243,14 @@ def replay(
                           value=encode(out.message))
                 counts["published" if out.topic == "news.articles.raw" else "dead_letters"] += 1
             progress.advance(task)
+            if len(claims.pending) >= REPLAY_BATCH:
+                prod.flush()  # delivered: now their URL claims are recorded
+                claims.commit()
             if rate > 0:
                 time.sleep(1.0 / rate)
     prod.flush()
     prod.close()
+    claims.commit()
     typer.echo(json.dumps(counts))
 
 

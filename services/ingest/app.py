@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from pathlib import Path
 
 import faust
 
 from schemas import DLQ, RAW
-from services.ingest.core import IngestCore
+from services.ingest.core import ClaimBatch, IngestCore
 from services.ingest.feeds import load_feeds
 from services.ingest.fetch import Fetcher
 from services.ingest.jsonl import read_lines
@@ -30,18 +31,23 @@ def bootstrap(settings: Settings, store: Store, clock=utcnow) -> IngestCore:
     return IngestCore(store, clock, horizon_s(settings))
 
 
-def outputs_for_line(core: IngestCore, line, source_name: str) -> list[Output]:
-    """The messages one JSON line turns into: an article, a dead letter, or nothing (re-poll)."""
+#: lines a replay sends between producer flushes (after each, their URL claims are recorded)
+REPLAY_BATCH = 200
+
+
+def outputs_for_line(claims: ClaimBatch, line, source_name: str) -> list[Output]:
+    """The messages one JSON line turns into: an article, a dead letter, or nothing (re-poll).
+    The article's claim is recorded by ``claims.commit()`` once the producer has flushed."""
     if line.article is None:
         letter = dead_letter(SERVICE, f"line {line.number}: {line.error}", line.raw,
                              topic=source_name, offset=line.number)
         return [Output(DLQ, source_name, letter)]
     try:
-        article = core.accept(line.article)
+        accepted = claims.check(line.article)
     except SkipMessage as skip:
         logger.debug("skipped line %d: %s", line.number, skip)
         return []
-    return [Output(RAW, article.article_id, article)]
+    return [Output(RAW, accepted.article.article_id, accepted.article)]
 
 
 class ProducerSink:
@@ -81,14 +87,21 @@ def build_app(settings: Settings, jsonl: Path | None = None, rate: float = 0.0,
         async def replay_file() -> None:
             source_name = f"file:{jsonl.name}"
             sent = 0
+            claims = core.batch()
+            committed = time.monotonic()
             for line in read_lines(jsonl):
                 outputs = await shell.call_with_retry(
-                    lambda ln: outputs_for_line(core, ln, source_name), line)
+                    lambda ln: outputs_for_line(claims, ln, source_name), line)
                 await shell.publish(outputs)
                 sent += sum(1 for o in outputs if o.topic == RAW)
+                if len(claims.pending) >= REPLAY_BATCH or time.monotonic() - committed >= 1.0:
+                    await app.producer.flush()
+                    await shell.call_with_retry(lambda c: c.commit(), claims)
+                    committed = time.monotonic()
                 if rate > 0:
                     await asyncio.sleep(1.0 / rate)
             await app.producer.flush()
+            await shell.call_with_retry(lambda c: c.commit(), claims)
             logger.info("replayed %s: %d articles published", jsonl, sent)
 
     return app

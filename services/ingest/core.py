@@ -1,6 +1,6 @@
 """Ingest core: validate an incoming article, canonicalise it, drop exact re-polls.
 
-No I/O beyond the injected store. ``IngestCore.accept`` returns the
+No I/O beyond the injected store. ``IngestCore.check`` returns the
 ``ArticleIngested`` to publish, or raises ``SkipMessage`` for an article seen
 before with the same text (a re-poll). A changed text under the same URL is
 published again, marked ``update``.
@@ -64,11 +64,12 @@ class Accepted:
 
 
 class IngestCore:
-    """Two ways in. ``accept`` claims the URL at once (one atomic step: two replicas
-    reading one file cannot both publish a line). ``check`` + ``remember`` record the
-    claim only after the article was delivered, so a crash in between re-publishes
-    it on the next poll or push instead of losing it (at-least-once; dedup drops
-    the copy by its URL)."""
+    """An article is checked against the claim of its canonical URL (``check``: a read,
+    safe to retry) and the claim is recorded with ``remember`` only after the article
+    was delivered. A crash, or a Redis reply lost in an outage, in between re-publishes
+    the article on the next poll, push or replay instead of losing it (at-least-once;
+    dedup drops the copy by its URL). A claim written at once and then retried would
+    find itself and drop the article: that is why no path claims before delivery."""
 
     def __init__(self, store: Store, clock: Callable[[], dt.datetime], horizon_s: int) -> None:
         self.store = store
@@ -78,8 +79,15 @@ class IngestCore:
     def _claim_key(self, canonical: str) -> str:
         return "ingest:seen:" + hashlib.sha1(canonical.encode()).hexdigest()
 
-    def _ingested(self, article: ArticleIn, canonical: str, update: bool) -> ArticleIngested:
-        return ArticleIngested(
+    def check(self, article: ArticleIn) -> Accepted:
+        """The article to publish, or SkipMessage if its URL was seen with the same text."""
+        canonical = canonical_url(article.url)
+        digest = content_hash(article.title, article.body)
+        key = self._claim_key(canonical)
+        previous = self.store.get(key)
+        if previous == digest:
+            raise SkipMessage(f"exact re-poll of {canonical}")
+        ingested = ArticleIngested(
             article_id=article.id,
             url=article.url,
             canonical_url=canonical,
@@ -90,29 +98,40 @@ class IngestCore:
             language=article.language,
             author=article.author,
             ingested_at=self.clock(),
-            update=update,
+            update=previous is not None,
         )
-
-    def accept(self, article: ArticleIn) -> ArticleIngested:
-        canonical = canonical_url(article.url)
-        digest = content_hash(article.title, article.body)
-        key = self._claim_key(canonical)
-        previous = self.store.claim(key, digest, self.horizon_s)
-        if previous == digest:
-            raise SkipMessage(f"exact re-poll of {canonical}")
-        if previous is not None:
-            self.store.set(key, digest, self.horizon_s)  # the story changed: remember the new text
-        return self._ingested(article, canonical, update=previous is not None)
-
-    def check(self, article: ArticleIn) -> Accepted:
-        """Like ``accept``, but nothing is recorded until ``remember``."""
-        canonical = canonical_url(article.url)
-        digest = content_hash(article.title, article.body)
-        key = self._claim_key(canonical)
-        previous = self.store.get(key)
-        if previous == digest:
-            raise SkipMessage(f"exact re-poll of {canonical}")
-        return Accepted(self._ingested(article, canonical, update=previous is not None), key, digest)
+        return Accepted(ingested, key, digest)
 
     def remember(self, accepted: Accepted) -> None:
         self.store.set(accepted.key, accepted.digest, self.horizon_s)
+
+    def accept(self, article: ArticleIn) -> ArticleIngested:
+        """``check`` and ``remember`` at once: for in-process runs (the offline pipeline)."""
+        accepted = self.check(article)
+        self.remember(accepted)
+        return accepted.article
+
+    def batch(self) -> ClaimBatch:
+        return ClaimBatch(self)
+
+
+class ClaimBatch:
+    """Articles sent but not yet known to be delivered: a second copy within the batch is
+    a duplicate too; ``commit`` records them all once the producer has flushed."""
+
+    def __init__(self, core: IngestCore) -> None:
+        self.core = core
+        self.pending: dict[str, Accepted] = {}
+
+    def check(self, article: ArticleIn) -> Accepted:
+        accepted = self.core.check(article)
+        held = self.pending.get(accepted.key)
+        if held is not None and held.digest == accepted.digest:
+            raise SkipMessage(f"exact re-poll of {accepted.article.canonical_url}")
+        self.pending[accepted.key] = accepted
+        return accepted
+
+    def commit(self) -> None:
+        for accepted in self.pending.values():
+            self.core.remember(accepted)
+        self.pending.clear()

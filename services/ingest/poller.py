@@ -38,7 +38,7 @@ from typing import Protocol
 from prometheus_client import REGISTRY, CollectorRegistry, Counter
 
 from schemas import RAW, ArticleIn
-from services.ingest.core import Accepted, IngestCore, canonical_url
+from services.ingest.core import ClaimBatch, IngestCore, canonical_url
 from services.ingest.feeds import FeedConfig, FeedItem, extract_page, parse_feed
 from services.ingest.fetch import Fetcher, FetchError
 from services.ingest.safety import Refused
@@ -184,14 +184,13 @@ class FeedPoller:
             return self._failed(feed, state, "error", f"{feed.url}: {exc}")
         if parsed.warning:
             logger.info("feed %s is malformed but readable: %s", feed.name, parsed.warning)
-        pending: list[tuple[str, str, Accepted | None]] = []
-        sent: dict[str, str] = {}  # URL claims sent in this poll (a feed may list a story twice)
+        claims = self.core.batch()  # URL claims sent in this poll (a feed may list a story twice)
+        seen: list[tuple[str, str]] = []
         for item in reversed(parsed.items):  # feeds list the newest first; publish in time order
-            pending.append(await self._item(feed, item, sent))
+            seen.append(await self._item(feed, item, claims))
         await self.sink.flush()  # delivered: now record them
-        for key, signature, accepted in pending:
-            if accepted is not None:
-                self.core.remember(accepted)
+        claims.commit()
+        for key, signature in seen:
             if key:
                 self.store.set(key, signature, self.ttl)
         state.etag, state.last_modified, state.errors = response.etag, response.last_modified, 0
@@ -212,18 +211,17 @@ class FeedPoller:
             return False
         return not item.has_content and len(item.text) < self.settings.full_text_min_chars
 
-    async def _item(self, feed: FeedConfig, item: FeedItem,
-                    sent: dict[str, str]) -> tuple[str, str, Accepted | None]:
-        """Publish one item unless seen; returns what to record once delivered."""
+    async def _item(self, feed: FeedConfig, item: FeedItem, claims: ClaimBatch) -> tuple[str, str]:
+        """Publish one item unless seen; returns the item key and signature to record once delivered."""
         url = item.link or (item.guid if item.guid and item.guid.startswith(("http://", "https://")) else None)
         if url is None:
             self.metrics.inc(feed, "error")
             logger.warning("feed %s: item %r has no link; skipped", feed.name, item.guid or item.title[:80])
-            return "", "", None
+            return "", ""
         key, signature = self._item_key(feed, item, url), item.signature()
         if self.store.get(key) == signature:
             self.metrics.inc(feed, "duplicate")
-            return "", "", None
+            return "", ""
         title, text, published, author = item.title, item.text, item.published_at, item.author
         if self._needs_page(feed, item):
             page = await self._page(feed, url)
@@ -236,7 +234,7 @@ class FeedPoller:
         if not body.strip():
             self.metrics.inc(feed, "error")
             logger.warning("feed %s: item %s has no text; skipped", feed.name, url)
-            return key, signature, None
+            return key, signature
         article = ArticleIn(
             id=f"{feed.name[:40]}:{_sha(canonical_url(url) + chr(10) + _sha(title + chr(10) + body))[:20]}",
             url=url[:4096], source=feed.name, title=title[:4096], body=body[:2_000_000],
@@ -244,17 +242,13 @@ class FeedPoller:
             author=author[:512] if author else None,
         )
         try:
-            accepted = self.core.check(article)
+            accepted = claims.check(article)
         except SkipMessage:  # the same story from another feed, or re-listed
             self.metrics.inc(feed, "duplicate")
-            return key, signature, None
-        if sent.get(accepted.key) == accepted.digest:
-            self.metrics.inc(feed, "duplicate")
-            return key, signature, None
-        sent[accepted.key] = accepted.digest
+            return key, signature
         await self.sink.send([Output(RAW, accepted.article.article_id, accepted.article)])
         self.metrics.inc(feed, "update" if accepted.article.update else "new")
-        return key, signature, accepted
+        return key, signature
 
     async def _page(self, feed: FeedConfig, url: str):
         """The article page's text and metadata, or None (the feed's summary is used)."""

@@ -23,7 +23,7 @@ from prometheus_client import Counter
 from pydantic import ValidationError
 
 from schemas import RAW, ArticleIn
-from services.ingest.core import Accepted, IngestCore
+from services.ingest.core import IngestCore
 from services.runtime.errors import SkipMessage
 from services.runtime.settings import IngestSettings
 from services.runtime.stage import TRANSIENT_ERRORS, Output
@@ -116,22 +116,14 @@ def push_route(settings: IngestSettings, core: IngestCore, send: Send, flush: Fl
 
 
 async def _publish(core: IngestCore, articles: list[ArticleIn], send: Send, flush: Flush):
-    accepted: list[Accepted] = []
-    duplicates: list[str] = []
-    claimed: set[tuple[str, str]] = set()
+    claims = core.batch()
+    accepted, duplicates = [], []
     for article in articles:
         try:
-            a = core.check(article)
+            accepted.append(claims.check(article).article)
         except SkipMessage:
             duplicates.append(article.id)
-            continue
-        if (a.key, a.digest) in claimed:
-            duplicates.append(article.id)
-            continue
-        claimed.add((a.key, a.digest))
-        accepted.append(a)
-    await send([Output(RAW, a.article.article_id, a.article) for a in accepted])
+    await send([Output(RAW, a.article_id, a) for a in accepted])
     await flush()
-    for a in accepted:
-        core.remember(a)
-    return [a.article.article_id for a in accepted], duplicates
+    claims.commit()
+    return [a.article_id for a in accepted], duplicates
