@@ -232,5 +232,7 @@ class DeadLetter(_Model):
     partition: int | None = None
     offset: int | None = None
     key_b64: str | None = None
-    raw_b64: str = Field(description="the original bytes, base64")
+    raw_b64: str = Field(description="the original bytes, base64 (the first MAX_RAW_BYTES of them)")
+    raw_size: int | None = Field(default=None, description="size of the original message in bytes")
+    raw_truncated: bool = Field(default=False, description="raw_b64 holds only the start of the message")
     failed_at: AwareDatetime

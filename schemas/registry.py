@@ -71,6 +71,8 @@ def decode(topic: str, raw: bytes | str | None) -> BaseModel:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DecodeError(f"not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from exc
+    except RecursionError as exc:  # "[[[[...": Python's parser recurses per level
+        raise DecodeError("not JSON we accept: nested too deeply") from exc
     if not isinstance(data, dict):
         raise DecodeError(f"expected a JSON object, got {type(data).__name__}")
     expected_type = model.model_fields["type"].default

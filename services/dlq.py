@@ -4,7 +4,8 @@ A dead letter carries the raw bytes of the message that failed and the topic it
 was read from. Replaying it publishes those bytes, with their key, to that
 topic again: after a fix is deployed, or once a transient cause is gone.
 Letters from files (``file:NAME``, bad lines of a replayed file) have no topic
-to return to; they are listed, not replayed.
+to return to, and truncated letters (messages over 1 MB) no whole message:
+they are listed, not replayed.
 """
 
 from __future__ import annotations
@@ -60,7 +61,9 @@ def read_letters(kafka: KafkaSettings, quiet_s: float = 2.0, service: str | None
 
 
 def replayable(kafka: KafkaSettings, letter: DeadLetter) -> bool:
-    return not letter.topic.startswith("file:") and letter.topic.startswith(kafka.topic_prefix)
+    """From a topic of ours, and whole (a truncated letter cannot give the message back)."""
+    return (not letter.topic.startswith("file:") and letter.topic.startswith(kafka.topic_prefix)
+            and not letter.raw_truncated)
 
 
 def replay_letters(kafka: KafkaSettings, letters: list[Letter]) -> tuple[int, int]:

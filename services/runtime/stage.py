@@ -58,6 +58,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+#: A dead letter keeps at most this much of the failed message (a 10 MB poison message
+#: must not make its own dead letter too large to publish).
+MAX_RAW_BYTES = 1024 * 1024
+
+
 def dead_letter(
     service: str,
     error: BaseException | str,
@@ -74,8 +79,10 @@ def dead_letter(
         topic=topic,
         partition=partition,
         offset=offset,
-        key_b64=base64.b64encode(key).decode() if key else None,
-        raw_b64=base64.b64encode(raw or b"").decode(),
+        key_b64=base64.b64encode(key[:1024]).decode() if key else None,
+        raw_b64=base64.b64encode((raw or b"")[:MAX_RAW_BYTES]).decode(),
+        raw_size=len(raw or b""),
+        raw_truncated=len(raw or b"") > MAX_RAW_BYTES,
         failed_at=utcnow(),
     )
 
@@ -185,7 +192,7 @@ async def _decoded(shell: Shell, source: str, event) -> tuple[BaseModel | None, 
     raw = event.value
     try:
         message = decode(source, raw)
-    except DecodeError as exc:
+    except Exception as exc:  # DecodeError, or a decoder bug: a dead agent would stop the service
         ERRORS.labels(service=shell.service, kind="decode").inc()
         await shell.dead_letter(exc, raw, **where)
         return None, where, raw

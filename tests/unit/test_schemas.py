@@ -54,3 +54,11 @@ def test_alert_json_has_the_documented_shape(sample_alerts):
         assert key in alert
     assert alert["type"] == "alert" and alert["schema_version"] == 1
     assert decode(ALERTS, encode(sample_alerts[0])) == sample_alerts[0]
+
+
+def test_decode_refuses_deeply_nested_json_with_a_reason():
+    import pytest
+
+    from schemas import DecodeError, decode
+    with pytest.raises(DecodeError, match="nested too deeply"):
+        decode("news.events", b"[" * 100_000 + b"]" * 100_000)
