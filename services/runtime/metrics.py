@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 _LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900, 3600, 6 * 3600, 86400)
 
@@ -20,6 +20,24 @@ FROM_PUBLICATION = Histogram("raqib_latency_from_publication_seconds",
 FROM_INGESTION = Histogram("raqib_latency_from_ingestion_seconds",
                            "Age of a consumed article since ingest accepted it", ["service"],
                            buckets=_LATENCY_BUCKETS)
+
+
+CONSUMER_LAG = Gauge("raqib_consumer_lag_messages",
+                     "Messages behind the partition's end, as of the last message consumed",
+                     ["service", "topic", "partition"])
+CONSUMER_LAG_SECONDS = Gauge("raqib_consumer_lag_seconds",
+                             "Age of the last consumed message since the broker took it", ["service", "topic"])
+
+
+def observe_position(service: str, topic: str, partition: int, offset: int, timestamp: float | None,
+                     highwater: int | None) -> None:
+    """Consumer lag in messages (from the consumer's last fetch) and in seconds."""
+    if timestamp:
+        CONSUMER_LAG_SECONDS.labels(service=service, topic=topic).set(
+            max(0.0, dt.datetime.now(dt.UTC).timestamp() - timestamp))
+    if highwater is not None:
+        CONSUMER_LAG.labels(service=service, topic=topic, partition=str(partition)).set(
+            max(0, highwater - offset - 1))
 
 
 def observe_inbound(service: str, topic: str, message) -> None:

@@ -31,9 +31,16 @@ import faust
 import redis
 from pydantic import BaseModel
 
-from schemas import DLQ, DeadLetter, DecodeError, decode, encode
+from schemas import DLQ, DeadLetter, decode, encode
 from services.runtime.logs import logging_config
-from services.runtime.metrics import DEAD_LETTERS, ERRORS, MESSAGES_OUT, PROCESSING, observe_inbound
+from services.runtime.metrics import (
+    DEAD_LETTERS,
+    ERRORS,
+    MESSAGES_OUT,
+    PROCESSING,
+    observe_inbound,
+    observe_position,
+)
 from services.runtime.settings import Settings
 from services.runtime.web import attach_web
 
@@ -190,6 +197,11 @@ async def _decoded(shell: Shell, source: str, event) -> tuple[BaseModel | None, 
     msg = event.message
     where = dict(topic=msg.topic, partition=msg.partition, offset=msg.offset, key=msg.key)
     raw = event.value
+    try:
+        highwater = shell.app.consumer.highwater(msg.tp)
+    except Exception:  # no fetch position yet: no lag figure, not an error
+        highwater = None
+    observe_position(shell.service, source, msg.partition, msg.offset, msg.timestamp, highwater)
     try:
         message = decode(source, raw)
     except Exception as exc:  # DecodeError, or a decoder bug: a dead agent would stop the service

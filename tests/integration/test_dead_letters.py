@@ -72,6 +72,9 @@ def test_malformed_messages_go_to_the_dlq_and_workers_keep_going(settings_factor
         assert 'raqib_messages_out_total{service="extraction",topic="news.articles.enriched"} 1.0' in text
         assert 'raqib_processing_seconds_count{service="extraction"} 1.0' in text
         assert 'raqib_latency_from_ingestion_seconds_count{service="extraction"} 1.0' in text
+        # lag is exported (its value is not asserted: the embedded broker misreports end offsets)
+        assert 'raqib_consumer_lag_seconds{service="extraction",topic="news.articles.raw"}' in text
+        assert 'raqib_consumer_lag_messages{partition=' in text
 
         # raqib dlq: list the letters, send alerting's back; it fails again, so a second letter comes
         def dlq(*args):
