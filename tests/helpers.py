@@ -112,3 +112,27 @@ def wait_for_members(settings: Settings, service: str, n: int, timeout: float = 
         raise AssertionError(f"{group} did not reach {n} stable members")
     finally:
         admin.close()
+
+
+def alert_key(alert) -> tuple:
+    """What must agree between the offline pipeline and a Kafka run of the same feed."""
+    return (alert.alert_id, alert.revision, alert.severity, tuple(alert.reasons))
+
+
+def sample_feed_alerts() -> set[tuple]:
+    """The alert keys the offline pipeline gives for the bundled feed."""
+    from services.demo import sample_feed
+    from services.pipeline import Pipeline
+    from services.runtime.settings import load_settings
+
+    return {alert_key(a) for a in Pipeline(load_settings()).run_file(sample_feed()) if a.type == "alert"}
+
+
+def start_sample_feed_run(settings: Settings, log_dir: Path, env: dict[str, str] | None = None) -> list:
+    """The four workers as processes, the bundled feed replayed at one article a second (as
+    the demo does, so that reports of one theatre reach alerting in timeline order)."""
+    from services.demo import sample_feed
+
+    procs = [start_worker(settings, s, log_dir, env=env) for s in ("extraction", "dedup", "alerting")]
+    procs.append(start_worker(settings, "ingest", log_dir, "--jsonl", str(sample_feed()), "--rate", "1", env=env))
+    return procs
