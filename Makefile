@@ -30,10 +30,10 @@ test-unit: $(STAMP) ## run the unit tests only
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check services schemas tests
 
-bench: $(STAMP) ## throughput figures of the cores
-	$(BIN)/raqib bench
+bench: $(STAMP) ## throughput and latency: the cores, then the four services through Kafka (~10 min); bench.json
 	$(BIN)/raqib bench extraction --articles 1000
 	$(BIN)/raqib bench dedup --articles 2000
+	$(BIN)/raqib bench all --out bench.json
 
 evaluate: $(STAMP) ## accuracy against the labelled data in ../shared/data/external (held-out parts)
 	$(BIN)/raqib evaluate extraction

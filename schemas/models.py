@@ -218,6 +218,9 @@ class EscalationAlert(_Model):
     summary: str
     first_seen: AwareDatetime
     updated_at: AwareDatetime
+    ingested_at: AwareDatetime | None = Field(
+        default=None, description="ingest time of the report that produced this revision"
+    )
 
 
 class DeadLetter(_Model):

@@ -433,41 +433,76 @@ def decode_message(
 
 @app.command()
 def bench(
-    stage: Annotated[str, typer.Argument(help="all (every core, bundled feed), extraction (3 KB articles) "
-                                              "or dedup (against Redis)")] = "all",
-    articles: Annotated[int, typer.Option(help="articles through each core")] = 2000,
+    stage: Annotated[str, typer.Argument(help="all (cores, then kafka), cores (bundled feed), kafka (the four "
+                                              "services through the broker), extraction (3 KB articles) or "
+                                              "dedup (against Redis)")] = "all",
+    articles: Annotated[int, typer.Option(help="articles through each core, or the Kafka backlog")] = 0,
+    rate: Annotated[float, typer.Option(help="kafka: articles per second of the latency run")] = 100.0,
+    seconds: Annotated[float, typer.Option(help="kafka: length of the latency run")] = 60.0,
+    out: Annotated[Path | None, typer.Option(help="write the figures as JSON here too")] = None,
     data: Annotated[Path, typer.Option(help="external data for the dedup stream (the bundled feed if absent)")]
     = Path("../shared/data/external"),
 ) -> None:
-    """Throughput of the cores, in-process, on one core (figures, not assertions)."""
+    """Throughput and latency: the cores in-process on one core; the four services through
+    Kafka on fresh embedded brokers (figures, not assertions)."""
     from services.bench import core_throughput, dedup_throughput, extraction_throughput
 
     settings = _settings()
-    if stage == "dedup":
+    stages = {"all": ("cores", "kafka"), "cores": ("cores",), "kafka": ("kafka",),
+              "extraction": ("extraction",), "dedup": ("dedup",)}
+    if stage not in stages:
+        raise InputError(f"unknown bench stage {stage!r}: {', '.join(stages)}")
+    figures: dict = {}
+    if "dedup" in stages[stage]:
         from services.runtime.embedded import redis_or_embedded
 
         with redis_or_embedded(settings.redis.url) as url:
-            row = dedup_throughput(articles, url, data)
+            row = figures["dedup"] = dedup_throughput(articles or 2000, url, data)
         typer.echo(f"dedup: {row['per_second']:.0f} articles/s over {row['articles']} articles of "
                    f"{row['avg_chars']:.0f} characters ({row['events_per_article']:.1f} events each), "
                    f"article and event level, in batches of {row['batch_size']}, against Redis at {row['redis']}; "
                    f"article level alone {row['article_level_per_second']:.0f} articles/s")
-        typer.echo(json.dumps({"bench_dedup": row}))
-        return
-    if stage == "extraction":
-        row = extraction_throughput(articles)
+    if "extraction" in stages[stage]:
+        row = figures["extraction"] = extraction_throughput(articles or 1000)
         typer.echo(f"extraction: {row['per_second']:.0f} articles/s over {row['articles']} articles of "
                    f"{row['avg_chars']:.0f} characters ({row['events_per_article']:.1f} events each); "
                    f"max RSS {row['max_rss_mb']:.0f} MB")
-        typer.echo(json.dumps({"bench_extraction": row}))
-        return
-    if stage != "all":
-        raise InputError(f"unknown bench stage {stage!r}: all, extraction or dedup")
-    rows = core_throughput(articles)
-    typer.echo(f"{'stage':<12}{'articles':>10}{'seconds':>10}{'articles/s':>12}")
-    for row in rows:
-        typer.echo(f"{row['stage']:<12}{row['articles']:>10}{row['seconds']:>10.3f}{row['per_second']:>12.0f}")
-    typer.echo(json.dumps({"core_throughput": rows}))
+    if "cores" in stages[stage]:
+        rows = figures["cores"] = core_throughput(articles or 2000)
+        typer.echo("(a) cores, in-process, one core, bundled feed")
+        typer.echo(f"{'stage':<12}{'articles':>10}{'seconds':>10}{'articles/s':>12}")
+        for row in rows:
+            typer.echo(f"{row['stage']:<12}{row['articles']:>10}{row['seconds']:>10.3f}{row['per_second']:>12.0f}")
+    if "kafka" in stages[stage]:
+        from services.bench_kafka import run_all
+        from services.runtime.embedded import redis_or_embedded
+
+        with redis_or_embedded(settings.redis.url) as url:
+            figures["kafka"] = run_all(settings, url, articles or 60_000, rate, seconds)
+        _print_kafka_bench(figures["kafka"])
+    typer.echo(json.dumps({"bench": figures}))
+    if out is not None:
+        out.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+def _print_kafka_bench(k: dict) -> None:
+    typer.echo(f"through Kafka: {k['articles']['articles']} articles of {k['articles']['avg_bytes']:.0f} bytes, "
+               f"{k['partitions']} partitions, fetch wait {k['fetch_max_wait_ms']} ms, {k['cpus']} CPUs; "
+               f"a fresh embedded broker per run; logs in {k['logs']}")
+    typer.echo(f"{'run':<34}{'arrived':>9}{'articles/s':>12}{'window s':>10}  cpu seconds")
+    for name, row in (("(b) four services, backlog", k["drain"]), ("(d) forward-only ceiling", k["ceiling"])):
+        cpu = ", ".join(f"{s} {v:.1f}" for s, v in row["cpu_seconds"].items())
+        typer.echo(f"{name:<34}{row['arrived']:>9}{row['per_second']:>12.0f}{row['window_seconds']:>10.1f}  {cpu}")
+    ratio = k["ratio"]
+    typer.echo(f"ratio (b)/(d): {ratio:.2f}" if ratio is not None else "ratio (b)/(d): n/a")
+    title = f"(c) latency at {k['latency'][0]['rate']:g} articles/s"
+    typer.echo(f"{title:<34}{'count':>7}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}")
+    for row in k["latency"]:
+        for what in ("ingest_to_alert", "ingest_to_event"):
+            p = row[what]
+            cells = "".join(f"{p[q]:>8.3f}" if p[q] is not None else f"{'-':>8}" for q in ("p50", "p95", "p99", "max"))
+            label = f"{what.replace('_', ' ')} (hold {row['hold_s']:g} s)"
+            typer.echo(f"{label:<34}{p['count']:>7}{cells}")
 
 
 dlq_app = typer.Typer(no_args_is_help=True, help="Dead letters: list them, send them back.")

@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 from kafka import KafkaConsumer, TopicPartition
-from kafka.admin import KafkaAdminClient
 
 from schemas import DecodeError, decode
+from services.runtime.kafka import wait_for_group
 from services.runtime.settings import Settings
 
 
@@ -98,20 +98,7 @@ def isolated(settings_factory, name: str) -> Settings:
 
 def wait_for_members(settings: Settings, service: str, n: int, timeout: float = 90.0) -> None:
     """Until the service's consumer group is stable with n members (so the stream is shared)."""
-    admin = KafkaAdminClient(bootstrap_servers=settings.kafka.bootstrap_servers)
-    # Tansu reports authorised operations kafka-python cannot decode; they are not needed
-    admin._process_acl_operations = lambda group: group
-    group = f"{settings.kafka.group_prefix}{service}"
-    try:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            desc = admin.describe_groups([group]).get(group, {})
-            if desc.get("group_state") == "Stable" and len(desc.get("members", [])) == n:
-                return
-            time.sleep(0.5)
-        raise AssertionError(f"{group} did not reach {n} stable members")
-    finally:
-        admin.close()
+    wait_for_group(settings.kafka, service, n, timeout)
 
 
 def alert_key(alert) -> tuple:

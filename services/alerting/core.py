@@ -250,6 +250,7 @@ class AlertingCore:
             summary=summarise(event, country, report),
             first_seen=report.first_seen,
             updated_at=report.updated_at,
+            ingested_at=report.ingested_at,
         )
 
 

@@ -247,6 +247,9 @@ class DedupCore:
         record = view.values.get(art_key)
         if record:  # redelivered: what was decided then stands
             r = json.loads(record)
+            if r.get("url", p.keys[1]) != p.keys[1]:
+                raise ValueError(f"article id {p.article.article_id!r} was already used by an article with "
+                                 f"another URL; ids must be unique")
             verdict = ArticleVerdict(r["status"], r["duplicate_of"], r["similarity"], r["story"], r["same_url"])
             return _Plan(verdict, [tuple(c) for c in r["clusters"]], [], False)
         verdict = self._decide(p.article, p.fp, view, p.keys, p.bands)
@@ -262,7 +265,7 @@ class DedupCore:
         writes: list[Write] = []
         if plan.fresh:
             record = {"status": v.status, "duplicate_of": v.duplicate_of, "similarity": v.similarity,
-                      "story": v.story, "same_url": v.same_url, "clusters": plan.clusters}
+                      "story": v.story, "same_url": v.same_url, "clusters": plan.clusters, "url": url_key}
             writes.append(Write("set", (art_key,), json.dumps(record), ttl=ttl))
             writes.append(Write("setnx", (url_key,), f"{aid}|{v.story}", ttl=ttl))
             if v.status == "new":

@@ -78,7 +78,46 @@ def consumer(kafka: KafkaSettings, *topics: str, **overrides) -> KafkaConsumer:
         session_timeout_ms=int(kafka.session_timeout_s * 1000),
         heartbeat_interval_ms=int(kafka.heartbeat_interval_s * 1000),
         # An empty fetch sleeps half of this on the embedded broker; keep it short.
-        fetch_max_wait_ms=100,
+        fetch_max_wait_ms=kafka.fetch_max_wait_ms,
     )
     options.update(overrides)
     return KafkaConsumer(*[kafka.topic(t) for t in topics], **options)
+
+
+def _admin(kafka: KafkaSettings) -> KafkaAdminClient:
+    admin = KafkaAdminClient(bootstrap_servers=kafka.servers, request_timeout_ms=10000)
+    # the embedded broker reports authorised operations kafka-python cannot decode; not needed
+    admin._process_acl_operations = lambda group: group
+    return admin
+
+
+def wait_for_group(kafka: KafkaSettings, service: str, members: int, timeout: float = 90.0) -> None:
+    """Until the service's consumer group is stable with ``members`` members (the stream is shared)."""
+    admin = _admin(kafka)
+    group = f"{kafka.group_prefix}{service}"
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            desc = admin.describe_groups([group]).get(group, {})
+            if desc.get("group_state") == "Stable" and len(desc.get("members", [])) == members:
+                return
+            time.sleep(0.5)
+        raise InfrastructureError(f"{group} did not reach {members} stable members in {timeout:.0f}s")
+    finally:
+        admin.close()
+
+
+class CommittedOffsets:
+    """A consumer group's committed offsets per (topic, partition), read with one admin client."""
+
+    def __init__(self, kafka: KafkaSettings) -> None:
+        self.kafka = kafka
+        self.admin = _admin(kafka)
+
+    def read(self, service: str) -> dict[tuple[str, int], int]:
+        group = f"{self.kafka.group_prefix}{service}"
+        offsets = self.admin.list_group_offsets({group: None}).get(group, {})
+        return {(tp.topic, tp.partition): meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
+
+    def close(self) -> None:
+        self.admin.close()

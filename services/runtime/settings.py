@@ -55,6 +55,14 @@ class KafkaSettings(BaseModel):
     commit_interval_s: float = Field(
         default=1.0, gt=0, le=60.0, description="RAQIB_KAFKA__COMMIT_INTERVAL_S"
     )
+    fetch_max_wait_ms: int = Field(
+        default=100, ge=1, le=30_000,
+        description="RAQIB_KAFKA__FETCH_MAX_WAIT_MS: longest a consumer's fetch waits for data. On "
+        "the embedded broker an empty fetch sleeps half of it, so it bounds the latency each hop "
+        "adds (faust's fixed 1500 ms gave p99 1.9 s over three hops, 100 ms 0.15-0.25 s) at the "
+        "price of more fetches, about 3x the idle CPU. Apache Kafka answers as soon as data "
+        "arrives, so there it only sets how often an idle consumer asks.",
+    )
 
     @property
     def servers(self) -> str:

@@ -29,6 +29,7 @@ from typing import NamedTuple
 
 import faust
 import redis
+from faust.transport.drivers import aiokafka as faust_aiokafka
 from pydantic import BaseModel
 
 from schemas import DLQ, DeadLetter, decode, encode
@@ -107,6 +108,24 @@ class ProducerOnlyApp(faust.App):
         return False
 
 
+class _ConsumerThread(faust_aiokafka.AIOKafkaConsumerThread):
+    """faust 0.15 hard-codes a 1500 ms fetch wait; ours is ``RAQIB_KAFKA__FETCH_MAX_WAIT_MS``."""
+
+    def _create_worker_consumer(self, transport):
+        consumer = super()._create_worker_consumer(transport)
+        consumer._fetch_max_wait_ms = self.app.raqib_fetch_max_wait_ms  # read by start()
+        return consumer
+
+
+class _Consumer(faust_aiokafka.Consumer):
+    def _new_consumer_thread(self) -> _ConsumerThread:
+        return _ConsumerThread(self, loop=self.loop, beacon=self.beacon)
+
+
+class _Transport(faust_aiokafka.Transport):
+    Consumer = _Consumer
+
+
 def make_app(service: str, settings: Settings, app_class: type[faust.App] = faust.App) -> faust.App:
     """A Faust app for one service: its own consumer group, our topic conventions."""
     kafka = settings.kafka
@@ -131,6 +150,8 @@ def make_app(service: str, settings: Settings, app_class: type[faust.App] = faus
         # ours (services/runtime/web.py): /health, /metrics and the service's routes.
         web_enabled=False,
     )
+    app.raqib_fetch_max_wait_ms = kafka.fetch_max_wait_ms
+    app.transport = _Transport(app.conf.broker_consumer, app)  # before any topic or agent exists
     attach_web(app, settings, service)  # /health and /metrics on RAQIB_WEB_PORT
     return app
 

@@ -3,6 +3,8 @@
 import datetime as dt
 import random
 
+import pytest
+
 from schemas import Actor, Event, Location
 from services.dedup.clusters import merge, score, summary
 from services.dedup.core import DedupCore
@@ -73,6 +75,13 @@ def test_article_statuses_and_what_they_point_at():
     assert core.verdict(article("a6", "Floods", OTHER_EN, "en", T0)).status == "new"
     # a redelivered article gets the verdict it had
     assert core.verdict(article("a4", title, body, "en", T0, "blog", "https://blog.example/y")) == near
+
+
+def test_an_article_id_reused_for_another_url_is_refused_not_taken_for_a_redelivery():
+    core = DedupCore(MemoryStore())
+    core.process(article("x1", "US strikes militia", STORY_EN, "en", T0, "wire", "https://wire.example/1"))
+    with pytest.raises(ValueError, match="already used"):
+        core.process(article("x1", "Floods", OTHER_EN, "en", T0, "paper", "https://paper.example/2"))
 
 
 def _event(a1=None, a2=None, place=None, mode="air_strike", day=T0.date(), killed=None):
