@@ -135,10 +135,10 @@ class Run:
         return proc
 
     def cpu_seconds(self) -> dict[str, float]:
-        """CPU time (user + system) each worker process has used so far (Linux /proc)."""
+        """CPU time (user + system) each worker process and the broker have used so far (Linux /proc)."""
         out = {}
         tick = os.sysconf("SC_CLK_TCK")
-        for label, p in zip(self.labels, self.procs, strict=True):
+        for label, p in [*zip(self.labels, self.procs, strict=True), ("broker", self.broker.proc)]:
             with contextlib.suppress(OSError, ValueError, IndexError):
                 fields = Path(f"/proc/{p.pid}/stat").read_text().rsplit(")", 1)[1].split()
                 out[label] = round((int(fields[11]) + int(fields[12])) / tick, 2)
