@@ -25,7 +25,7 @@ from schemas import ALERTS, EVENTS, EventReported, decode, encode
 from services.alerting.core import AlertingCore
 from services.runtime.bootstrap import redis_store
 from services.runtime.settings import Settings
-from services.runtime.stage import TRANSIENT_ERRORS, Handler, Output, Shell, make_app, pipe_agent
+from services.runtime.stage import TRANSIENT_ERRORS, Handler, Output, Shell, batch_agent, make_app, pipe_agent
 from services.runtime.store import Store
 
 SERVICE = "alerting"
@@ -54,9 +54,18 @@ class HeldAlerting:
         self.clock = clock
 
     def arrive(self, report: EventReported) -> list[Output]:
-        self.core.observe(report)
-        self.store.zadd(QUEUE, f"{report.event_id}\n{encode(report).decode()}", self.clock() + self.hold_s)
-        return []
+        return self.arrive_batch([report])[0]
+
+    def arrive_batch(self, reports: list[EventReported]) -> list[list[Output]]:
+        """Observe each report and queue it for its decision, all in one round trip."""
+        due = self.clock() + self.hold_s
+        items = [item for r in reports for item in self.core.observations(r)]
+        items += [(QUEUE, f"{r.event_id}\n{encode(r).decode()}", due, 0) for r in reports]
+        self.store.zadd_many(items)
+        return [[] for _ in reports]
+
+    def decide(self, report: EventReported) -> list[Output]:
+        return [Output(ALERTS, a.theatre.country, a) for a in self.core.process(report, observed=True)]
 
     def take(self, limit: int = 500) -> tuple[list[str], list[EventReported]]:
         members = self.store.take_due(QUEUE, self.clock(), self.lease_s, limit)
@@ -74,7 +83,8 @@ def build_app(settings: Settings) -> faust.App:
         pipe_agent(app, shell, EVENTS, bootstrap(settings, store))
         return app
     held = HeldAlerting(settings, store)
-    pipe_agent(app, shell, EVENTS, held.arrive)
+    batch_agent(app, shell, EVENTS, held.arrive, held.arrive_batch, settings.alerting.batch_size,
+                settings.alerting.batch_wait_s)
 
     @app.timer(interval=settings.alerting.decide_interval_s)
     async def decide_due() -> None:
@@ -85,8 +95,7 @@ def build_app(settings: Settings) -> faust.App:
             return
         for member, report in zip(members, reports, strict=True):
             try:
-                outputs = await shell.call_with_retry(
-                    lambda r: [Output(ALERTS, a.theatre.country, a) for a in held.core.process(r)], report)
+                outputs = await shell.call_with_retry(held.decide, report)
             except Exception as exc:  # a bug: the report goes to the DLQ, not round the queue forever
                 logger.exception("alerting failed on held report %s", report.event_id)
                 await shell.dead_letter(exc, member.encode(), topic=settings.kafka.topic(EVENTS))

@@ -23,7 +23,7 @@ from schemas import AlertEvent, EscalationAlert, Event, EventReported, Reason, T
 from services.dedup.clusters import party
 from services.dedup.core import theatre_country
 from services.runtime.settings import AlertingSettings
-from services.runtime.store import Store
+from services.runtime.store import Store, ZItem
 
 DAY = 86400.0
 KINETIC = {"ASSAULT"}
@@ -75,19 +75,23 @@ class AlertingCore:
         the alerting worker decides each report a hold time after it arrived, so every
         event that arrives within that time is in the history of the events it precedes
         in event time, whatever replica and partition it came through."""
-        if report.revision == 1:
-            self.record(report.event_id, report.event, report.first_seen)
+        self.store.zadd_many(self.observations(report))
+
+    def observations(self, report: EventReported) -> list[ZItem]:
+        """What ``observe`` writes: the history entries of a cluster's first report."""
+        return self.history(report.event_id, report.event, report.first_seen) if report.revision == 1 else []
 
     def handle(self, report: EventReported) -> list[EscalationAlert]:
         """Observe and decide at once (the offline pipeline: one process, in order)."""
         self.observe(report)
-        return self.process(report)
+        return self.process(report, observed=True)
 
-    def process(self, report: EventReported) -> list[EscalationAlert]:
+    def process(self, report: EventReported, observed: bool = False) -> list[EscalationAlert]:
+        """Decide a report (``observed``: ``observe`` has put it into the history already)."""
         key = f"alerting:cluster:{report.event_id}"
         stored = self.store.get(key)
         if stored is None:
-            return self._first_report(key, report)
+            return self._first_report(key, report, observed)
         record = json.loads(stored)
         alert = EscalationAlert.model_validate(record["alert"]) if record.get("alert") else None
         if report.revision < record["revision"]:
@@ -106,10 +110,11 @@ class AlertingCore:
 
     # -- decision ------------------------------------------------------------------
 
-    def _first_report(self, key: str, report: EventReported) -> list[EscalationAlert]:
+    def _first_report(self, key: str, report: EventReported, observed: bool) -> list[EscalationAlert]:
         event = report.event
         decision = self.evaluate(report.event_id, event, report.first_seen)
-        self.record(report.event_id, event, report.first_seen)
+        if not (observed and report.revision == 1):  # observe recorded a first report already
+            self.record(report.event_id, event, report.first_seen)
         warmup = self.settings.warmup_until
         alert = None
         if decision.reasons and not (warmup and report.first_seen < warmup):
@@ -121,10 +126,10 @@ class AlertingCore:
         }), self.ttl)
         return [alert] if alert else []
 
-    def _window(self, key: str, t: float, event_id: str, span: float | None = None) -> list[str]:
-        """Members of ``key`` in [t - span, t], leaving out ``event_id`` itself and, of the
-        events at exactly ``t``, those whose id sorts after it (a fixed order for ties)."""
-        rows = self.store.zrange_by_score(key, t - (span or self.lookback), t + 1e-6)
+    @staticmethod
+    def _before(rows: list[tuple[str, float]], t: float, event_id: str) -> list[str]:
+        """Of a window's members, those before the event: leaving out ``event_id`` itself and,
+        of the events at exactly ``t``, those whose id sorts after it (a fixed order for ties)."""
         out = []
         for m, score in rows:
             member_id = m.split("|", 1)[0]
@@ -133,7 +138,14 @@ class AlertingCore:
             out.append(m)
         return out
 
+    def _deescalation_keys(self, country: str, event: Event) -> list[str]:
+        """The theatre's ceasefires and, for an event with two sides, those of the pair."""
+        pair = _pair(event)
+        return [f"alerting:deescalation:{country}"] + ([f"alerting:deescalation-pair:{pair}"] if pair else [])
+
     def evaluate(self, event_id: str, event: Event, when: dt.datetime) -> Decision:
+        """The escalation reasons of an event, from the history before it: every window
+        it needs is read in one round trip."""
         t = _ts(when)
         s = self.settings
         country = theatre_country(event)
@@ -148,26 +160,38 @@ class AlertingCore:
             reasons.append(Reason(code=code, text=REASON_TEXT[code].format(**{**fmt, **extra})))
 
         if event.category in KINETIC:
-            if a1 and a2 and not self._window(f"alerting:dyad:{a1}>{a2}", t, event_id):
+            window = (t - self.lookback, t + 1e-6)
+            theatre = f"alerting:theatre:{country}"
+            queries = {"theatre": (theatre, *window),
+                       "baseline": (theatre, t - DAY - s.baseline_days * DAY, t - DAY)}
+            if a1 and a2:
+                queries["dyad"] = (f"alerting:dyad:{a1}>{a2}", *window)
+            if a1:
+                queries["actor"] = (f"alerting:actor-theatre:{a1}:{country}", *window)
+                for w in event.weapons:
+                    queries[f"weapon:{w}"] = (f"alerting:actor-weapon:{a1}:{w}", *window)
+            deescalations = self._deescalation_keys(country, event)
+            for i, key in enumerate(deescalations):
+                queries[f"deescalation:{i}"] = (key, t - self.lookback, t)
+            rows = dict(zip(queries, self.store.zranges(list(queries.values())), strict=True))
+
+            if "dyad" in rows and not self._before(rows["dyad"], t, event_id):
                 add("NEW_DYAD")
-            if a1 and not self._window(f"alerting:actor-theatre:{a1}:{country}", t, event_id):
+            if "actor" in rows and not self._before(rows["actor"], t, event_id):
                 add("NEW_THEATRE")
-            if a1 and event.weapons:
-                new = [w for w in event.weapons
-                       if not self._window(f"alerting:actor-weapon:{a1}:{w}", t, event_id)]
-                if new:
-                    add("NEW_WEAPON", weapons=", ".join(new))
-            previous = self._window(f"alerting:theatre:{country}", t, event_id)
-            since = self._last_deescalation(country, t, event)
+            new = [w for w in event.weapons if a1 and not self._before(rows[f"weapon:{w}"], t, event_id)]
+            if new:
+                add("NEW_WEAPON", weapons=", ".join(new))
+            previous = self._before(rows["theatre"], t, event_id)
+            since = max((rows[f"deescalation:{i}"][-1][1] for i in range(len(deescalations))
+                         if rows[f"deescalation:{i}"]), default=0.0)
             in_force = [m for m in previous if float(m.split("|")[2]) >= since]
             if previous:
                 prev_max = max((int(m.split("|")[1]) for m in in_force), default=0)
                 if event.intensity > prev_max:
                     add("INTENSITY_JUMP", prev=prev_max)
             today = [m for m in previous if float(m.split("|")[2]) >= t - DAY]
-            baseline = self.store.zrange_by_score(
-                f"alerting:theatre:{country}", t - DAY - s.baseline_days * DAY, t - DAY)
-            base_rate = len(baseline) / s.baseline_days
+            base_rate = len(rows["baseline"]) / s.baseline_days
             count = len(today) + 1
             if count >= s.spike_min_events and count > s.spike_factor * max(base_rate, 1.0):
                 add("FREQUENCY_SPIKE", count=count, base=base_rate)
@@ -193,42 +217,30 @@ class AlertingCore:
             level += 1
         return min(level, 5)
 
-    def _last_deescalation(self, country: str, t: float, event: Event) -> float:
-        """When the theatre, or the two sides of ``event``, last de-escalated (0: not in the window)."""
-        keys = [f"alerting:deescalation:{country}"]
-        pair = _pair(event)
-        if pair:
-            keys.append(f"alerting:deescalation-pair:{pair}")
-        last = 0.0
-        for key in keys:
-            rows = self.store.zrange_by_score(key, t - self.lookback, t)
-            if rows:
-                last = max(last, rows[-1][1])
-        return last
-
-    def record(self, event_id: str, event: Event, when: dt.datetime) -> None:
-        """Add the event to the history it belongs to (idempotent: members are event ids)."""
+    def history(self, event_id: str, event: Event, when: dt.datetime) -> list[ZItem]:
+        """The writes that add the event to the history it belongs to (idempotent: members
+        are event ids)."""
         t = _ts(when)
         country = theatre_country(event)
         if event.category == "DEESCALATE":
             # a ceasefire lowers the theatre it is reported in and, wherever it is
             # reported, the conflict between its two sides
-            self.store.zadd(f"alerting:deescalation:{country}", event_id, t, self.ttl)
-            pair = _pair(event)
-            if pair:
-                self.store.zadd(f"alerting:deescalation-pair:{pair}", event_id, t, self.ttl)
-            return
+            return [(key, event_id, t, self.ttl) for key in self._deescalation_keys(country, event)]
         if event.category not in KINETIC:
-            return
+            return []
         a1 = event.actor1.code if event.actor1 else None
         a2 = event.actor2.code if event.actor2 else None
-        self.store.zadd(f"alerting:theatre:{country}", f"{event_id}|{event.intensity}|{t}", t, self.ttl)
+        items = [(f"alerting:theatre:{country}", f"{event_id}|{event.intensity}|{t}", t, self.ttl)]
         if a1 and a2:
-            self.store.zadd(f"alerting:dyad:{a1}>{a2}", event_id, t, self.ttl)
+            items.append((f"alerting:dyad:{a1}>{a2}", event_id, t, self.ttl))
         if a1:
-            self.store.zadd(f"alerting:actor-theatre:{a1}:{country}", event_id, t, self.ttl)
-            for weapon in event.weapons:
-                self.store.zadd(f"alerting:actor-weapon:{a1}:{weapon}", event_id, t, self.ttl)
+            items.append((f"alerting:actor-theatre:{a1}:{country}", event_id, t, self.ttl))
+            items += [(f"alerting:actor-weapon:{a1}:{w}", event_id, t, self.ttl) for w in event.weapons]
+        return items
+
+    def record(self, event_id: str, event: Event, when: dt.datetime) -> None:
+        """Add the event to its history, in one round trip."""
+        self.store.zadd_many(self.history(event_id, event, when))
 
     # -- output --------------------------------------------------------------------
 

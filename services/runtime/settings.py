@@ -168,6 +168,14 @@ class AlertingSettings(BaseModel):
     decide_interval_s: float = Field(
         default=0.1, gt=0, le=10, description="RAQIB_ALERTING__DECIDE_INTERVAL_S: how often due reports are decided."
     )
+    batch_size: int = Field(
+        default=64, ge=1, le=1000,
+        description="RAQIB_ALERTING__BATCH_SIZE: waiting reports observed and queued in one round trip "
+        "(with a hold; 1: one at a time).",
+    )
+    batch_wait_s: float = Field(
+        default=0.01, ge=0, le=1, description="RAQIB_ALERTING__BATCH_WAIT_S: how long the worker waits to fill a batch."
+    )
 
 
 class IngestSettings(BaseModel):

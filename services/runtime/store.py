@@ -12,6 +12,7 @@ Keys are given without the prefix; the store adds it. TTLs apply in Redis
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -154,6 +155,10 @@ return {1, out}
 """
 
 
+#: a sorted-set write: (key, member, score, ttl in seconds; 0 keeps the key's own)
+ZItem = tuple[str, str, float, int]
+
+
 @dataclass(frozen=True)
 class Check:
     """A condition of :meth:`Store.apply` on each of ``keys``, against the matching
@@ -214,6 +219,12 @@ class Store(Protocol):
 
     def zrange_by_score(self, key: str, low: float, high: float) -> list[tuple[str, float]]:
         """Members with low <= score < high, in score order."""
+
+    def zadd_many(self, items: Sequence[ZItem]) -> None:
+        """``zadd`` for each (key, member, score, ttl_s), in one round trip."""
+
+    def zranges(self, queries: Sequence[tuple[str, float, float]]) -> list[list[tuple[str, float]]]:
+        """``zrange_by_score`` for each (key, low, high), in one round trip."""
 
     def take_due(self, key: str, now: float, lease_s: float, limit: int) -> list[str]:
         """Atomically take up to ``limit`` members of the hold queue ``key`` (added with
@@ -287,6 +298,13 @@ class MemoryStore:
             ordered.remove((old, member))
         zset[member] = score
         bisect.insort(ordered, (score, member))
+
+    def zadd_many(self, items: Sequence[ZItem]) -> None:
+        for key, member, score, ttl_s in items:
+            self.zadd(key, member, score, ttl_s)
+
+    def zranges(self, queries: Sequence[tuple[str, float, float]]) -> list[list[tuple[str, float]]]:
+        return [self.zrange_by_score(key, low, high) for key, low, high in queries]
 
     def zrange_by_score(self, key: str, low: float, high: float) -> list[tuple[str, float]]:
         ordered = self._zsorted.get(key, [])
@@ -434,6 +452,24 @@ class RedisStore:
     def zrange_by_score(self, key: str, low: float, high: float) -> list[tuple[str, float]]:
         rows = self.client.zrangebyscore(self._k(key), low, f"({high}", withscores=True)
         return [(m, float(s)) for m, s in rows]
+
+    def zadd_many(self, items: Sequence[ZItem]) -> None:
+        if not items:
+            return
+        pipe = self.client.pipeline(transaction=False)  # each step is idempotent on its own
+        for key, member, score, ttl_s in items:
+            pipe.zadd(self._k(key), {member: score})
+            if ttl_s:
+                pipe.expire(self._k(key), int(ttl_s))
+        pipe.execute()
+
+    def zranges(self, queries: Sequence[tuple[str, float, float]]) -> list[list[tuple[str, float]]]:
+        if not queries:
+            return []
+        pipe = self.client.pipeline(transaction=False)
+        for key, low, high in queries:
+            pipe.zrangebyscore(self._k(key), low, f"({high}", withscores=True)
+        return [[(m, float(sc)) for m, sc in rows] for rows in pipe.execute()]
 
     def _queue_keys(self, key: str) -> list[str]:
         return [self._k(key), self._k(key + ":inflight"), self._k(key + ":groups")]
