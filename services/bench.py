@@ -142,9 +142,7 @@ def dedup_throughput(n: int, redis_url: str, data=None) -> dict:
                     core.verdicts(batch)
             timings.append(time.perf_counter() - start)
         finally:
-            keys = list(store.client.scan_iter(store.prefix + "*", count=1000))
-            for i in range(0, len(keys), 1000):
-                store.client.delete(*keys[i:i + 1000])
+            store.clear()
     seconds, article_seconds = timings
     return {"stage": "dedup", "articles": len(articles), "seconds": seconds,
             "per_second": len(articles) / seconds if seconds else 0.0,

@@ -39,9 +39,11 @@ from pathlib import Path
 from kafka import KafkaConsumer, TopicPartition
 
 from schemas import ALERTS, ENRICHED, EVENTS, RAW, ArticleIn
+from services.demo import stop_workers, worker_env
 from services.runtime.embedded import start_broker
 from services.runtime.kafka import CommittedOffsets, ensure_topics, wait_for_group
 from services.runtime.settings import Settings
+from services.runtime.store import RedisStore
 
 logger = logging.getLogger(__name__)
 
@@ -91,20 +93,15 @@ def write_articles(path: Path, n: int, seed: int = 7) -> dict:
 
 
 def _env(settings: Settings, servers: str, redis_url: str, key_prefix: str, extra: dict[str, str]) -> dict:
-    env = dict(os.environ)
+    """The demo's worker environment, plus what a benchmark run pins."""
+    env = worker_env(settings, servers, redis_url, key_prefix)
     env.update({
-        "RAQIB_KAFKA__BOOTSTRAP_SERVERS": servers,
-        "RAQIB_KAFKA__TOPIC_PREFIX": "",
-        "RAQIB_KAFKA__GROUP_PREFIX": settings.kafka.group_prefix,
         "RAQIB_KAFKA__PARTITIONS": str(settings.kafka.partitions),
         "RAQIB_KAFKA__FETCH_MAX_WAIT_MS": str(settings.kafka.fetch_max_wait_ms),
-        "RAQIB_REDIS__URL": redis_url,
-        "RAQIB_REDIS__KEY_PREFIX": key_prefix,
         "RAQIB_LOG_LEVEL": "WARNING",
         "RAQIB_WEB_PORT": "0",
-        "PYTHONUNBUFFERED": "1",
+        **extra,
     })
-    env.update(extra)
     return env
 
 
@@ -124,7 +121,8 @@ class Run:
         self.kafka = self.settings.kafka.model_copy(update={"bootstrap_servers": self.broker.address,
                                                             "topic_prefix": ""})
         ensure_topics(self.kafka)
-        self.env = _env(self.settings, self.broker.address, self.redis_url, self.key_prefix, self.extra_env)
+        self.env = _env(self.settings.model_copy(update={"kafka": self.kafka}), self.broker.address,
+                        self.redis_url, self.key_prefix, self.extra_env)
         return self
 
     def start(self, label: str, *args: str) -> subprocess.Popen:
@@ -151,26 +149,9 @@ class Run:
                                f"see {self.log_dir}")
 
     def __exit__(self, *exc) -> None:
-        for p in self.procs:
-            if p.poll() is None:
-                p.terminate()
-        for p in self.procs:
-            try:
-                p.wait(15)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
+        stop_workers(self.procs)
         self.broker.stop()
-        _drop_keys(self.redis_url, self.key_prefix)
-
-
-def _drop_keys(redis_url: str, prefix: str) -> None:
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
-    keys = list(client.scan_iter(prefix + "*", count=1000))
-    for i in range(0, len(keys), 1000):
-        client.delete(*keys[i:i + 1000])
+        RedisStore.from_url(self.redis_url, prefix=self.key_prefix).clear()
 
 
 # --------------------------------------------------------------------------- arrivals

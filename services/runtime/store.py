@@ -413,6 +413,13 @@ class RedisStore:
     def _k(self, key: str) -> str:
         return self.prefix + key
 
+    def clear(self) -> int:
+        """Delete every key under this store's prefix (a finished test or benchmark run)."""
+        keys = list(self.client.scan_iter(self.prefix + "*", count=1000))
+        for i in range(0, len(keys), 1000):
+            self.client.delete(*keys[i:i + 1000])
+        return len(keys)
+
     def claim(self, key: str, value: str, ttl_s: int = 0) -> str | None:
         return self._claim(keys=[self._k(key)], args=[value, int(ttl_s)])
 

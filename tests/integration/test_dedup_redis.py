@@ -39,10 +39,7 @@ def _pairs(n: int):
 def prefix(redis_url, unique):
     p = f"test:{unique}:"
     yield p
-    s = RedisStore.from_url(redis_url, prefix=p)
-    keys = list(s.client.scan_iter(p + "*"))
-    if keys:
-        s.client.delete(*keys)
+    RedisStore.from_url(redis_url, prefix=p).clear()
 
 
 def test_two_racing_replicas_keep_one_copy_and_one_cluster(redis_url, prefix):

@@ -16,9 +16,7 @@ pytestmark = pytest.mark.integration
 def store(redis_url, unique):
     s = RedisStore.from_url(redis_url, prefix=f"test:{unique}:")
     yield s
-    keys = list(s.client.scan_iter(f"test:{unique}:*"))
-    if keys:
-        s.client.delete(*keys)
+    s.clear()
 
 
 def test_register_is_atomic_across_concurrent_writers(store):
