@@ -507,6 +507,12 @@ class Extractor:
             # no country named: the country of the places that are
             top = max(places, key=lambda m: (countries.get(m.entry.data["country"], 0), -m.start))
             main_country = self.country_places.get(top.entry.data["country"])
+        if main_country is None:
+            # no place named at all: where the actors named usually fight (actors.yaml, theatre)
+            theatres = Counter(m.entry.data["theatre"] for m in mentions
+                               if m.kind == "actor" and m.entry.data.get("theatre") in self.country_places)
+            if theatres:
+                main_country = self.country_places[theatres.most_common(1)[0][0]]
         return {"countries": countries, "places": places, "main_country": main_country}
 
     @staticmethod

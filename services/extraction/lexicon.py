@@ -314,7 +314,8 @@ def load_lexicon(
     forces = _load_yaml("forces.yaml", directory)
     for item in _load_yaml("actors.yaml", directory):
         entry = Entry("actor", item["code"], item["name"], {
-            "country": item.get("country"), "kind": item.get("kind", "unknown")})
+            "country": item.get("country"), "kind": item.get("kind", "unknown"),
+            "theatre": item["theatre"] if "theatre" in item else item.get("country")})
         lex.add(entry, _aliases(item) + force_aliases(forces, item["code"]))
 
     weapons = _load_yaml("weapons.yaml", directory)
