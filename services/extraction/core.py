@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from schemas import Actor, ArticleEnriched, ArticleIngested, Entity, Event, Evidence, Location
 from services.extraction.language import SUPPORTED, LanguageIdentifier, language_identifier
-from services.extraction.lexicon import Lexicon, Mention, load_lexicon
+from services.extraction.lexicon import SMALL_PLACE, Lexicon, Mention, load_lexicon
 from services.extraction.normalize import Doc, normalize_plain
 
 SUPPORTED_LANGUAGES = SUPPORTED
@@ -358,6 +358,13 @@ _ANCHOR_TIME = re.compile(
     r"friday|saturday|sunday))\b|(?:^| )(?:امس|اليوم|الليله|فجر|صباح|مساء|ظهر)(?: |$)")
 _REPORT = re.compile(r"\b(?:reported|reportedly|said|claimed|according to)\b|"
                      r"(?:^| )(?:اعلن|اعلنت|قال|قالت|افاد|افادت|ذكر|ذكرت|اكد|اكدت|مصدر|مصادر)(?: |$)")
+#: "in Harad", "near the village of Kafr Nabl": a named place the gazetteer may not know (English only:
+#: Arabic has no capitals to tell a name)
+_NAMED_PLACE = re.compile(
+    r"\b(?:in|near|at|on|outside|around|into) (?:the )?(?:(?:town|village|city|area|district|province|"
+    r"governorate|region|outskirts|vicinity|countryside)s? (?:of )?)?(?!(?:January|February|March|April|May|June|"
+    r"July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"The|This|That|Which|Its|His|Her|Their)\b)[A-Z][\w'’-]{2,}")
 _STATISTIC = re.compile(r"%|(?:^| )(?:بنسبه|نسبه|المئه|percent|per cent|statistics|احصاءات|حصيله)(?: |$)")
 
 
@@ -491,6 +498,22 @@ class Extractor:
         for m in mentions:
             if m.kind == "place":
                 spans.setdefault((m.start, m.end), []).append(m)
+        # the countries the article is about, from what is unambiguous: where its actors fight, the
+        # countries and the large places it names
+        about = {m.entry.data.get("theatre") for m in mentions if m.kind == "actor"}
+        about.update(m.entry.data["country"] for m in mentions
+                     if m.kind == "place" and m.entry.data["population"] >= SMALL_PLACE)
+        about.discard(None)
+        if about:
+            # a village abroad that shares its name with a word of this article is not
+            # where the article's events are: "Marat" (Saudi Arabia) in an article about Idlib
+            for span, group in list(spans.items()):
+                kept = [m for m in group if m.entry.data["country"] in about
+                        or m.entry.data["population"] >= SMALL_PLACE]
+                if kept:
+                    spans[span] = kept
+                else:
+                    del spans[span]
 
         def candidate_rank(m: Mention):
             # one name, several places: the place of that very name, then the one in
@@ -551,7 +574,7 @@ class Extractor:
             if statistic:
                 return None  # "attacks fell by 38%": a statistic, not an event
             anchored = (actor1 or actor2 or resolved or weapons or killed or injured
-                        or _ANCHOR_TIME.search(norm) or _REPORT.search(norm))
+                        or _ANCHOR_TIME.search(norm) or _REPORT.search(norm) or _NAMED_PLACE.search(clause))
             if not anchored:
                 return None  # "assassinations are rare": names a kind of event, reports none
         # a clause that names no place happened in the article's main country, as far as we know

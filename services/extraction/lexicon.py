@@ -11,6 +11,8 @@ One pass of the automaton over an article finds every mention of every kind.
 from __future__ import annotations
 
 import logging
+import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -59,6 +61,47 @@ _PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "
 _ARTICLE_PREFIXES = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال")
 #: First words often written joined to the next one (البو كمال / البوكمال).
 _JOINABLE = ("ابو", "البو", "ام", "بني", "بن")
+
+# --------------------------------------------------------------------------- Latin spellings of Arabic names
+
+#: The Arabic article as English transliterations write it ("al-Bab", "Deir ez-Zor", "Jisr ash-Shughur").
+_LATIN_ARTICLES = frozenset({"al", "el", "as", "ash", "ad", "ar", "az", "an", "at", "ath", "adh", "ul", "es",
+                             "ed", "et", "er", "en", "ez", "eth", "esh"})
+_DIGRAPHS = (("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"), ("th", "t"), ("dh", "d"), ("ph", "f"),
+             ("zh", "z"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("ie", "i"), ("ey", "i"))
+_VOWELS = str.maketrans({"e": "a", "o": "u", "y": "i", "q": "k", "c": "k", "w": "u"})
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=65536)
+def skeleton_tokens(word: str) -> tuple[str, ...]:
+    """The spelling skeleton of one normalised word: what English transliterations of one
+    Arabic name share. Articles go ("al-Bab" -> bab), digraphs fold (Shughur, Shugur ->
+    sugur), vowels fold to three (Idleb, Idlib -> idlib; Haweejah, Hawijah -> hauija), doubled
+    letters collapse (Tallbisah, Talbiseh -> talbisa) and a final h after a vowel goes."""
+    out = []
+    for part in word.split("-"):
+        if not part.isascii() or not part.isalpha():
+            out.append(part)
+            continue
+        if part in _LATIN_ARTICLES:
+            continue
+        if part.startswith(("al", "el")) and len(part) >= 6 and not part.startswith(("alb", "all")):
+            part = part[2:]  # written joined: Alzaafaranah, Elsawarneh
+        for a, b in _DIGRAPHS:
+            part = part.replace(a, b)
+        part = _DOUBLE.sub(r"\1", part.translate(_VOWELS))
+        if len(part) > 3 and part.endswith("h") and part[-2] in "aiu":
+            part = part[:-1]
+        if part:
+            out.append(part)
+    return tuple(out)
+
+
+def skeleton(text_norm: str) -> str:
+    """The skeleton of a normalised name or text, tokens joined by single spaces."""
+    return " ".join(t for w in text_norm.split() for t in skeleton_tokens(w))
+
 
 
 @dataclass(frozen=True)
@@ -132,6 +175,9 @@ class Lexicon:
     def __init__(self) -> None:
         self._automaton = ahocorasick.Automaton()
         self._keys: dict[str, list[Alias]] = {}
+        #: Latin place names by spelling skeleton, for spellings no alias lists (Idleb, Haweejah)
+        self._skeleton_automaton = ahocorasick.Automaton()
+        self._skeleton_keys: dict[str, list[Alias]] = {}
         self.entries: dict[tuple[str, str], Entry] = {}
 
     def add(
@@ -159,11 +205,24 @@ class Lexicon:
             for variant, prefixed in variants.items():
                 record = Alias(entry, case_sensitive, capitalised, prefixed, small)
                 self._keys.setdefault(f" {variant} ", []).append(record)
+            if entry.kind == "place" and not is_arabic and not case_sensitive:
+                skel = skeleton(norm)
+                if len(skel.replace(" ", "")) >= 4 and skel not in stopwords:
+                    # a spelling match is weaker than an alias (marked prefixed) and, for a
+                    # one-word place, needs a place cue whatever its population
+                    record = Alias(entry, False, True, True, " " not in skel)
+                    keyed = self._skeleton_keys.setdefault(f" {skel} ", [])
+                    if not any(a.entry is entry for a in keyed):
+                        keyed.append(record)
 
     def build(self) -> Lexicon:
         for key, aliases in self._keys.items():
             self._automaton.add_word(key, (len(key), tuple(aliases)))
         self._automaton.make_automaton()
+        for key, aliases in self._skeleton_keys.items():
+            self._skeleton_automaton.add_word(key, (len(key), tuple(aliases)))
+        if self._skeleton_keys:
+            self._skeleton_automaton.make_automaton()
         logger.info("lexicon: %d entries, %d keys", len(self.entries), len(self._keys))
         return self
 
@@ -193,8 +252,62 @@ class Lexicon:
                     if not cued:
                         continue
                 found.append(Mention(alias.entry, start, end, surface, alias.prefixed))
+        if self._skeleton_keys:
+            found.extend(self._spelling_matches(doc, found))
         return _heads_of_adjacent_actors(
             _places_outside_actors(_leftmost_longest(_exact_over_prefixed(found))), doc)
+
+
+    def _spelling_matches(self, doc: Doc, found: list[Mention]) -> list[Mention]:
+        """Places matched by spelling skeleton on spans no exact place match covers."""
+        text, norm, offsets = doc.text, doc.norm, doc.offsets
+        words: list[tuple[int, int]] = []  # (start, end) of each normalised word
+        pos = 1
+        for w in norm[1:-1].split(" "):
+            words.append((pos, pos + len(w)))
+            pos += len(w) + 1
+        tokens: list[str] = []
+        owner: list[int] = []  # the word each skeleton token comes from
+        for i, (a, b) in enumerate(words):
+            for t in skeleton_tokens(norm[a:b]):
+                tokens.append(t)
+                owner.append(i)
+        if not tokens:
+            return []
+        starts = [0]
+        for t in tokens[:-1]:
+            starts.append(starts[-1] + len(t) + 1)
+        skel_text = " " + " ".join(tokens) + " "
+        exact = {(m.start, m.end) for m in found if m.kind == "place"}
+        out: list[Mention] = []
+        for end_idx, (length, aliases) in self._skeleton_automaton.iter(skel_text):
+            first = bisect_left(starts, end_idx - length + 1)
+            last = bisect_left(starts, end_idx - 1) - (0 if end_idx - 1 in starts else 1)
+            last = max(first, min(last, len(tokens) - 1))
+            w0, w1 = words[owner[first]], words[owner[last]]
+            start, end = offsets[w0[0]], offsets[w1[1] - 1] + 1
+            if (start, end) in exact:
+                continue
+            surface = text[start:end]
+            if not surface[:1].isupper():
+                continue
+            cued = None
+            for alias in aliases:
+                if alias.needs_cue:
+                    if cued is None:
+                        cued = _cued_word(norm, words, owner[first])
+                    if not cued:
+                        continue
+                out.append(Mention(alias.entry, start, end, surface, True))
+        return out
+
+
+def _cued_word(norm: str, words: list[tuple[int, int]], i: int) -> bool:
+    """Is the word before word ``i`` (an article in between is skipped) a place cue?"""
+    j = i - 1
+    while j >= 0 and norm[words[j][0]:words[j][1]] in _LATIN_ARTICLES:
+        j -= 1
+    return j >= 0 and norm[words[j][0]:words[j][1]] in _PLACE_CUES
 
 
 class Mention(NamedTuple):
