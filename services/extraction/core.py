@@ -132,7 +132,7 @@ _MONTHS = {
 _MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
 _DAY_MONTH = re.compile(r"(?:^| )(?:يوم )?(\d{1,2})(?: و\d{1,2})? " + _MONTH + r"(?: (?:\S+ )?(\d{4}))?(?: |$)")
 _MONTH_DAY = re.compile(r"(?:^| )" + _MONTH + r" (\d{1,2})(?: (\d{4}))?(?: |$)")
-_YEAR = re.compile(r"(?:^| )(?:in |since |عام |سنه |منذ |في )(19\d\d|20\d\d)(?: |$)")
+_YEAR = re.compile(r"(?:^| )(?:in |since |عام |سنه |منذ |في |" + _MONTH[1:-1] + r" )(19\d\d|20\d\d)(?: |$)")
 
 
 def _absolute_date(norm: str, published: dt.datetime) -> dt.date | None:
@@ -353,6 +353,22 @@ _CLAUSE_BREAK = re.compile(
 _NEGATION = re.compile(
     r"\b(?:no|not|never|nor|neither|without|denied|did not|didn't|failed to|foiled|thwarted|prevented)$|"
     r"(?:^| )(?:لم|لن|لا|ما|عدم|نفي|نفت|دون|بدون|احباط|احبطت|افشال)$")
+#: a trigger after these tells of an attack feared, planned, prevented or possible, not one that happened
+_IRREALIS = re.compile(
+    r"\b(?:would|could|might|may|plans? to|planned to|planning to|plot to|plotted to|fears? of|fear that|"
+    r"risk of|threat of|prevent(?:ed)?|avoid|in order to|intended to|aims? to|seeks? to|capable of)\b[^.;]*$|"
+    r"(?:^| )(?:خوفا|خشيه|خشية|تحسبا|احتمال|لمنع|منع|تجنب|يخطط|تخطط|خطط|مخطط|لتجنب|سوف|بهدف|قادره|قادر|"
+    r"يسعي|تسعي|تعتزم|يعتزم|ينوي|تنوي|محاوله منع)(?: |$)[^.؟]*$")
+#: the purpose prefix ل on a verbal noun: لتفجير "in order to blow up", للهجوم "for the attack"
+_PURPOSE = re.compile(r"^(?:ل|ول|فل)(?!ل)")
+
+
+def _unreal(doc: Doc, trigger: Mention) -> bool:
+    """Is the attack feared, planned, prevented or a purpose ("to blow up"), not reported as done?"""
+    return bool(_IRREALIS.search(_before(doc, trigger.start, 40))
+                or (trigger.prefixed and _PURPOSE.match(doc.plain(trigger.start, trigger.end))))
+
+
 _ANCHOR_TIME = re.compile(
     r"\b(?:yesterday|today|tonight|overnight|last night|this morning|on (?:monday|tuesday|wednesday|thursday|"
     r"friday|saturday|sunday))\b|(?:^| )(?:امس|اليوم|الليله|فجر|صباح|مساء|ظهر)(?: |$)")
@@ -388,6 +404,9 @@ class Draft:
     actor2: Mention | None
     order: int
     anaphoric: bool = False  # "the strikes", "these attacks": refers back to an earlier report
+    #: every trigger is definite ("the attack", "الاغتيال") and the clause gives no casualties and no
+    #: day: it names an event told elsewhere, and reports one only if the article told it before
+    reference_only: bool = False
 
 
 _CONTINUATION = re.compile(
@@ -552,6 +571,7 @@ class Extractor:
                statistic: bool, order: int) -> Draft | None:
         text = doc.text
         triggers = [t for t in s.triggers if not _NEGATION.search(_before(doc, t.start, 14))
+                    and not (t.entry.data["category"] in KINETIC_CATEGORIES and _unreal(doc, t))
                     and (s.weapons or s.systems or not t.entry.data.get("needs_weapon"))]
         if not triggers:
             return None
@@ -605,7 +625,10 @@ class Extractor:
         )
         anaphoric = any(_DEFINITE.search(doc.plain(t.start, t.end)) or _DEFINITE_BEFORE.search(_before(doc, t.start, 8))
                         for t in triggers)
-        return Draft(event, trigger, actor1, actor2, order, anaphoric)
+        definite = all(_DEFINITE.search(doc.plain(t.start, t.end)) or _DEFINITE_BEFORE.search(_before(doc, t.start, 8))
+                       for t in triggers)
+        concrete = bool(killed or injured or _ANCHOR_TIME.search(norm))
+        return Draft(event, trigger, actor1, actor2, order, anaphoric, definite and not concrete)
 
 
 # --------------------------------------------------------------------------- one article, one event per happening
@@ -718,6 +741,10 @@ def merge_drafts(drafts: list[Draft]) -> list[Draft]:
         target = next((k for k in reversed(kept) if _same_happening(k.event, e)), None)
         if target is None and d.anaphoric and e.actor1 is None and e.actor2 is None:
             target = next((k for k in reversed(kept) if k.event.category == e.category), None)
+        if target is None and d.reference_only and e.category in KINETIC_CATEGORIES:
+            target = next((k for k in reversed(kept) if k.event.category == e.category), None)
+            if target is None:
+                continue  # "the assassination of X" with nothing before it: background, not news
         if target is not None:
             target.event = _merge(target.event, e)
         else:

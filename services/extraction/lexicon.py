@@ -70,6 +70,7 @@ _LATIN_ARTICLES = frozenset({"al", "el", "as", "ash", "ad", "ar", "az", "an", "a
 _DIGRAPHS = (("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"), ("th", "t"), ("dh", "d"), ("ph", "f"),
              ("zh", "z"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("ie", "i"), ("ey", "i"))
 _VOWELS = str.maketrans({"e": "a", "o": "u", "y": "i", "q": "k", "c": "k", "w": "u"})
+_CLOSED_E = re.compile(r"(?<=[^aeiou])e(?=[^aeiouyhw]$)")
 _DOUBLE = re.compile(r"(.)\1+")
 
 
@@ -90,6 +91,7 @@ def skeleton_tokens(word: str) -> tuple[str, ...]:
             part = part[2:]  # written joined: Alzaafaranah, Elsawarneh
         for a, b in _DIGRAPHS:
             part = part.replace(a, b)
+        part = _CLOSED_E.sub("i", part)  # a short i in a final closed syllable: Idleb, Idlib
         part = _DOUBLE.sub(r"\1", part.translate(_VOWELS))
         if len(part) > 3 and part.endswith("h") and part[-2] in "aiu":
             part = part[:-1]

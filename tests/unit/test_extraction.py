@@ -169,3 +169,54 @@ def test_weekday_resolves_to_the_latest_such_day():
 def test_sentence_split_keeps_offsets():
     text = "First one. Second one?\nالجملة الثالثة."
     assert [text[a:b] for a, b in split_sentences(text)] == ["First one.", "Second one?", "الجملة الثالثة."]
+
+
+@pytest.mark.parametrize("written, geonames", [("Idleb", "Idlib"), ("Haweejah", "Al Ḩawījah"),
+                                                ("Jisr ash-Shugur", "Jisr ash Shughūr"),
+                                                ("Maarat al-Numan", "Maarrat an Nu‘mān")])
+def test_latin_spellings_of_one_arabic_name_share_a_skeleton(written, geonames):
+    from services.extraction.lexicon import skeleton
+    assert skeleton(normalize_plain(written)) == skeleton(normalize_plain(geonames))
+
+
+def test_a_place_spelled_otherwise_than_geonames_is_found(extractor):
+    [event] = extractor.process(article("s", "Regime forces shelled the town of Talbiseh in northern Homs.",
+                                        FRIDAY)).events
+    assert (event.location.name, event.location.country) == ("Tallbīsah", "SY")
+
+
+def test_an_article_that_names_no_place_is_placed_where_its_actors_fight(extractor):
+    [event] = extractor.process(article("t", "Pro-Houthi forces shelled pro-Hadi troops overnight.", FRIDAY)).events
+    assert (event.location.country, event.location.precision) == ("YE", "country")
+    # forces that fight abroad say nothing of where
+    [event] = extractor.process(article("u", "Russian warplanes carried out raids overnight.", FRIDAY)).events
+    assert event.location is None
+
+
+def test_a_village_abroad_named_like_a_word_is_not_taken_in_an_article_about_another_country(extractor):
+    body = "Syrian warplanes carried out raids on the town of Marat in southern Idleb."
+    [event] = extractor.process(article("v", body, FRIDAY)).events
+    assert event.location.country == "SY"
+
+
+@pytest.mark.parametrize("body", [
+    "Analysts fear the group could attack the embassy.",
+    "الشرطة تعمل على منع أي هجوم على السفارة.",
+    "وحاول المتهمون التخطيط لتفجير مبنى السفارة.",
+    "The assassination of the former prime minister still divides the country.",
+    "ولا يزال الاغتيال يثير جدلا في البلاد.",
+])
+def test_an_attack_feared_planned_or_only_referred_to_is_not_reported(extractor, body):
+    assert [e for e in extractor.process(article("i", body, FRIDAY)).events if e.category == "ASSAULT"] == []
+
+
+def test_a_kidnapping_coerces_and_is_not_kinetic(extractor):
+    [event] = extractor.process(article("k", "Gunmen kidnapped two aid workers in Mogadishu yesterday.",
+                                        FRIDAY)).events
+    assert (event.category, event.mode) == ("COERCE", "abduction")
+
+
+def test_a_coalition_strike_on_an_unknown_village_is_still_an_event(extractor):
+    [event] = extractor.process(article("w", "Coalition airstrikes hit a residential area in Wadi Sidad.",
+                                        FRIDAY)).events
+    assert (event.category, event.mode) == ("ASSAULT", "air_strike")
