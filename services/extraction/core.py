@@ -57,19 +57,21 @@ _AR_NUMBERS = {  # normalised spellings (ة -> ه, أ -> ا)
     "عشرات": 10, "العشرات": 10, "مئات": 100,
 }
 _NUM = r"(\d+|" + "|".join(sorted({*_EN_NUMBERS, *_AR_NUMBERS}, key=len, reverse=True)) + r")"
-_Q = r"(?:at least |some |about |around |nearly |more than |over |up to |على الاقل |نحو |حوالي |اكثر من )?"
-_W = r"(?:[a-z][a-z\-]* ){0,4}?"  # up to four words between a count and its verb: "8 pro-hadi soldiers were"
+_Q = (r"(?:at least |some |about |around |nearly |more than |over |up to |between |as many as |a total of |"
+      r"على الاقل |نحو |حوالي |اكثر من |ما لا يقل عن )?")
+#: up to six words between a count and its verb: "15 militants of the syrian army were killed"
+_W = r"(?:(?!and |or |killed |dead |injured |wounded )[a-z][a-z\-]* ){0,6}?"
 _KILLED = [
     re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |had been |was |are |reportedly |all )*"
                r"(?:killed|dead|died|deaths|fatalities|shot dead|executed)"),
-    re.compile(r"(?:killed|killing|kill|deaths of|death of|left|claimed the lives of|shot dead|executed) "
+    re.compile(r"(?:killed|killing|kill|killing of|deaths of|death of|left|claimed the lives of|shot dead|executed) "
                + _Q + _NUM + r"(?! (?:injured|wounded))"),
     re.compile(r"(?:مقتل|قتل|استشهاد|سقوط|وفاه) " + _Q + _NUM),
     re.compile(_NUM + r" (?:\S+ )?(?:قتلي|قتيلا|قتيل|شهيدا|شهداء|اشخاص قتلوا)"),
 ]
 _INJURED = [
     re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |was |are |reportedly )*(?:injured|wounded|hurt)"),
-    re.compile(r"(?:injuring|wounding|injured|wounded) " + _Q + _NUM),
+    re.compile(r"(?:injuring|wounding|injured|wounded|injury of|injuries of|wounding of) " + _Q + _NUM),
     re.compile(r"(?:اصابه|اصيب|جرح|اصابات) " + _Q + _NUM),
     re.compile(_NUM + r" (?:\S+ ){0,2}?(?:جرحي|مصابين|جريحا|بجروح|اصابات)"),
 ]
@@ -100,6 +102,7 @@ _INJURY_WORDS = re.compile(r"injur|wound|hurt|اصاب|اصيب|جرح|جريح|
 
 
 def casualties_norm(norm: str) -> tuple[int | None, int | None]:
+    norm = _NOT_COUNTS.sub(" ", norm)
     if not _DEATH_WORDS.search(norm):
         return None, (_count(_INJURED, norm) if _INJURY_WORDS.search(norm) else None)
     killed = _count(_KILLED, norm)
@@ -130,6 +133,10 @@ _MONTHS = {
     "تشرين الثاني": 11, "كانون الاول": 12,
 }
 _MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
+#: what is not a count of casualties: "no fatalities", days of the month, years
+_NOT_COUNTS = re.compile(
+    r"\b(?:no|nor|without|neither|not any) (?:[a-z]+ ){0,2}?(?:fatalities|deaths|casualties|injuries|dead|killed)\b|"
+    r"\b" + _MONTH + r" \d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)? (?:of )?" + _MONTH + r"\b|\b(?:19|20)\d\d\b")
 _DAY_MONTH = re.compile(r"(?:^| )(?:يوم )?(\d{1,2})(?: و\d{1,2})? " + _MONTH + r"(?: (?:\S+ )?(\d{4}))?(?: |$)")
 _MONTH_DAY = re.compile(r"(?:^| )" + _MONTH + r" (\d{1,2})(?: (\d{4}))?(?: |$)")
 _YEAR = re.compile(r"(?:^| )(?:in |since |عام |سنه |منذ |في |" + _MONTH[1:-1] + r" )(19\d\d|20\d\d)(?: |$)")
@@ -462,6 +469,8 @@ class Extractor:
                             # "He also stressed ...": the subject of the sentence before
                             draft.event = draft.event.model_copy(update={"actor1": _actor(topic)})
                         drafts.append(draft)
+                elif drafts and number - drafts[-1].order <= 2:
+                    _add_casualties(drafts[-1], doc.plain(s_start, s_end))
                 if sentence_actors:
                     topic = sentence_actors[0]
             events = [d.event for d in merge_drafts(carry_over(drafts))]
@@ -632,6 +641,20 @@ class Extractor:
 
 
 # --------------------------------------------------------------------------- one article, one event per happening
+
+
+def _add_casualties(draft: Draft, norm: str) -> None:
+    """A sentence with no event of its own that counts casualties ("Two fatalities were reported.")
+    counts them for the kinetic event just before it."""
+    if draft.event.category not in KINETIC_CATEGORIES:
+        return
+    killed, injured = casualties_norm(norm)
+    if killed is None and injured is None:
+        return
+    e = draft.event
+    draft.event = e.model_copy(update={
+        "killed": max(e.killed or 0, killed or 0) if killed is not None else e.killed,
+        "injured": max(e.injured or 0, injured or 0) if injured is not None else e.injured})
 
 
 def _party(actor: Actor | None) -> str | None:

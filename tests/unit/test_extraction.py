@@ -220,3 +220,19 @@ def test_a_coalition_strike_on_an_unknown_village_is_still_an_event(extractor):
     [event] = extractor.process(article("w", "Coalition airstrikes hit a residential area in Wadi Sidad.",
                                         FRIDAY)).events
     assert (event.category, event.mode) == ("ASSAULT", "air_strike")
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Warplanes struck the town, injuring several civilians; no fatalities were reported.", (None, 3)),
+    ("On Feb 27, tribal fighters killed 2 IS militants near Ramadi.", (2, None)),
+    ("The shelling killed between 13 and 17 people.", (13, None)),
+    ("As a result 15 militants of the Syrian army were killed.", (15, None)),
+])
+def test_casualty_counts_ignore_dates_and_denials(sentence, expected):
+    assert casualties(sentence) == expected
+
+
+def test_a_casualty_sentence_without_an_event_counts_for_the_event_before(extractor):
+    body = "Regime forces shelled the town of Saqba overnight. Two people were reported dead."
+    events = [e for e in extractor.process(article("d", body, FRIDAY)).events if e.category == "ASSAULT"]
+    assert [e.killed for e in events] == [2]
