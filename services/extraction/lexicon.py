@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import logging
 import re
-from bisect import bisect_left
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 from typing import NamedTuple
 
@@ -22,7 +23,7 @@ import ahocorasick
 import yaml
 
 from services.extraction import gazetteer
-from services.extraction.normalize import ARABIC_RE, Doc, normalize_plain
+from services.extraction.normalize import ARABIC_RE, LATIN_RE, Doc, normalize_plain
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +99,11 @@ def skeleton_tokens(word: str) -> tuple[str, ...]:
         if part:
             out.append(part)
     return tuple(out)
+
+
+@lru_cache(maxsize=65536)
+def _word_skeleton(word: str) -> str:
+    return " ".join(skeleton_tokens(word))
 
 
 def skeleton(text_norm: str) -> str:
@@ -263,31 +269,21 @@ class Lexicon:
     def _spelling_matches(self, doc: Doc, found: list[Mention]) -> list[Mention]:
         """Places matched by spelling skeleton on spans no exact place match covers."""
         text, norm, offsets = doc.text, doc.norm, doc.offsets
-        words: list[tuple[int, int]] = []  # (start, end) of each normalised word
-        pos = 1
-        for w in norm[1:-1].split(" "):
-            words.append((pos, pos + len(w)))
-            pos += len(w) + 1
-        tokens: list[str] = []
-        owner: list[int] = []  # the word each skeleton token comes from
-        for i, (a, b) in enumerate(words):
-            for t in skeleton_tokens(norm[a:b]):
-                tokens.append(t)
-                owner.append(i)
-        if not tokens:
+        if not LATIN_RE.search(norm):
             return []
-        starts = [0]
-        for t in tokens[:-1]:
-            starts.append(starts[-1] + len(t) + 1)
-        skel_text = " " + " ".join(tokens) + " "
+        words = norm[1:-1].split(" ")
+        word_starts = list(accumulate((len(w) + 1 for w in words), initial=1))  # in norm
+        skeletons = list(map(_word_skeleton, words))
+        keep = [i for i, sk in enumerate(skeletons) if sk]
+        pieces = [skeletons[i] for i in keep]
+        piece_starts = list(accumulate((len(p) + 1 for p in pieces), initial=1))  # in the skeleton text
         exact = {(m.start, m.end) for m in found if m.kind == "place"}
         out: list[Mention] = []
-        for end_idx, (length, aliases) in self._skeleton_automaton.iter(skel_text):
-            first = bisect_left(starts, end_idx - length + 1)
-            last = bisect_left(starts, end_idx - 1) - (0 if end_idx - 1 in starts else 1)
-            last = max(first, min(last, len(tokens) - 1))
-            w0, w1 = words[owner[first]], words[owner[last]]
-            start, end = offsets[w0[0]], offsets[w1[1] - 1] + 1
+        for end_idx, (length, aliases) in self._skeleton_automaton.iter(" " + " ".join(pieces) + " "):
+            first = keep[bisect_right(piece_starts, end_idx - length + 2) - 1]
+            last = keep[bisect_right(piece_starts, end_idx - 1) - 1]
+            start = offsets[word_starts[first]]
+            end = offsets[word_starts[last] + len(words[last]) - 1] + 1
             if (start, end) in exact:
                 continue
             surface = text[start:end]
@@ -297,19 +293,19 @@ class Lexicon:
             for alias in aliases:
                 if alias.needs_cue:
                     if cued is None:
-                        cued = _cued_word(norm, words, owner[first])
+                        cued = _cued_word(words, first)
                     if not cued:
                         continue
                 out.append(Mention(alias.entry, start, end, surface, True))
         return out
 
 
-def _cued_word(norm: str, words: list[tuple[int, int]], i: int) -> bool:
+def _cued_word(words: list[str], i: int) -> bool:
     """Is the word before word ``i`` (an article in between is skipped) a place cue?"""
     j = i - 1
-    while j >= 0 and norm[words[j][0]:words[j][1]] in _LATIN_ARTICLES:
+    while j >= 0 and words[j] in _LATIN_ARTICLES:
         j -= 1
-    return j >= 0 and norm[words[j][0]:words[j][1]] in _PLACE_CUES
+    return j >= 0 and words[j] in _PLACE_CUES
 
 
 class Mention(NamedTuple):
