@@ -23,7 +23,7 @@ import ahocorasick
 import yaml
 
 from services.extraction import gazetteer
-from services.extraction.normalize import ARABIC_RE, LATIN_RE, Doc, normalize_plain
+from services.extraction.normalize import ARABIC_RE, LATIN_RE, Doc, normalize_name
 
 logger = logging.getLogger(__name__)
 
@@ -193,11 +193,11 @@ class Lexicon:
         stopwords: frozenset[str] = frozenset(),
     ) -> None:
         self.entries[(entry.kind, entry.id)] = entry
-        entry.data["norm_name"] = normalize_plain(entry.name)
+        entry.data["norm_name"] = normalize_name(entry.name)
         for alias in aliases:
             if not alias or not alias.strip():
                 continue
-            norm = normalize_plain(alias)
+            norm = normalize_name(alias)
             if len(norm) < 2 or norm in stopwords:
                 continue
             is_arabic = bool(ARABIC_RE.search(alias))
@@ -212,7 +212,9 @@ class Lexicon:
             small = geonames and entry.data.get("population", 0) < SMALL_PLACE and " " not in norm
             for variant, prefixed in variants.items():
                 record = Alias(entry, case_sensitive, capitalised, prefixed, small)
-                self._keys.setdefault(f" {variant} ", []).append(record)
+                keyed = self._keys.setdefault(f" {variant} ", [])
+                if record not in keyed:  # one entry, several names with one normal form (Tabriz, Tabrīz)
+                    keyed.append(record)
             if entry.kind == "place" and not is_arabic and not case_sensitive:
                 skel = skeleton(norm)
                 if len(skel.replace(" ", "")) >= 4 and skel not in stopwords:
@@ -444,7 +446,7 @@ def load_lexicon(
         lex.add(entry, _aliases(item))
 
     places = _load_yaml("places.yaml", directory)
-    stopwords = frozenset(normalize_plain(w) for w in places.get("stopwords", []))
+    stopwords = frozenset(normalize_name(w) for w in places.get("stopwords", []))
     for item in places.get("countries", []):
         lex.add(Entry("place", str(item["geonameid"]), item["name"], {
             "geonameid": item["geonameid"], "country": item["country"], "admin1": None,

@@ -181,14 +181,28 @@ def fold_words(text: str) -> str:
     return folded.replace("\x00", "")
 
 
+#: the English possessive: "Iran's" must match "Iran", not fold into "irans"
+_POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’](?=s\b)")
+
+
+def split_possessive(text: str) -> str:
+    """``Iran's`` -> ``Iran s``: same length, so offsets into the text stay valid."""
+    return _POSSESSIVE.sub(" ", text) if "'" in text or "’" in text else text
+
+
+def normalize_name(text: str) -> str:
+    """How the lexicon normalises a name: as a ``Doc`` normalises the text it is matched in."""
+    return normalize_plain(split_possessive(text))
+
+
 class Doc:
-    """A text normalised once, with slices of its normalised form by source offsets."""
+    """A text normalised once (possessives split off), with slices of its normalised form by source offsets."""
 
     __slots__ = ("text", "norm", "offsets")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.norm, self.offsets = normalize(text)
+        self.norm, self.offsets = normalize(split_possessive(text))
 
     def plain(self, start: int, end: int) -> str:
         """The normalised form of text[start:end]."""

@@ -236,3 +236,9 @@ def test_a_casualty_sentence_without_an_event_counts_for_the_event_before(extrac
     body = "Regime forces shelled the town of Saqba overnight. Two people were reported dead."
     events = [e for e in extractor.process(article("d", body, FRIDAY)).events if e.category == "ASSAULT"]
     assert [e.killed for e in events] == [2]
+
+
+def test_an_english_possessive_does_not_hide_the_name():
+    mentions = load_lexicon().find("Turkey's army shelled Tabriz's outskirts")
+    assert [(m.kind, m.entry.id, m.surface) for m in mentions if m.kind != "trigger"] == [
+        ("actor", "TUR:GOV", "Turkey"), ("place", "298795", "Turkey"), ("place", "113646", "Tabriz")]
