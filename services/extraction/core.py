@@ -362,7 +362,8 @@ _NEGATION = re.compile(
     r"(?:^| )(?:لم|لن|لا|ما|عدم|نفي|نفت|دون|بدون|احباط|احبطت|افشال)$")
 #: a trigger after these tells of an attack feared, planned, prevented or possible, not one that happened
 _IRREALIS = re.compile(
-    r"\b(?:would|could|might|may|plans? to|planned to|planning to|plot to|plotted to|fears? of|fear that|"
+    r"\b(?:would|could|might|may (?:be|have|attack|strike|target)|plans? to|planned to|planning to|plot to|"
+    r"plotted to|fears? of|fear that|"
     r"risk of|threat of|prevent(?:ed)?|avoid|in order to|intended to|aims? to|seeks? to|capable of)\b[^.;]*$|"
     r"(?:^| )(?:خوفا|خشيه|خشية|تحسبا|احتمال|لمنع|منع|تجنب|يخطط|تخطط|خطط|مخطط|لتجنب|سوف|بهدف|قادره|قادر|"
     r"يسعي|تسعي|تعتزم|يعتزم|ينوي|تنوي|محاوله منع)(?: |$)[^.؟]*$")

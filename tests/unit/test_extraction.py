@@ -242,3 +242,8 @@ def test_an_english_possessive_does_not_hide_the_name():
     mentions = load_lexicon().find("Turkey's army shelled Tabriz's outskirts")
     assert [(m.kind, m.entry.id, m.surface) for m in mentions if m.kind != "trigger"] == [
         ("actor", "TUR:GOV", "Turkey"), ("place", "298795", "Turkey"), ("place", "113646", "Tabriz")]
+
+
+def test_the_month_of_may_is_not_a_modal(extractor):
+    body = "On 5 May, Israeli warplanes struck a depot near Damascus."
+    assert [e.category for e in extractor.process(article("may", body, FRIDAY)).events] == ["ASSAULT"]
