@@ -633,12 +633,10 @@ class Extractor:
             attribution=speaker.entry.name if speaker else None,
             evidence=Evidence(text=clause, start=s.start, end=s.end),
         )
-        anaphoric = any(_DEFINITE.search(doc.plain(t.start, t.end)) or _DEFINITE_BEFORE.search(_before(doc, t.start, 8))
-                        for t in triggers)
-        definite = all(_DEFINITE.search(doc.plain(t.start, t.end)) or _DEFINITE_BEFORE.search(_before(doc, t.start, 8))
-                       for t in triggers)
+        definite = [bool(_DEFINITE.search(doc.plain(t.start, t.end))
+                         or _DEFINITE_BEFORE.search(_before(doc, t.start, 8))) for t in triggers]
         concrete = bool(killed or injured or _ANCHOR_TIME.search(norm))
-        return Draft(event, trigger, actor1, actor2, order, anaphoric, definite and not concrete)
+        return Draft(event, trigger, actor1, actor2, order, any(definite), all(definite) and not concrete)
 
 
 # --------------------------------------------------------------------------- one article, one event per happening
@@ -763,11 +761,10 @@ def merge_drafts(drafts: list[Draft]) -> list[Draft]:
     for d in drafts:
         e = d.event
         target = next((k for k in reversed(kept) if _same_happening(k.event, e)), None)
-        if target is None and d.anaphoric and e.actor1 is None and e.actor2 is None:
+        reference_only = d.reference_only and e.category in KINETIC_CATEGORIES
+        if target is None and (reference_only or d.anaphoric and e.actor1 is None and e.actor2 is None):
             target = next((k for k in reversed(kept) if k.event.category == e.category), None)
-        if target is None and d.reference_only and e.category in KINETIC_CATEGORIES:
-            target = next((k for k in reversed(kept) if k.event.category == e.category), None)
-            if target is None:
+            if target is None and reference_only:
                 continue  # "the assassination of X" with nothing before it: background, not news
         if target is not None:
             target.event = _merge(target.event, e)
