@@ -119,10 +119,12 @@ def dedup_throughput(n: int, redis_url: str, data=None) -> dict:
     """Articles per second through the dedup core (article and event level) against Redis."""
     import uuid
 
+    from services.runtime.bootstrap import tune_gc
     from services.runtime.settings import DedupSettings
     from services.runtime.store import RedisStore
 
     articles = dedup_articles(data, n)
+    tune_gc()  # as a worker does once it is up: what was built so far is not rescanned
     statuses: dict[str, int] = {}
     reports = 0
     timings = []

@@ -21,7 +21,6 @@ reports (sides, mode and a more precise place it did not have): see ``fill``.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Iterable
 
 from schemas import Actor, Event
@@ -72,6 +71,7 @@ def event_day(event: Event, published: dt.datetime) -> dt.date:
 def summary(event: Event, published: dt.datetime) -> dict:
     """The fields clustering compares, small enough to keep per member in Redis."""
     loc = event.location
+    day = event_day(event, published)
     return {
         "c": event.category,
         "m": mode_group(event.mode),
@@ -83,7 +83,8 @@ def summary(event: Event, published: dt.datetime) -> dict:
         "ad": loc.admin1 if loc else None,
         "co": (loc.country if loc else None) or theatre_country(event),
         "p": loc.precision if loc else "none",
-        "d": event_day(event, published).isoformat(),
+        "d": day.isoformat(),
+        "n": day.toordinal(),  # the day again, as a number to compare
     }
 
 
@@ -106,7 +107,7 @@ def score(new: dict, old: dict, max_km: float = 30.0) -> int | None:
     """How well a new report fits a cluster member; None when they cannot be one event."""
     if new["c"] != old["c"]:
         return None
-    if abs((dt.date.fromisoformat(new["d"]) - dt.date.fromisoformat(old["d"])).days) > 1:
+    if abs(new["n"] - old["n"]) > 1:
         return None
     if new["m"] and old["m"] and new["m"] != old["m"]:
         return None
@@ -150,16 +151,39 @@ def best_cluster(new: dict, members: Iterable[tuple[str, dict]], max_km: float =
     return best[1] if best else None
 
 
-def _most_supported(values: list, key=lambda v: v, prefer=None):
+def _most_supported(values: list, key=None, prefer=None):
     """The value most reports give (values in report order). Ties go to ``prefer``'s
     maximum when given, else to the earliest report."""
     present = [v for v in values if v is not None]
-    if not present:
-        return None
-    counts = Counter(key(v) for v in present)
+    if len(present) <= 1:
+        return present[0] if present else None
+    counts: dict = {}
+    for v in present:
+        k = key(v) if key else v
+        counts[k] = counts.get(k, 0) + 1
     top = max(counts.values())
-    tied = [v for v in present if counts[key(v)] == top]
+    tied = [v for v in present if counts[key(v) if key else v] == top]
     return max(tied, key=prefer) if prefer else tied[0]
+
+
+def _location_key(loc):
+    return (loc.geonameid, loc.name)
+
+
+def _location_precision(loc) -> int:
+    return _PRECISION.get(loc.precision, 0)
+
+
+def _actor_code(actor: Actor) -> str:
+    return actor.code
+
+
+def _known(actor: Actor | None) -> Actor | None:
+    return actor if actor is not None and party(actor) else None
+
+
+def _same(v):
+    return v
 
 
 def merge(events: list[Event]) -> Event:
@@ -167,20 +191,20 @@ def merge(events: list[Event]) -> Event:
     most reports give; counts tied between reports take the higher figure; weapons and
     named systems are the union; intensity the highest; the wording (evidence,
     attribution) is the first report's."""
-    base = events[0].model_copy()  # shallow: every field below is replaced, not changed in place
-    base.category = _most_supported([e.category for e in events])
-    base.mode = _most_supported([e.mode for e in events if mode_group(e.mode)]) or base.mode
-    known = lambda a: a if a is not None and party(a) else None  # noqa: E731
-    base.actor1 = _most_supported([known(e.actor1) for e in events], key=lambda a: a.code) or base.actor1
-    base.actor2 = _most_supported([known(e.actor2) for e in events], key=lambda a: a.code) or base.actor2
-    base.location = _most_supported(
-        [e.location for e in events], key=lambda loc: (loc.geonameid, loc.name),
-        prefer=lambda loc: _PRECISION.get(loc.precision, 0))
-    base.occurred_on = _most_supported([e.occurred_on for e in events])
-    base.killed = _most_supported([e.killed for e in events], prefer=lambda v: v)
-    base.injured = _most_supported([e.injured for e in events], prefer=lambda v: v)
-    base.missile_range = _most_supported([e.missile_range for e in events])
-    base.weapons = sorted({w for e in events for w in e.weapons})
-    base.systems = sorted({s for e in events for s in e.systems})
-    base.intensity = max(e.intensity for e in events)
-    return base
+    base = events[0]
+    if len(events) == 1:
+        return base.model_copy(update={"weapons": sorted(set(base.weapons)), "systems": sorted(set(base.systems))})
+    return base.model_copy(update={  # shallow: every field below is replaced, not changed in place
+        "category": _most_supported([e.category for e in events]),
+        "mode": _most_supported([e.mode for e in events if mode_group(e.mode)]) or base.mode,
+        "actor1": _most_supported([_known(e.actor1) for e in events], key=_actor_code) or base.actor1,
+        "actor2": _most_supported([_known(e.actor2) for e in events], key=_actor_code) or base.actor2,
+        "location": _most_supported([e.location for e in events], key=_location_key, prefer=_location_precision),
+        "occurred_on": _most_supported([e.occurred_on for e in events]),
+        "killed": _most_supported([e.killed for e in events], prefer=_same),
+        "injured": _most_supported([e.injured for e in events], prefer=_same),
+        "missile_range": _most_supported([e.missile_range for e in events]),
+        "weapons": sorted({w for e in events for w in e.weapons}),
+        "systems": sorted({s for e in events for s in e.systems}),
+        "intensity": max(e.intensity for e in events),
+    })

@@ -105,9 +105,17 @@ class _View:
         self._read = (gets, list(g.gets), sets, [len(m) for m in g.sets], hashes, [len(h) for h in g.hashes])
         self._sig_prefix = prefix + "sig:"
 
-    def checks(self) -> list[Check]:
+    def checks(self, written: set[str]) -> list[Check]:
+        """Every plain key and cluster block read must be as it was. Of the LSH buckets,
+        only those the batch adds to: a bucket another replica added to since is one an
+        article of this batch shares with a story that replica kept, so the batch must be
+        decided again; a bucket the batch only read can gain a member without changing
+        any verdict that matters (a duplicate stays a duplicate of what it was found to copy)."""
         gets, values, sets, sizes, hashes, lengths = self._read
-        out = [Check("get", tuple(gets), tuple(v or "" for v in values)), Check("scard", tuple(sets), tuple(sizes))]
+        kept = [(k, n) for k, n in zip(sets, sizes, strict=True) if k in written]
+        out = [Check("get", tuple(gets), tuple(v or "" for v in values))]
+        if kept:
+            out.append(Check("scard", tuple(k for k, _ in kept), tuple(n for _, n in kept)))
         if hashes:
             out.append(Check("hlen", tuple(hashes), tuple(lengths)))
         return out
@@ -202,34 +210,38 @@ class DedupCore:
         """Each event to a cluster (events of this article in one cluster collapse into the
         richest of them); and the cluster summaries to write: (block key, cluster, summary)."""
         chosen: dict[str, int] = {}
-        known: dict[str, tuple[str, dict]] = {}  # cluster -> (its block, its summary)
+        by_block: dict[str, dict[str, dict]] = {}  # block -> cluster -> its summary
+        where: dict[str, str] = {}  # cluster -> its block
         for key in {k for _, ks in blocks for k in ks}:
-            for cid, value in view.hashes[key].items():
-                known[cid] = (key, self._summary(value))
+            by_block[key] = {cid: self._summary(value) for cid, value in view.hashes[key].items()}
+            where.update(dict.fromkeys(by_block[key], key))
         changed: set[str] = set()
         for i, event in enumerate(article.events):
             new = summary(event, article.published_at)
-            candidates = [(cid, s) for cid, (key, s) in known.items() if key in blocks[i][1]]
+            candidates = [kv for key in blocks[i][1] for kv in by_block[key].items()]
             cid = best_cluster(new, candidates, self.settings.cluster_km)
             if cid is None:
                 cid = "ev-" + _sha1(f"{article.article_id}#{i}")[:16]
-                known[cid] = (blocks[i][0], new)
+                where[cid] = blocks[i][0]
+                by_block[where[cid]][cid] = new
                 changed.add(cid)
             else:
-                updated = fill(known[cid][1], new)
-                if updated != known[cid][1]:
-                    known[cid] = (known[cid][0], updated)
+                old = by_block[where[cid]][cid]
+                updated = fill(old, new)
+                if updated != old:
+                    by_block[where[cid]][cid] = updated
                     changed.add(cid)
             if cid not in chosen or _richness(event) > _richness(article.events[chosen[cid]]):
                 chosen[cid] = i
         clusters = sorted(chosen.items(), key=lambda kv: kv[1])
-        return clusters, [(known[cid][0], cid, known[cid][1]) for cid in sorted(changed)]
+        return clusters, [(where[cid], cid, by_block[where[cid]][cid]) for cid in sorted(changed)]
 
     def _summary(self, raw: str) -> dict:
         """A stored cluster summary, parsed once per distinct value (callers never change it)."""
         parsed = self._summaries.get(raw)
         if parsed is None:
             parsed = json.loads(raw)
+            parsed.setdefault("n", dt.date.fromisoformat(parsed["d"]).toordinal())
             self._summaries.put(raw, parsed)
         return parsed
 
@@ -278,7 +290,7 @@ class DedupCore:
             event = article.events[i]
             base = f"{self.prefix}cluster:{cid}:"
             self._members.put((cid, aid), (event, source))
-            report = json.dumps({"e": event.model_dump(mode="json"), "s": source.model_dump(mode="json")})
+            report = f'{{"e":{event.model_dump_json()},"s":{source.model_dump_json()}}}'
             writes += [Write("hset", (base + "reports",), aid, report, ttl=ttl),
                        Write("register", (base + "order",), aid, ttl=ttl),
                        Write("hgetall", (base + "order",))]
@@ -297,7 +309,6 @@ class DedupCore:
         sets = list(dict.fromkeys(b for p in prepared for b in p.bands))
         hashes = list(dict.fromkeys(k for p in prepared for _, ks in p.blocks for k in ks)) if with_events else []
         view = _View(self.store.gather(gets, sets, f"{self.prefix}sig:", hashes), gets, sets, hashes, self.prefix)
-        checks = view.checks()
         plans, writes, spans = [], [], []
         for p in prepared:
             plan = self._plan(p, view, with_events)
@@ -306,6 +317,7 @@ class DedupCore:
             plans.append(plan)
             spans.append((len(writes), len(writes) + len(mine)))
             writes += mine
+        checks = view.checks({k for w in writes if w.op == "sadd" for k in w.keys})
         results = self.store.apply(checks, writes)
         if results is None:
             return None

@@ -35,6 +35,7 @@ from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash
+from datasketch.minhash import _fmix
 
 from services.extraction.normalize import fold_words
 
@@ -43,6 +44,7 @@ INDEX_VERSION = "v2"
 _SCHEME = "affine32"
 _SEED = 1
 _WORD = re.compile(r"\w+")
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 @lru_cache(maxsize=8)
@@ -51,7 +53,13 @@ def _permutations(num_perm: int):
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(fold_words(text))
+    """The normalised words: runs of letters and digits. Folding leaves only those,
+    spaces and hyphens in the text, except beyond the Basic Multilingual Plane (emoji,
+    rare scripts), which folding leaves as they are and the word pattern sorts out."""
+    folded = fold_words(text)
+    if _ASTRAL.search(folded):
+        return _WORD.findall(folded)
+    return folded.replace("-", " ").split()
 
 
 def shingles(tokens: list[str], size: int) -> set[bytes]:
@@ -106,12 +114,26 @@ def shingle_hashes(tokens: list[str], size: int) -> np.ndarray:
     return np.unique((h >> np.uint64(32)).astype(np.uint32))
 
 
+@lru_cache(maxsize=8)
+def _empty(num_perm: int) -> np.ndarray:
+    return MinHash(num_perm=num_perm, seed=_SEED, scheme=_SCHEME).hashvalues.astype("<u4")
+
+
+def signature(hashes: np.ndarray, num_perm: int) -> np.ndarray:
+    """The MinHash signature of a set of 32-bit hashes: what datasketch's
+    ``MinHash(scheme="affine32", hashfunc=int).update_batch`` computes (its own
+    permutations and pre-mix), on the array directly rather than through a list
+    of Python ints (a unit test holds the two equal)."""
+    if not len(hashes):
+        return _empty(num_perm)
+    a, b = _permutations(num_perm)
+    hv = _fmix(hashes.astype(np.uint32).reshape(-1, 1), 32)
+    return np.minimum((hv * a + b).min(axis=0), _empty(num_perm)).astype("<u4")
+
+
 def fingerprint_words(tokens: list[str], shingle: int = 3, num_perm: int = 128) -> Fingerprint:
     hashes = shingle_hashes(tokens, shingle)
-    m = MinHash(num_perm=num_perm, seed=_SEED, scheme=_SCHEME, hashfunc=int, permutations=_permutations(num_perm))
-    if len(hashes):
-        m.update_batch(hashes.tolist())
-    return Fingerprint(len(hashes), m.hashvalues.astype("<u4"))
+    return Fingerprint(len(hashes), signature(hashes, num_perm))
 
 
 def fingerprint(text: str, shingle: int = 3, num_perm: int = 128) -> Fingerprint:

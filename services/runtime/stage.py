@@ -33,6 +33,7 @@ from faust.transport.drivers import aiokafka as faust_aiokafka
 from pydantic import BaseModel
 
 from schemas import DLQ, DeadLetter, decode, encode
+from services.runtime.bootstrap import tune_gc
 from services.runtime.logs import logging_config
 from services.runtime.metrics import (
     DEAD_LETTERS,
@@ -288,6 +289,7 @@ def batch_agent(app: faust.App, shell: Shell, source: str, handler: Handler, bat
 
 def run_worker(app: faust.App, settings: Settings) -> None:
     """Run the app until SIGTERM/SIGINT; faust flushes the producer and commits on the way out."""
+    tune_gc()
     worker = faust.Worker(app, loglevel=settings.log_level.lower(), quiet=True,
                           logging_config=logging_config(settings.log_level, settings.log_format))
     worker.execute_from_commandline()

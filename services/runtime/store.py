@@ -146,7 +146,7 @@ while p <= #ARGV do
         redis.call('HSET', key, a, r)
       end
     elseif op == 'hgetall' then r = redis.call('HGETALL', key) end
-    if ttl > 0 and op ~= 'hgetall' and redis.call('TTL', key) < ttl then redis.call('EXPIRE', key, ttl) end
+    if ttl > 0 and op ~= 'hgetall' then redis.call('EXPIRE', key, ttl) end
   end
   k = k + n
   out[#out + 1] = r

@@ -3,6 +3,7 @@
 import datetime as dt
 import random
 
+import numpy as np
 import pytest
 
 from schemas import Actor, Event, Location
@@ -43,6 +44,30 @@ def test_rewrites_are_near_duplicates_and_other_stories_are_not():
         sim = similarity(fingerprint(f"{title}\n{body}"), base)
         assert sim.jaccard >= 0.5 or sim.containment >= 0.8, sim
     assert similarity(fingerprint(OTHER_EN), base).jaccard < 0.1
+
+
+@pytest.mark.parametrize("size", [0, 1, 7, 400, 5000])
+def test_signature_is_datasketch_minhash(size):
+    """The array-at-once signature equals datasketch's own (pinned scheme, seed and permutations)."""
+    from datasketch import MinHash
+
+    from services.dedup.minhash import _permutations, signature
+
+    hashes = np.random.default_rng(size).integers(0, 2**32, size, dtype=np.uint64).astype(np.uint32)
+    expected = MinHash(num_perm=128, seed=1, scheme="affine32", hashfunc=int, permutations=_permutations(128))
+    if size:
+        expected.update_batch(hashes.tolist())
+    assert np.array_equal(signature(hashes, 128), expected.hashvalues.astype("<u4"))
+
+
+def test_words_are_the_folded_word_runs():
+    import re
+
+    from services.dedup.minhash import words
+    from services.extraction.normalize import fold_words
+
+    for text in (STORY_EN, STORY_AR, "Al-Ḩawījah’s strike_team ٣٤ 😀 x—y", "Ｆｕｌｌ width ١٢٣ ـــ"):
+        assert words(text) == re.findall(r"\w+", fold_words(text))
 
 
 def test_arabic_spelling_variants_do_not_hide_a_copy():
