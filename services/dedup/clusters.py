@@ -151,19 +151,38 @@ def best_cluster(new: dict, members: Iterable[tuple[str, dict]], max_km: float =
     return best[1] if best else None
 
 
-def _most_supported(values: list, key=None, prefer=None):
-    """The value most reports give (values in report order). Ties go to ``prefer``'s
-    maximum when given, else to the earliest report."""
-    present = [v for v in values if v is not None]
-    if len(present) <= 1:
-        return present[0] if present else None
-    counts: dict = {}
-    for v in present:
-        k = key(v) if key else v
-        counts[k] = counts.get(k, 0) + 1
-    top = max(counts.values())
-    tied = [v for v in present if counts[key(v) if key else v] == top]
-    return max(tied, key=prefer) if prefer else tied[0]
+class _Votes:
+    """One field's votes, in report order: per distinct key its count, and its best
+    occurrence (the first with the highest ``prefer``) with that occurrence's index."""
+
+    __slots__ = ("key", "prefer", "tally")
+
+    def __init__(self, key=None, prefer=None) -> None:
+        self.key, self.prefer = key, prefer
+        self.tally: dict = {}  # key -> [count, best index, best value]
+
+    def add(self, value, index: int) -> None:
+        if value is None:
+            return
+        k = self.key(value) if self.key else value
+        entry = self.tally.get(k)
+        if entry is None:
+            self.tally[k] = [1, index, value]
+            return
+        entry[0] += 1
+        if self.prefer and self.prefer(value) > self.prefer(entry[2]):
+            entry[1], entry[2] = index, value
+
+    def winner(self):
+        """The value most reports give; ties go to ``prefer``'s maximum when given, else
+        (and between equals) to the earliest report."""
+        if not self.tally:
+            return None
+        top = max(e[0] for e in self.tally.values())
+        tied = [e for e in self.tally.values() if e[0] == top]
+        if self.prefer:
+            return max(tied, key=lambda e: (self.prefer(e[2]), -e[1]))[2]
+        return min(tied, key=lambda e: e[1])[2]
 
 
 def _location_key(loc):
@@ -178,33 +197,61 @@ def _actor_code(actor: Actor) -> str:
     return actor.code
 
 
-def _known(actor: Actor | None) -> Actor | None:
-    return actor if actor is not None and party(actor) else None
-
-
 def _same(v):
     return v
 
 
+class Tally:
+    """The merge of a cluster's reports, kept up to date one report at a time: each
+    field the value most reports give; counts tied between reports take the higher
+    figure; weapons and named systems are the union; intensity the highest; the wording
+    (evidence, attribution) is the first report's. ``merged()`` after ``add`` of each
+    report is ``merge`` of all of them, without going over the earlier ones again."""
+
+    def __init__(self) -> None:
+        self.first: Event | None = None
+        self.count = 0
+        self._votes = {"category": _Votes(), "mode": _Votes(), "actor1": _Votes(_actor_code),
+                       "actor2": _Votes(_actor_code), "location": _Votes(_location_key, _location_precision),
+                       "occurred_on": _Votes(), "killed": _Votes(prefer=_same), "injured": _Votes(prefer=_same),
+                       "missile_range": _Votes()}
+        self._weapons: set[str] = set()
+        self._systems: set[str] = set()
+        self._intensity = 0
+
+    def add(self, e: Event) -> None:
+        i, votes = self.count, self._votes
+        self.count += 1
+        if self.first is None:
+            self.first = e
+        votes["category"].add(e.category, i)
+        votes["mode"].add(e.mode if mode_group(e.mode) else None, i)
+        votes["actor1"].add(e.actor1 if e.actor1 is not None and party(e.actor1) else None, i)
+        votes["actor2"].add(e.actor2 if e.actor2 is not None and party(e.actor2) else None, i)
+        votes["location"].add(e.location, i)
+        votes["occurred_on"].add(e.occurred_on, i)
+        votes["killed"].add(e.killed, i)
+        votes["injured"].add(e.injured, i)
+        votes["missile_range"].add(e.missile_range, i)
+        self._weapons.update(e.weapons)
+        self._systems.update(e.systems)
+        self._intensity = max(self._intensity, e.intensity) if i else e.intensity
+
+    def merged(self) -> Event:
+        base = self.first
+        if base is None:
+            raise ValueError("no reports to merge")
+        update = {name: v.winner() for name, v in self._votes.items()}
+        update["mode"] = update["mode"] or base.mode
+        update["actor1"] = update["actor1"] or base.actor1
+        update["actor2"] = update["actor2"] or base.actor2
+        update.update(weapons=sorted(self._weapons), systems=sorted(self._systems), intensity=self._intensity)
+        return base.model_copy(update=update)  # shallow: every field here is replaced, not changed in place
+
+
 def merge(events: list[Event]) -> Event:
-    """One event from the reports of a cluster (in report order): each field the value
-    most reports give; counts tied between reports take the higher figure; weapons and
-    named systems are the union; intensity the highest; the wording (evidence,
-    attribution) is the first report's."""
-    base = events[0]
-    if len(events) == 1:
-        return base.model_copy(update={"weapons": sorted(set(base.weapons)), "systems": sorted(set(base.systems))})
-    return base.model_copy(update={  # shallow: every field below is replaced, not changed in place
-        "category": _most_supported([e.category for e in events]),
-        "mode": _most_supported([e.mode for e in events if mode_group(e.mode)]) or base.mode,
-        "actor1": _most_supported([_known(e.actor1) for e in events], key=_actor_code) or base.actor1,
-        "actor2": _most_supported([_known(e.actor2) for e in events], key=_actor_code) or base.actor2,
-        "location": _most_supported([e.location for e in events], key=_location_key, prefer=_location_precision),
-        "occurred_on": _most_supported([e.occurred_on for e in events]),
-        "killed": _most_supported([e.killed for e in events], prefer=_same),
-        "injured": _most_supported([e.injured for e in events], prefer=_same),
-        "missile_range": _most_supported([e.missile_range for e in events]),
-        "weapons": sorted({w for e in events for w in e.weapons}),
-        "systems": sorted({s for e in events for s in e.systems}),
-        "intensity": max(e.intensity for e in events),
-    })
+    """One event from the reports of a cluster (in report order): see :class:`Tally`."""
+    tally = Tally()
+    for e in events:
+        tally.add(e)
+    return tally.merged()

@@ -41,7 +41,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from schemas import ArticleEnriched, Corroboration, Event, EventReported, SourceRef
-from services.dedup.clusters import best_cluster, event_day, fill, merge, summary, theatre_country
+from services.dedup.clusters import Tally, best_cluster, event_day, fill, summary, theatre_country
 from services.dedup.minhash import INDEX_VERSION, Fingerprint, fingerprint_words, similarity, text_digest, words
 from services.runtime.settings import DedupSettings
 from services.runtime.store import Check, Gathered, Store, Write
@@ -145,6 +145,7 @@ class DedupCore:
         self._members = _Cache(100_000)
         self._decoded = _Cache(100_000)  # member -> (encoded, Fingerprint)
         self._summaries = _Cache(100_000)  # stored summary -> parsed
+        self._tallies = _Cache(20_000)  # cluster -> _Merged of its members so far
         self.prefix = key_prefix(self.settings)
 
     # ------------------------------------------------------------------ keys
@@ -366,9 +367,10 @@ class DedupCore:
         reports as one at a time, from one read and one checked write."""
         return self._run(articles, with_events=True)
 
-    def _parsed_members(self, cid: str, members: list[str]) -> list[tuple[Event, SourceRef]]:
+    def _parsed_members(self, cid: str, members: list[str]) -> list[tuple[str, tuple[Event, SourceRef]]]:
         """The stored reports of a cluster's members: from this process's cache, and
-        from Redis for those another replica wrote."""
+        from Redis for those another replica wrote (a report gone with its key's expiry
+        is left out)."""
         missing = [a for a in members if self._members.get((cid, a)) is None]
         if missing:
             for a, raw in zip(missing, self.store.hmget(f"{self.prefix}cluster:{cid}:reports", missing), strict=True):
@@ -376,25 +378,45 @@ class DedupCore:
                     data = json.loads(raw)
                     self._members.put((cid, a), (Event.model_validate(data["e"]),
                                                  SourceRef.model_validate(data["s"])))
-        return [p for a in members if (p := self._members.get((cid, a))) is not None]
+        return [(a, p) for a in members if (p := self._members.get((cid, a))) is not None]
 
     def _report(self, cid: str, revision: int, order: dict[str, str], article: ArticleEnriched) -> EventReported:
         members = [a for _, a in sorted((int(n), a) for a, n in order.items() if int(n) <= revision)]
-        parsed = self._parsed_members(cid, members)
-        events = [e for e, _ in parsed]
-        sources = [s for _, s in parsed]
+        state = self._tallies.get(cid)
+        if state is None or state.members != members[:len(state.members)] or len(state.members) > len(members):
+            state = _Merged()
+        for a, (event, source) in self._parsed_members(cid, members[len(state.members):]):
+            state.add(a, event, source)
+        self._tallies.put(cid, state)  # the next revision starts from here
+        sources = state.sources
         return EventReported(
             event_id=cid,
             status="new" if revision == 1 else "update",
             revision=revision,
-            event=merge(events),
-            sources=sources,
+            event=state.tally.merged(),
+            sources=list(sources),
             corroboration=Corroboration(sources=len({s.source for s in sources}),
                                         languages=sorted({s.language for s in sources})),
             first_seen=min(s.published_at for s in sources),
             updated_at=max(s.published_at for s in sources),
             ingested_at=article.ingested_at,
         )
+
+
+class _Merged:
+    """A cluster's members so far (in report order), their merge and their sources."""
+
+    __slots__ = ("members", "sources", "tally")
+
+    def __init__(self) -> None:
+        self.members: list[str] = []
+        self.sources: list[SourceRef] = []
+        self.tally = Tally()
+
+    def add(self, member: str, event: Event, source: SourceRef) -> None:
+        self.members.append(member)
+        self.sources.append(source)
+        self.tally.add(event)
 
 
 class _Cache:
