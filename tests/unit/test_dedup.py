@@ -148,6 +148,20 @@ def test_merge_takes_what_most_reports_say():
     assert merged.actor1.code == "US:MIL" and merged.actor2.code == "IQ:KH"
 
 
+def test_a_tally_kept_report_by_report_is_the_merge_of_all_so_far():
+    from services.dedup.clusters import Tally
+
+    reports = [_event(None, "IQ:KH", "Al Bukamal", killed=2), _event("US:MIL", None, "Deir ez-Zor province", killed=4),
+               _event("US:MIL", "IQ:KH", "Al Bukamal", killed=4), _event("US:MIL", None, "Hajin", mode="shelling"),
+               _event(None, None, "Al Bukamal", killed=2)]
+    tally = Tally()
+    for n, report in enumerate(reports, 1):
+        tally.add(report)
+        assert tally.merged() == merge(reports[:n])
+    assert tally.merged().killed == 4  # 2 and 4 twice each: the higher figure
+    assert tally.merged().location.name == "Al Bukamal"
+
+
 def test_reports_of_a_near_duplicate_corroborate_the_story():
     core = DedupCore(MemoryStore())
     ev = _event("US:MIL", None, "Al Bukamal")
