@@ -606,6 +606,30 @@ def evaluate_dedup(
     typer.echo(json.dumps({"evaluate_dedup": report.as_json()}, ensure_ascii=False))
 
 
+@evaluate_app.command("language")
+def evaluate_language(
+    data: Annotated[Path, typer.Option(help="folder of the external labelled data sets")] = DEFAULT_EXTERNAL,
+    limit: Annotated[int | None, typer.Option(help="at most this many texts per data set")] = None,
+) -> None:
+    """Language identification against the data sets' own language labels: a table, then JSON."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from services.evaluate.language import evaluate_language as run
+
+    _settings()
+    report = run(data, limit)
+    table = Table(title="language identification")
+    for column in ("metric", "value", "target", "met"):
+        table.add_column(column)
+    met = report.met()
+    for name, value, target in report.rows():
+        table.add_row(name, f"{value:.4f}", "" if target is None else f"{target:g}",
+                      "" if name not in met else ("yes" if met[name] else "NO"))
+    Console(stderr=True).print(table)
+    typer.echo(json.dumps({"evaluate_language": report.as_json()}, ensure_ascii=False))
+
+
 @evaluate_app.command("alerts")
 def evaluate_alerts(
     folder: Annotated[Path | None, typer.Argument(

@@ -5,21 +5,36 @@ often met in the same feeds (Persian and Urdu share the Arabic script; French,
 Turkish, Hebrew and a few more are common in the region's press),
 so an article in one of them is recognised as such and passed on, marked, with no
 events -- instead of being forced into "ar" or "en". Low-accuracy mode on the first
-few hundred characters costs ~0.25 ms an article and ~50 MB; the sample is long
-enough for that mode (lingua recommends it above 120 characters).
+few hundred characters costs ~0.15-0.25 ms an article and ~50 MB; the sample is long
+enough for that mode (lingua recommends it above 120 characters). Texts whose script
+and function words leave no doubt (79 % of the labelled texts of ``raqib evaluate
+language``, none of them wrong) are decided without the detector in ~0.01 ms.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from lingua import Language, LanguageDetectorBuilder
 
 SUPPORTED = ("ar", "en")
 NEIGHBOURS = ("FRENCH", "SPANISH", "GERMAN", "ITALIAN", "PORTUGUESE", "TURKISH", "PERSIAN", "URDU",
-              "HEBREW", "RUSSIAN", "INDONESIAN", "DUTCH")
+              "HEBREW", "RUSSIAN", "INDONESIAN", "DUTCH", "POLISH", "CHINESE")
 SAMPLE_CHARS = 400
 MIN_LETTERS = 20  # below this nothing is said: "und"
+
+#: the 28 letters of the Arabic alphabet with their hamza and ta marbuta forms
+_ARABIC_LETTERS = re.compile("[\u0621-\u063A\u0641-\u064A]")
+#: letters that Persian, Urdu, Pashto, Kurdish and Sindhi add to the Arabic script
+_OTHER_ARABIC_SCRIPT = re.compile("[\u0671-\u06D3\u06D5\u06EE-\u06FF\u0750-\u077F\u08A0-\u08FF]")
+_LATIN_WORD = re.compile("[A-Za-z]+")
+#: English function words that no neighbour language shares as a common word
+#: (no "a", "in", "an", "on", "is", "die", "de": French, German, Dutch, Italian use them)
+_ENGLISH_WORDS = frozenset((
+    "the", "of", "and", "to", "was", "were", "with", "that", "said", "for", "from", "has", "have", "had", "by",
+    "which", "are", "this", "its", "their", "after", "they", "been", "will", "would", "who", "at", "as", "it",
+    "his", "her", "than", "also", "but", "not", "or"))
 
 
 class LanguageIdentifier:
@@ -35,10 +50,34 @@ class LanguageIdentifier:
         letters = sum(1 for c in sample if c.isalpha())
         if letters < MIN_LETTERS:
             return hint or "und"
+        plain = _unmistakable(sample, letters)
+        if plain is not None:
+            return plain
         detected = self._detector.detect_language_of(sample)
         if detected is None:
             return hint or "und"
         return detected.iso_code_639_1.name.lower()
+
+
+def _unmistakable(sample: str, letters: int) -> str | None:
+    """Arabic or English where the sample leaves no doubt, without the detector (which
+    costs ~0.25 ms, half of what a short wire item costs to code). Arabic: nearly all
+    letters from the Arabic alphabet proper and none of the letters other languages add
+    to the script. English: nearly all letters Latin, eight words or more, and at least
+    12 % of them English function words (English news prose runs at 35-45 %; the
+    French, German, Spanish, Polish, Turkish and Italian texts of ``raqib evaluate
+    language`` never reach 10 %). Anything else goes to the detector. ``raqib
+    evaluate language`` counts how often this decides, and how often it is wrong."""
+    arabic = len(_ARABIC_LETTERS.findall(sample))
+    if arabic >= 0.9 * letters:
+        return None if _OTHER_ARABIC_SCRIPT.search(sample) else "ar"
+    words = _LATIN_WORD.findall(sample)
+    latin = sum(map(len, words))
+    if latin >= 0.95 * letters and len(words) >= 8:
+        english = sum(1 for w in words if w.lower() in _ENGLISH_WORDS)
+        if english >= 0.12 * len(words):
+            return "en"
+    return None
 
 
 @lru_cache(maxsize=1)

@@ -28,3 +28,15 @@ def test_the_evaluation_scores_each_benchmark_on_a_sample_of_rows():
     assert all(0.0 <= v <= 1.0 for v in report.metrics.values())
     assert report.details["acled"]["rows"] == 40 and report.details["oeda"]["rows"] == 40
     assert set(report.as_json()["met"]) <= set(TARGETS)
+
+
+@needs_shared
+def test_language_evaluation_counts_every_labelled_data_set():
+    from services.evaluate.language import evaluate_language
+
+    report = evaluate_language(EXTERNAL, limit=60)
+    metrics = report.metrics()
+    assert set(report.counts) == {"semeval", "fignews", "oeda", "saudinewsnet", "acled", "case2021", "fakes"}
+    assert all(0 < c.texts <= 60 for c in report.counts.values())
+    assert metrics["oeda.quick_share"] > 0.9  # Arabic news sentences need no detector
+    assert all(0.0 <= metrics[f"{name}.accuracy"] <= 1.0 for name in report.counts)

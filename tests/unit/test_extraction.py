@@ -95,6 +95,25 @@ def test_language_is_identified_not_guessed_from_the_script(extractor):
     assert (out.language, out.language_supported) == ("en", True)
 
 
+@pytest.mark.parametrize("text, quick", [
+    ("أعلنت وزارة الدفاع أن طائرات حربية قصفت مواقع للمسلحين قرب المدينة الحدودية فجر اليوم.", "ar"),
+    ("The ministry said that warplanes struck positions of the militants near the border town at dawn.", "en"),
+    # Persian and Urdu share the script but add letters of their own: the detector decides
+    ("وزارت دفاع اعلام کرد که هواپیماهای جنگی مواضع شبه نظامیان را در نزدیکی شهر مرزی بمباران کردند.", None),
+    ("وزارت دفاع نے کہا کہ جنگی طیاروں نے سرحدی شہر کے قریب عسکریت پسندوں کے ٹھکانوں پر بمباری کی۔", None),
+    # Latin script without English function words: the detector decides
+    ("Le ministère a déclaré que des avions de combat ont frappé des positions près de la ville frontalière.", None),
+    ("Das Ministerium erklärte, dass Kampfflugzeuge in der Nacht Stellungen nahe der Grenzstadt angriffen.", None),
+    ("Ministerstwo podało, że samoloty bojowe zaatakowały pozycje bojowników w pobliżu miasta granicznego.", None),
+])
+def test_unmistakable_arabic_and_english_skip_the_detector(text, quick):
+    from services.extraction.language import _unmistakable, language_identifier
+
+    assert _unmistakable(text, sum(c.isalpha() for c in text)) == quick
+    if quick is None:
+        assert language_identifier().identify(text) not in ("ar", "en")
+
+
 def test_a_negated_attack_is_not_an_event(extractor):
     for body in ("Australia has not suffered any attack on its soil in peacetime.",
                  "ولم تتعرض أستراليا لأي هجوم على أراضيها."):
