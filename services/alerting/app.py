@@ -67,6 +67,10 @@ class HeldAlerting:
     def decide(self, report: EventReported) -> list[Output]:
         return [Output(ALERTS, a.theatre.country, a) for a in self.core.process(report, observed=True)]
 
+    def decide_batch(self, reports: list[EventReported]) -> list[list[Output]]:
+        """``decide`` for each report, in order, in three round trips."""
+        return [[Output(ALERTS, a.theatre.country, a) for a in alerts] for alerts in self.core.process_batch(reports)]
+
     def take(self, limit: int = 500) -> tuple[list[str], list[EventReported]]:
         members = self.store.take_due(QUEUE, self.clock(), self.lease_s, limit)
         reports = [decode(EVENTS, m.split("\n", 1)[1].encode()) for m in members]
@@ -93,13 +97,21 @@ def build_app(settings: Settings) -> faust.App:
         except TRANSIENT_ERRORS as exc:
             logger.warning("state store unavailable (%s); decisions wait", exc)
             return
-        for member, report in zip(members, reports, strict=True):
-            try:
-                outputs = await shell.call_with_retry(held.decide, report)
-            except Exception as exc:  # a bug: the report goes to the DLQ, not round the queue forever
-                logger.exception("alerting failed on held report %s", report.event_id)
-                await shell.dead_letter(exc, member.encode(), topic=settings.kafka.topic(EVENTS))
-                outputs = []
+        try:
+            decided = await shell.call_with_retry(held.decide_batch, reports) if reports else []
+        except Exception as exc:
+            logger.warning("alerting: a batch of %d held reports failed (%s); one by one", len(reports), exc)
+            decided = None
+        for i, (member, report) in enumerate(zip(members, reports, strict=True)):
+            if decided is not None:
+                outputs = decided[i]
+            else:
+                try:
+                    outputs = await shell.call_with_retry(held.decide, report)
+                except Exception as exc:  # a bug: the report goes to the DLQ, not round the queue forever
+                    logger.exception("alerting failed on held report %s", report.event_id)
+                    await shell.dead_letter(exc, member.encode(), topic=settings.kafka.topic(EVENTS))
+                    outputs = []
             await shell.publish(outputs)
         if members:
             await app.producer.flush()  # delivered: only now are they done

@@ -61,6 +61,23 @@ class Decision:
     severity: int
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """What deciding an event needs to read: named history windows (key, low, high)."""
+
+    event_id: str
+    event: Event
+    t: float
+    country: str
+    a1: str | None
+    queries: dict[str, tuple[str, float, float]]
+    deescalations: int  # how many "deescalation:i" windows
+
+
+def _cluster_key(event_id: str) -> str:
+    return f"alerting:cluster:{event_id}"
+
+
 class AlertingCore:
     def __init__(self, store: Store, settings: AlertingSettings) -> None:
         self.store = store
@@ -88,25 +105,63 @@ class AlertingCore:
 
     def process(self, report: EventReported, observed: bool = False) -> list[EscalationAlert]:
         """Decide a report (``observed``: ``observe`` has put it into the history already)."""
-        key = f"alerting:cluster:{report.event_id}"
+        key = _cluster_key(report.event_id)
         stored = self.store.get(key)
         if stored is None:
             return self._first_report(key, report, observed)
+        alerts, value = self._revise(stored, report)
+        if value is not None:
+            self.store.set(key, value, self.ttl)
+        return alerts
+
+    def process_batch(self, reports: list[EventReported]) -> list[list[EscalationAlert]]:
+        """``process(report, observed=True)`` for each report, in order, in three round
+        trips: one read of the stored decisions, one of every window the first reports
+        need, one write of the decisions. The same alerts as one at a time: a decision
+        reads only the history (written when reports arrive, not when they are decided)
+        and its own cluster's record (kept here as the batch goes)."""
+        keys = [_cluster_key(r.event_id) for r in reports]
+        unique = list(dict.fromkeys(keys))
+        values: dict[str, str | None] = dict(zip(unique, self.store.mget(unique), strict=True))
+        first: dict[str, int] = {}  # cluster key -> the report that decides it
+        for i, (key, report) in enumerate(zip(keys, reports, strict=True)):
+            if values[key] is None and key not in first:
+                if report.revision != 1:  # its first report was never decided here: record it too
+                    return [self.process(r, observed=True) for r in reports]
+                first[key] = i
+        plans = {i: self._window_queries(reports[i].event_id, reports[i].event, reports[i].first_seen)
+                 for i in first.values()}
+        flat = [q for plan in plans.values() for q in plan.queries.values()]
+        answers = iter(self.store.zranges(flat))
+        rows = {i: {name: next(answers) for name in plan.queries} for i, plan in plans.items()}
+        out: list[list[EscalationAlert]] = []
+        writes: dict[str, str] = {}
+        for i, (key, report) in enumerate(zip(keys, reports, strict=True)):
+            if first.get(key) == i:
+                alerts, value = self._decided(report, self._judge(plans[i], rows[i]))
+            else:
+                alerts, value = self._revise(values[key], report)
+            if value is not None:
+                values[key] = writes[key] = value
+            out.append(alerts)
+        self.store.set_many([(key, value, self.ttl) for key, value in writes.items()])
+        return out
+
+    def _revise(self, stored: str, report: EventReported) -> tuple[list[EscalationAlert], str | None]:
+        """A later report of a decided cluster: the alerts to send, and the record to store
+        (None: unchanged)."""
         record = json.loads(stored)
         alert = EscalationAlert.model_validate(record["alert"]) if record.get("alert") else None
         if report.revision < record["revision"]:
-            return []  # an older report than the one already applied
+            return [], None  # an older report than the one already applied
         if report.revision == record["revision"]:
-            return [alert] if alert else []  # redelivery: say the same thing again
+            return ([alert] if alert else []), None  # redelivery: say the same thing again
         if alert is None:
             record["revision"] = report.revision
-            self.store.set(key, json.dumps(record), self.ttl)
-            return []
+            return [], json.dumps(record)
         updated = self._build(report, alert.reason_details, alert.severity, alert.revision + 1,
                               alert.alert_id)
-        self.store.set(key, json.dumps({"revision": report.revision,
-                                        "alert": updated.model_dump(mode="json")}), self.ttl)
-        return [updated]
+        return [updated], json.dumps({"revision": report.revision, "alert": updated.model_dump(mode="json")})
 
     # -- decision ------------------------------------------------------------------
 
@@ -115,16 +170,21 @@ class AlertingCore:
         decision = self.evaluate(report.event_id, event, report.first_seen)
         if not (observed and report.revision == 1):  # observe recorded a first report already
             self.record(report.event_id, event, report.first_seen)
+        alerts, value = self._decided(report, decision)
+        self.store.set(key, value, self.ttl)
+        return alerts
+
+    def _decided(self, report: EventReported, decision: Decision) -> tuple[list[EscalationAlert], str]:
+        """A cluster's first decision: the alert (if any) and the record to store."""
         warmup = self.settings.warmup_until
         alert = None
         if decision.reasons and not (warmup and report.first_seen < warmup):
             alert = self._build(report, decision.reasons, decision.severity, 1,
                                 "al-" + hashlib.sha1(report.event_id.encode()).hexdigest()[:16])
-        self.store.set(key, json.dumps({
+        return ([alert] if alert else []), json.dumps({
             "revision": report.revision,
             "alert": alert.model_dump(mode="json") if alert else None,
-        }), self.ttl)
-        return [alert] if alert else []
+        })
 
     @staticmethod
     def _before(rows: list[tuple[str, float]], t: float, event_id: str) -> list[str]:
@@ -146,19 +206,19 @@ class AlertingCore:
     def evaluate(self, event_id: str, event: Event, when: dt.datetime) -> Decision:
         """The escalation reasons of an event, from the history before it: every window
         it needs is read in one round trip."""
+        plan = self._window_queries(event_id, event, when)
+        return self._judge(plan, dict(zip(plan.queries, self.store.zranges(list(plan.queries.values())),
+                                          strict=True)))
+
+    def _window_queries(self, event_id: str, event: Event, when: dt.datetime) -> _Plan:
+        """The history windows an event's decision reads (none for a non-kinetic one)."""
         t = _ts(when)
         s = self.settings
         country = theatre_country(event)
         a1 = event.actor1.code if event.actor1 else None
         a2 = event.actor2.code if event.actor2 else None
-        fmt = dict(a1=_name(event.actor1), a2=_name(event.actor2), country=country,
-                   days=s.lookback_days, intensity=event.intensity, killed=event.killed,
-                   mode=event.mode)
-        reasons: list[Reason] = []
-
-        def add(code: str, **extra) -> None:
-            reasons.append(Reason(code=code, text=REASON_TEXT[code].format(**{**fmt, **extra})))
-
+        queries: dict[str, tuple[str, float, float]] = {}
+        deescalations: list[str] = []
         if event.category in KINETIC:
             window = (t - self.lookback, t + 1e-6)
             theatre = f"alerting:theatre:{country}"
@@ -173,8 +233,20 @@ class AlertingCore:
             deescalations = self._deescalation_keys(country, event)
             for i, key in enumerate(deescalations):
                 queries[f"deescalation:{i}"] = (key, t - self.lookback, t)
-            rows = dict(zip(queries, self.store.zranges(list(queries.values())), strict=True))
+        return _Plan(event_id, event, t, country, a1, queries, len(deescalations))
 
+    def _judge(self, plan: _Plan, rows: dict[str, list[tuple[str, float]]]) -> Decision:
+        """The decision from the windows ``plan`` asked for."""
+        s, event, event_id, t, a1 = self.settings, plan.event, plan.event_id, plan.t, plan.a1
+        fmt = dict(a1=_name(event.actor1), a2=_name(event.actor2), country=plan.country,
+                   days=s.lookback_days, intensity=event.intensity, killed=event.killed,
+                   mode=event.mode)
+        reasons: list[Reason] = []
+
+        def add(code: str, **extra) -> None:
+            reasons.append(Reason(code=code, text=REASON_TEXT[code].format(**{**fmt, **extra})))
+
+        if event.category in KINETIC:
             if "dyad" in rows and not self._before(rows["dyad"], t, event_id):
                 add("NEW_DYAD")
             if "actor" in rows and not self._before(rows["actor"], t, event_id):
@@ -183,7 +255,7 @@ class AlertingCore:
             if new:
                 add("NEW_WEAPON", weapons=", ".join(new))
             previous = self._before(rows["theatre"], t, event_id)
-            since = max((rows[f"deescalation:{i}"][-1][1] for i in range(len(deescalations))
+            since = max((rows[f"deescalation:{i}"][-1][1] for i in range(plan.deescalations)
                          if rows[f"deescalation:{i}"]), default=0.0)
             in_force = [m for m in previous if float(m.split("|")[2]) >= since]
             if previous:

@@ -208,6 +208,12 @@ class Store(Protocol):
 
     def set(self, key: str, value: str, ttl_s: int = 0) -> None: ...
 
+    def mget(self, keys: Sequence[str]) -> list[str | None]:
+        """``get`` for each key, in one round trip."""
+
+    def set_many(self, items: Sequence[tuple[str, str, int]]) -> None:
+        """``set`` for each (key, value, ttl_s), in one round trip."""
+
     def hset(self, key: str, field: str, value: str, ttl_s: int = 0) -> None: ...
 
     def hgetall(self, key: str) -> dict[str, str]: ...
@@ -277,6 +283,13 @@ class MemoryStore:
 
     def set(self, key: str, value: str, ttl_s: int = 0) -> None:
         self._kv[key] = value
+
+    def mget(self, keys: Sequence[str]) -> list[str | None]:
+        return [self._kv.get(k) for k in keys]
+
+    def set_many(self, items: Sequence[tuple[str, str, int]]) -> None:
+        for key, value, ttl_s in items:
+            self.set(key, value, ttl_s)
 
     def hset(self, key: str, field: str, value: str, ttl_s: int = 0) -> None:
         self._hashes.setdefault(key, {})[field] = value
@@ -435,6 +448,17 @@ class RedisStore:
 
     def set(self, key: str, value: str, ttl_s: int = 0) -> None:
         self.client.set(self._k(key), value, ex=ttl_s or None)
+
+    def mget(self, keys: Sequence[str]) -> list[str | None]:
+        return self.client.mget([self._k(k) for k in keys]) if keys else []
+
+    def set_many(self, items: Sequence[tuple[str, str, int]]) -> None:
+        if not items:
+            return
+        pipe = self.client.pipeline(transaction=False)  # each step is idempotent on its own
+        for key, value, ttl_s in items:
+            pipe.set(self._k(key), value, ex=int(ttl_s) or None)
+        pipe.execute()
 
     def hset(self, key: str, field: str, value: str, ttl_s: int = 0) -> None:
         pipe = self.client.pipeline(transaction=True)

@@ -99,3 +99,13 @@ def test_apply_is_atomic_under_racing_writers(store):
     for t in threads:
         t.join()
     assert len(wins) == 1 and store.gather([], ["slot"], "", []).sets == [[f"w{wins[0]}"]]
+
+
+def test_mget_and_set_many_agree_between_redis_and_memory(store):
+    def run(backing):
+        backing.set_many([("a", "1", 60), ("b", "2", 0), ("a", "3", 60)])  # in order: the last write wins
+        backing.set_many([])
+        return backing.mget(["a", "missing", "b"]), backing.mget([])
+
+    assert run(store) == run(MemoryStore()) == (["3", None, "2"], [])
+    assert 0 < store.client.ttl(store._k("a")) <= 60 and store.client.ttl(store._k("b")) == -1

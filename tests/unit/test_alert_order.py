@@ -48,6 +48,27 @@ def test_decisions_do_not_depend_on_arrival_order():
         assert sorted(a.model_dump_json() for a in alerts) == sorted(a.model_dump_json() for a in in_order)
 
 
+def test_batched_decisions_are_the_decisions_one_at_a_time():
+    settings, reports, in_order = pipeline_run()
+    rng = random.Random(7)
+    core = AlertingCore(MemoryStore(), settings.alerting)
+    for r in reports:
+        core.observe(r)
+    due = sorted(reports, key=lambda r: (r.first_seen, r.event_id, r.revision))
+    due += due[:40]  # redelivered reports say the same thing again
+    alerts, i = [], 0
+    while i < len(due):  # batches of any size, as the hold queue releases them
+        n = rng.randint(1, 60)
+        alerts += [a for out in core.process_batch(due[i:i + n]) for a in out]
+        i += n
+    one = AlertingCore(MemoryStore(), settings.alerting)
+    for r in reports:
+        one.observe(r)
+    expected = [a for r in due for a in one.process(r, observed=True)]
+    assert [a.model_dump_json() for a in alerts] == [a.model_dump_json() for a in expected]
+    assert len(alerts) > len(in_order)  # the redeliveries were re-sent
+
+
 def test_without_the_observation_first_arrival_order_changes_decisions():
     """The property above is not free: deciding on arrival gets other reasons."""
     settings, reports, in_order = pipeline_run()
@@ -106,7 +127,7 @@ def test_held_alerting_releases_in_event_time_order(redis_url, unique):
             members, due = held.take()
             if not members:
                 break
-            alerts += [a for r in due for a in held.core.process(r)]
+            alerts += [o.message for out in held.decide_batch(due) for o in out]  # as the worker decides
             store.done(QUEUE, members)
         assert sorted(a.model_dump_json() for a in alerts) == sorted(a.model_dump_json() for a in in_order)
     finally:
