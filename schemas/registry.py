@@ -63,6 +63,10 @@ def decode(topic: str, raw: bytes | str | None) -> BaseModel:
         raise DecodeError("empty message (tombstone)")
     if len(raw) > MAX_MESSAGE_BYTES:
         raise DecodeError(f"message of {len(raw)} bytes exceeds {MAX_MESSAGE_BYTES}")
+    try:  # the common case in one pass of pydantic's own JSON parser
+        return model.model_validate_json(raw)
+    except ValidationError:
+        pass  # say exactly what is wrong, step by step, below
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
     except UnicodeDecodeError as exc:
