@@ -16,6 +16,7 @@ decision per cluster makes that re-send the same alert revision.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 
@@ -74,7 +75,12 @@ class HeldAlerting:
     def take(self, limit: int = 500) -> tuple[list[str], list[EventReported]]:
         members = self.store.take_due(QUEUE, self.clock(), self.lease_s, limit)
         reports = [decode(EVENTS, m.split("\n", 1)[1].encode()) for m in members]
-        order = sorted(range(len(reports)), key=lambda i: (reports[i].first_seen, reports[i].event_id,
+        # event-time order between clusters; within a cluster, revision order (a later report
+        # can move the cluster's first_seen earlier, but the first report is decided first)
+        start: dict[str, dt.datetime] = {}
+        for r in reports:
+            start[r.event_id] = min(start.get(r.event_id, r.first_seen), r.first_seen)
+        order = sorted(range(len(reports)), key=lambda i: (start[reports[i].event_id], reports[i].event_id,
                                                              reports[i].revision))
         return [members[i] for i in order], [reports[i] for i in order]
 

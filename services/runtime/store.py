@@ -487,20 +487,39 @@ class RedisStore:
     def zadd_many(self, items: Sequence[ZItem]) -> None:
         if not items:
             return
-        pipe = self.client.pipeline(transaction=False)  # each step is idempotent on its own
+        by_key: dict[str, tuple[dict[str, float], int]] = {}  # one ZADD and one EXPIRE per key
         for key, member, score, ttl_s in items:
-            pipe.zadd(self._k(key), {member: score})
-            if ttl_s:
-                pipe.expire(self._k(key), int(ttl_s))
+            members, ttl = by_key.get(key, ({}, 0))
+            members[member] = score  # the later of two writes of a member wins, as in order
+            by_key[key] = (members, max(ttl, int(ttl_s)))
+        pipe = self.client.pipeline(transaction=False)  # each step is idempotent on its own
+        for key, (members, ttl) in by_key.items():
+            pipe.zadd(self._k(key), members)
+            if ttl:
+                pipe.expire(self._k(key), ttl)
         pipe.execute()
 
     def zranges(self, queries: Sequence[tuple[str, float, float]]) -> list[list[tuple[str, float]]]:
         if not queries:
             return []
-        pipe = self.client.pipeline(transaction=False)
+        # one read per key, of the union of its windows (a decision asks for its theatre's last
+        # 30 days and its baseline; a batch of decisions asks for one theatre many times)
+        spans: dict[str, tuple[float, float]] = {}
         for key, low, high in queries:
+            lo, hi = spans.get(key, (low, high))
+            spans[key] = (min(lo, low), max(hi, high))
+        pipe = self.client.pipeline(transaction=False)
+        for key, (low, high) in spans.items():
             pipe.zrangebyscore(self._k(key), low, f"({high}", withscores=True)
-        return [[(m, float(sc)) for m, sc in rows] for rows in pipe.execute()]
+        fetched = {}
+        for key, rows in zip(spans, pipe.execute(), strict=True):
+            pairs = [(m, float(sc)) for m, sc in rows]
+            fetched[key] = (pairs, [sc for _, sc in pairs])
+        out = []
+        for key, low, high in queries:
+            pairs, scores = fetched[key]
+            out.append(pairs[bisect.bisect_left(scores, low):bisect.bisect_left(scores, high)])
+        return out
 
     def _queue_keys(self, key: str) -> list[str]:
         return [self._k(key), self._k(key + ":inflight"), self._k(key + ":groups")]

@@ -109,3 +109,19 @@ def test_mget_and_set_many_agree_between_redis_and_memory(store):
 
     assert run(store) == run(MemoryStore()) == (["3", None, "2"], [])
     assert 0 < store.client.ttl(store._k("a")) <= 60 and store.client.ttl(store._k("b")) == -1
+
+
+def test_zranges_over_shared_keys_agree_between_redis_and_memory(store):
+    import random
+
+    rng = random.Random(3)
+    items = [(f"z{rng.randint(0, 3)}", f"m{i}", float(rng.randint(0, 50)), 60) for i in range(300)]
+    queries = []
+    for _ in range(200):  # overlapping, nested, empty and inverted windows on the same keys
+        low = float(rng.randint(-5, 55))
+        queries.append((f"z{rng.randint(0, 4)}", low, low + rng.choice([-3.0, 0.0, 0.5, 1.0, 7.0, 100.0])))
+    memory = MemoryStore()
+    for backing in (store, memory):
+        backing.zadd_many(items)
+    assert store.zranges(queries) == memory.zranges(queries)
+    assert store.zranges([]) == []
