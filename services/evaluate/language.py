@@ -25,6 +25,7 @@ from services.extraction.language import (
     SAMPLE_CHARS,
     SUPPORTED,
     _unmistakable,
+    count_letters,
     language_identifier,
 )
 from services.runtime.errors import InputError
@@ -119,7 +120,7 @@ def evaluate_language(data: Path, limit: int | None = None) -> LanguageReport:
         if limit is not None and c.texts >= limit:
             continue
         sample = text[:SAMPLE_CHARS]
-        letters = sum(1 for ch in sample if ch.isalpha())
+        letters = count_letters(sample)
         if letters < MIN_LETTERS:
             continue  # too short to say anything: the identifier answers "und" by design
         got = identifier.identify(text)

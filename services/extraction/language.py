@@ -29,6 +29,7 @@ _ARABIC_LETTERS = re.compile("[\u0621-\u063A\u0641-\u064A]")
 #: letters that Persian, Urdu, Pashto, Kurdish and Sindhi add to the Arabic script
 _OTHER_ARABIC_SCRIPT = re.compile("[\u0671-\u06D3\u06D5\u06EE-\u06FF\u0750-\u077F\u08A0-\u08FF]")
 _LATIN_WORD = re.compile("[A-Za-z]+")
+_LETTER = re.compile(r"[^\W\d_]")  # letters, as str.isalpha(), and a few number signs (½, Ⅻ)
 #: English function words that no neighbour language shares as a common word
 #: (no "a", "in", "an", "on", "is", "die", "de": French, German, Dutch, Italian use them)
 _ENGLISH_WORDS = frozenset((
@@ -49,7 +50,7 @@ class LanguageIdentifier:
 
     def identify(self, text: str, hint: str | None = None) -> str:
         sample = text[:SAMPLE_CHARS]
-        letters = sum(1 for c in sample if c.isalpha())
+        letters = count_letters(sample)
         if letters < MIN_LETTERS:
             return hint or "und"
         plain = _unmistakable(sample, letters)
@@ -59,6 +60,10 @@ class LanguageIdentifier:
         if detected is None:
             return hint or "und"
         return detected.iso_code_639_1.name.lower()
+
+
+def count_letters(sample: str) -> int:
+    return len(_LETTER.findall(sample))
 
 
 def _unmistakable(sample: str, letters: int) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 from prometheus_client import Counter, Gauge, Histogram
 
@@ -29,24 +30,29 @@ CONSUMER_LAG_SECONDS = Gauge("raqib_consumer_lag_seconds",
                              "Age of the last consumed message since the broker took it", ["service", "topic"])
 
 
+@lru_cache(maxsize=4096)
+def child(metric, *values: str):
+    """``metric.labels(*values)``, looked up once: labels() validates and locks on every call,
+    and the per-message metrics are updated several times a message."""
+    return metric.labels(*values)
+
+
 def observe_position(service: str, topic: str, partition: int, offset: int, timestamp: float | None,
                      highwater: int | None) -> None:
     """Consumer lag in messages (from the consumer's last fetch) and in seconds."""
     if timestamp:
-        CONSUMER_LAG_SECONDS.labels(service=service, topic=topic).set(
-            max(0.0, dt.datetime.now(dt.UTC).timestamp() - timestamp))
+        child(CONSUMER_LAG_SECONDS, service, topic).set(max(0.0, dt.datetime.now(dt.UTC).timestamp() - timestamp))
     if highwater is not None:
-        CONSUMER_LAG.labels(service=service, topic=topic, partition=str(partition)).set(
-            max(0, highwater - offset - 1))
+        child(CONSUMER_LAG, service, topic, str(partition)).set(max(0, highwater - offset - 1))
 
 
 def observe_inbound(service: str, topic: str, message) -> None:
     """Count a decoded message and its end-to-end age."""
-    MESSAGES_IN.labels(service=service, topic=topic).inc()
+    child(MESSAGES_IN, service, topic).inc()
     now = dt.datetime.now(dt.UTC)
     published = getattr(message, "published_at", None) or getattr(message, "updated_at", None)
     if isinstance(published, dt.datetime):
-        FROM_PUBLICATION.labels(service=service).observe(max(0.0, (now - published).total_seconds()))
+        child(FROM_PUBLICATION, service).observe(max(0.0, (now - published).total_seconds()))
     ingested = getattr(message, "ingested_at", None)
     if isinstance(ingested, dt.datetime):
-        FROM_INGESTION.labels(service=service).observe(max(0.0, (now - ingested).total_seconds()))
+        child(FROM_INGESTION, service).observe(max(0.0, (now - ingested).total_seconds()))

@@ -40,6 +40,7 @@ from services.runtime.metrics import (
     ERRORS,
     MESSAGES_OUT,
     PROCESSING,
+    child,
     observe_inbound,
     observe_position,
 )
@@ -189,7 +190,7 @@ class Shell:
                 key=out.key.encode() if out.key is not None else None,
                 value=encode(out.message),
             )
-            MESSAGES_OUT.labels(service=self.service, topic=out.topic).inc()
+            child(MESSAGES_OUT, self.service, out.topic).inc()
 
     async def dead_letter(self, error: BaseException | str, raw: bytes | None, **where) -> None:
         letter = dead_letter(self.service, error, raw, **where)
@@ -205,7 +206,7 @@ class Shell:
         delay = 0.2
         while True:
             try:
-                with PROCESSING.labels(service=self.service).time():
+                with child(PROCESSING, self.service).time():
                     return handler(message)
             except TRANSIENT_ERRORS as exc:
                 ERRORS.labels(service=self.service, kind="store_unavailable").inc()
