@@ -50,6 +50,17 @@ def outputs_for_line(claims: ClaimBatch, line, source_name: str) -> list[Output]
     return [Output(RAW, accepted.article.article_id, accepted.article)]
 
 
+def _chunks(items, size: int):
+    chunk = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
 class ProducerSink:
     """The poller's and push's way out: send through the shell, flush the producer."""
 
@@ -89,17 +100,21 @@ def build_app(settings: Settings, jsonl: Path | None = None, rate: float = 0.0,
             sent = 0
             claims = core.batch()
             committed = time.monotonic()
-            for line in read_lines(jsonl):
-                outputs = await shell.call_with_retry(
-                    lambda ln: outputs_for_line(claims, ln, source_name), line)
-                await shell.publish(outputs)
-                sent += sum(1 for o in outputs if o.topic == RAW)
+            chunk = 1 if rate > 0 else REPLAY_BATCH  # at a rate, line by line; else claims read per chunk
+            for lines in _chunks(read_lines(jsonl), chunk):
+                if chunk > 1:
+                    await shell.call_with_retry(claims.prefetch, [ln.article for ln in lines if ln.article])
+                for line in lines:
+                    outputs = await shell.call_with_retry(
+                        lambda ln: outputs_for_line(claims, ln, source_name), line)
+                    await shell.publish(outputs)
+                    sent += sum(1 for o in outputs if o.topic == RAW)
+                    if rate > 0:
+                        await asyncio.sleep(1.0 / rate)
                 if len(claims.pending) >= REPLAY_BATCH or time.monotonic() - committed >= 1.0:
                     await app.producer.flush()
                     await shell.call_with_retry(lambda c: c.commit(), claims)
                     committed = time.monotonic()
-                if rate > 0:
-                    await asyncio.sleep(1.0 / rate)
             await app.producer.flush()
             await shell.call_with_retry(lambda c: c.commit(), claims)
             logger.info("replayed %s: %d articles published", jsonl, sent)

@@ -79,12 +79,18 @@ class IngestCore:
     def _claim_key(self, canonical: str) -> str:
         return "ingest:seen:" + hashlib.sha1(canonical.encode()).hexdigest()
 
-    def check(self, article: ArticleIn) -> Accepted:
-        """The article to publish, or SkipMessage if its URL was seen with the same text."""
+    def claim_of(self, article: ArticleIn) -> tuple[str, str]:
+        """An article's canonical URL and the key of its claim."""
         canonical = canonical_url(article.url)
+        return canonical, self._claim_key(canonical)
+
+    def check(self, article: ArticleIn, known: tuple[str, str, str | None] | None = None) -> Accepted:
+        """The article to publish, or SkipMessage if its URL was seen with the same text.
+        ``known``: its canonical URL, claim key and claim as read already (see ``ClaimBatch.prefetch``)."""
+        canonical, key, previous = known if known is not None else (*self.claim_of(article), None)
         digest = content_hash(article.title, article.body)
-        key = self._claim_key(canonical)
-        previous = self.store.get(key)
+        if known is None:
+            previous = self.store.get(key)
         if previous == digest:
             raise SkipMessage(f"exact re-poll of {canonical}")
         ingested = ArticleIngested(
@@ -105,6 +111,10 @@ class IngestCore:
     def remember(self, accepted: Accepted) -> None:
         self.store.set(accepted.key, accepted.digest, self.horizon_s)
 
+    def remember_many(self, accepted: list[Accepted]) -> None:
+        """``remember`` for each, in one round trip."""
+        self.store.set_many([(a.key, a.digest, self.horizon_s) for a in accepted])
+
     def accept(self, article: ArticleIn) -> ArticleIngested:
         """``check`` and ``remember`` at once: for in-process runs (the offline pipeline)."""
         accepted = self.check(article)
@@ -122,9 +132,16 @@ class ClaimBatch:
     def __init__(self, core: IngestCore) -> None:
         self.core = core
         self.pending: dict[str, Accepted] = {}
+        self._known: dict[str, tuple[str, str, str | None]] = {}  # url -> canonical, key, claim
+
+    def prefetch(self, articles: list[ArticleIn]) -> None:
+        """Read the claims of articles about to be checked, in one round trip."""
+        claims = {a.url: self.core.claim_of(a) for a in articles}
+        values = self.core.store.mget([key for _, key in claims.values()])
+        self._known.update({url: (c, key, v) for (url, (c, key)), v in zip(claims.items(), values, strict=True)})
 
     def check(self, article: ArticleIn) -> Accepted:
-        accepted = self.core.check(article)
+        accepted = self.core.check(article, self._known.get(article.url))
         held = self.pending.get(accepted.key)
         if held is not None and held.digest == accepted.digest:
             raise SkipMessage(f"exact re-poll of {accepted.article.canonical_url}")
@@ -132,6 +149,7 @@ class ClaimBatch:
         return accepted
 
     def commit(self) -> None:
-        for accepted in self.pending.values():
-            self.core.remember(accepted)
+        """Record the claims of the articles sent (call after the producer flushed them)."""
+        self.core.remember_many(list(self.pending.values()))
         self.pending.clear()
+        self._known.clear()  # what was read is out of date now

@@ -46,6 +46,33 @@ def test_ingest_drops_exact_repolls_and_marks_updates():
     assert core.accept(changed).update is True
 
 
+def test_claims_read_ahead_for_a_chunk_decide_as_one_at_a_time():
+    from schemas import ArticleIn
+
+    def articles(n):
+        return [ArticleIn(id=f"{i}", url=f"https://x.example/{i % 5}?utm_source=feed", source="x",
+                          body=f"text {i % 3}", published_at=T0) for i in range(n)]
+
+    def run(prefetch):
+        core = IngestCore(MemoryStore(), lambda: T0, 3600)
+        outcomes = []
+        for round_ in range(3):  # each round re-polls what the rounds before sent
+            claims = core.batch()
+            chunk = articles(12 + round_)
+            if prefetch:
+                claims.prefetch(chunk)
+            for a in chunk:
+                try:
+                    outcomes.append(claims.check(a).article.update)
+                except SkipMessage:
+                    outcomes.append("skip")
+            claims.commit()
+        return outcomes
+
+    assert run(prefetch=True) == run(prefetch=False)
+    assert "skip" in run(True) and True in run(True)
+
+
 def test_arabic_and_english_reports_of_one_strike_form_one_cluster():
     core = DedupCore(MemoryStore())
     [first] = core.process(enrich("ar", AR, T0, "Furat"))
