@@ -7,7 +7,7 @@ import faust
 from schemas import ENRICHED, RAW, ArticleIngested
 from services.extraction.core import Extractor
 from services.runtime.settings import Settings
-from services.runtime.stage import Handler, Output, Shell, make_app, pipe_agent
+from services.runtime.stage import Handler, Output, Shell, batch_agent, make_app
 
 SERVICE = "extraction"
 
@@ -24,5 +24,7 @@ def bootstrap(settings: Settings, extractor: Extractor | None = None) -> Handler
 
 def build_app(settings: Settings) -> faust.App:
     app = make_app(SERVICE, settings)
-    pipe_agent(app, Shell(app, settings, SERVICE), RAW, bootstrap(settings))
+    handle = bootstrap(settings)
+    batch_agent(app, Shell(app, settings, SERVICE), RAW, handle, lambda articles: [handle(a) for a in articles],
+                settings.extraction.batch_size, settings.extraction.batch_wait_s)
     return app

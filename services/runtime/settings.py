@@ -84,6 +84,18 @@ class RedisSettings(BaseModel):
     socket_timeout_s: float = Field(default=5.0, gt=0, description="RAQIB_REDIS__SOCKET_TIMEOUT_S")
 
 
+class ExtractionSettings(BaseModel):
+    batch_size: int = Field(
+        default=64, ge=1, le=1000,
+        description="RAQIB_EXTRACTION__BATCH_SIZE: waiting articles the worker takes from its stream at "
+        "once (1: one at a time); each is still coded on its own, a batch saves per-message overhead.",
+    )
+    batch_wait_s: float = Field(
+        default=0.01, ge=0, le=1,
+        description="RAQIB_EXTRACTION__BATCH_WAIT_S: how long the worker waits to fill a batch.",
+    )
+
+
 class DedupSettings(BaseModel):
     horizon_days: float = Field(
         default=7.0, gt=0, description="RAQIB_DEDUP__HORIZON_DAYS: how long dedup keys live."
@@ -262,6 +274,7 @@ class Settings(BaseSettings):
 
     kafka: KafkaSettings = Field(default_factory=KafkaSettings)
     redis: RedisSettings = Field(default_factory=RedisSettings)
+    extraction: ExtractionSettings = Field(default_factory=ExtractionSettings)
     dedup: DedupSettings = Field(default_factory=DedupSettings)
     alerting: AlertingSettings = Field(default_factory=AlertingSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
