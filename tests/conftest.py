@@ -10,6 +10,7 @@ import pytest
 
 from services.runtime.embedded import redis_answers, start_broker, start_redis
 from services.runtime.settings import Settings, load_settings
+from services.runtime.store import RedisStore
 
 RECV_TIMEOUT = 90.0  # seconds a test waits for a message to come through the services
 
@@ -59,4 +60,6 @@ def settings_factory(broker: str, redis_url: str, unique: str):
         s.redis = s.redis.model_copy(update={"url": redis_url, "key_prefix": f"test:{unique}:"})
         return s
 
-    return make
+    yield make
+    # the workers' state: left behind it would slow every later SCAN-based clean-up of this Redis
+    RedisStore.from_url(redis_url, prefix=f"test:{unique}:").clear()
