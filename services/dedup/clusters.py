@@ -235,7 +235,7 @@ class Tally:
         votes["missile_range"].add(e.missile_range, i)
         self._weapons.update(e.weapons)
         self._systems.update(e.systems)
-        self._intensity = max(self._intensity, e.intensity) if i else e.intensity
+        self._intensity = max(self._intensity, e.intensity)
 
     def merged(self) -> Event:
         base = self.first

@@ -383,7 +383,7 @@ class DedupCore:
     def _report(self, cid: str, revision: int, order: dict[str, str], article: ArticleEnriched) -> EventReported:
         members = [a for _, a in sorted((int(n), a) for a, n in order.items() if int(n) <= revision)]
         state = self._tallies.get(cid)
-        if state is None or state.members != members[:len(state.members)] or len(state.members) > len(members):
+        if state is None or state.members != members[:len(state.members)]:  # not a prefix: start again
             state = _Merged()
         for a, (event, source) in self._parsed_members(cid, members[len(state.members):]):
             state.add(a, event, source)

@@ -128,7 +128,7 @@ def signature(hashes: np.ndarray, num_perm: int) -> np.ndarray:
         return _empty(num_perm)
     a, b = _permutations(num_perm)
     hv = _fmix(hashes.astype(np.uint32).reshape(-1, 1), 32)
-    return np.minimum((hv * a + b).min(axis=0), _empty(num_perm)).astype("<u4")
+    return (hv * a + b).min(axis=0).astype("<u4")
 
 
 def fingerprint_words(tokens: list[str], shingle: int = 3, num_perm: int = 128) -> Fingerprint:
