@@ -15,6 +15,8 @@ from bisect import bisect_left
 from collections import Counter
 from dataclasses import dataclass
 
+from pydantic import TypeAdapter
+
 from schemas import Actor, ArticleEnriched, ArticleIngested, Entity, Event, Evidence, Location
 from services.extraction.language import SUPPORTED, LanguageIdentifier, language_identifier
 from services.extraction.lexicon import SMALL_PLACE, Lexicon, Mention, load_lexicon
@@ -22,6 +24,7 @@ from services.extraction.normalize import Doc, normalize_plain
 
 SUPPORTED_LANGUAGES = SUPPORTED
 KINETIC_CATEGORIES = {"ASSAULT"}
+_ENTITIES = TypeAdapter(list[Entity])
 
 # --------------------------------------------------------------------------- sentences
 
@@ -475,12 +478,12 @@ class Extractor:
                 if sentence_actors:
                     topic = sentence_actors[0]
             events = [d.event for d in merge_drafts(carry_over(drafts))]
-        # built from the lexicon, already valid: construct without re-validating each one
-        entities = [
-            Entity.model_construct(kind="weapon" if m.entry.kind == "system" else m.entry.kind, id=m.entry.id,
-                                   name=m.entry.name, start=m.start, end=m.end)
+        # validated as one list by pydantic's core: a quarter of the cost of constructing each model
+        entities = _ENTITIES.validate_python([
+            {"kind": "weapon" if m.entry.kind == "system" else m.entry.kind, "id": m.entry.id,
+             "name": m.entry.name, "start": m.start, "end": m.end}
             for m in mentions if m.entry.kind != "trigger"
-        ]
+        ])
         return ArticleEnriched(
             **article.model_dump(include={"article_id", "url", "canonical_url", "source", "title",
                                           "body", "published_at", "ingested_at"}),

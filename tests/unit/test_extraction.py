@@ -170,6 +170,18 @@ def test_fast_normalisation_equals_the_character_by_character_one():
             o for o, ch in zip(slow_offsets, slow, strict=True) if ch != " "]
 
 
+def test_source_to_normalised_offsets_table_equals_the_lookup_one_at_a_time():
+    import random
+
+    alphabet = list("أعلن وزير الدفاع الأميركي أنّ ـً") + list("US-led, Dar'a ‘Ataq.  \u200f\nﻻ")
+    rng = random.Random(11)
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        _, offsets = normalize(text)
+        assert [offsets.to_norm(a) for a in range(len(text) + 1)] == [
+            offsets._to_norm(a) for a in range(len(text) + 1)], text
+
+
 @pytest.mark.parametrize("sentence, expected", [
     ("مقتل ١٢ شخصا وإصابة عشرات في القصف", (12, 10)),
     ("أصيب 21 فردا أمريكيا بجروح", (None, 21)),
