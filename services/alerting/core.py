@@ -72,6 +72,7 @@ class _Plan:
     a1: str | None
     queries: dict[str, tuple[str, float, float]]
     deescalations: int  # how many "deescalation:i" windows
+    recalled: bool = False  # history, not news: no reasons
 
 
 def _cluster_key(event_id: str) -> str:
@@ -210,8 +211,13 @@ class AlertingCore:
         return self._judge(plan, dict(zip(plan.queries, self.store.zranges(list(plan.queries.values())),
                                           strict=True)))
 
+    def recalled(self, event: Event, when: dt.datetime) -> bool:
+        """Does the report date the event more than ``history_days`` before it was first seen?
+        Then it is history the article recalls ("on 25 May", "في 14 شباط 2005"), not news."""
+        return event.occurred_on is not None and (when.date() - event.occurred_on).days > self.settings.history_days
+
     def _window_queries(self, event_id: str, event: Event, when: dt.datetime) -> _Plan:
-        """The history windows an event's decision reads (none for a non-kinetic one)."""
+        """The history windows an event's decision reads (none for a non-kinetic one or history)."""
         t = _ts(when)
         s = self.settings
         country = theatre_country(event)
@@ -219,6 +225,8 @@ class AlertingCore:
         a2 = event.actor2.code if event.actor2 else None
         queries: dict[str, tuple[str, float, float]] = {}
         deescalations: list[str] = []
+        if self.recalled(event, when):
+            return _Plan(event_id, event, t, country, a1, queries, 0, recalled=True)
         if event.category in KINETIC:
             window = (t - self.lookback, t + 1e-6)
             theatre = f"alerting:theatre:{country}"
@@ -246,7 +254,9 @@ class AlertingCore:
         def add(code: str, **extra) -> None:
             reasons.append(Reason(code=code, text=REASON_TEXT[code].format(**{**fmt, **extra})))
 
-        if event.category in KINETIC:
+        if plan.recalled:
+            pass
+        elif event.category in KINETIC:
             if "dyad" in rows and not self._before(rows["dyad"], t, event_id):
                 add("NEW_DYAD")
             if "actor" in rows and not self._before(rows["actor"], t, event_id):
@@ -294,6 +304,8 @@ class AlertingCore:
         are event ids)."""
         t = _ts(when)
         country = theatre_country(event)
+        if self.recalled(event, when):
+            return []  # history: it says nothing about the state of the conflict now
         if event.category == "DEESCALATE":
             # a ceasefire lowers the theatre it is reported in and, wherever it is
             # reported, the conflict between its two sides

@@ -162,6 +162,12 @@ class AlertingSettings(BaseModel):
     mass_casualty_killed: int = Field(
         default=10, ge=1, description="RAQIB_ALERTING__MASS_CASUALTY_KILLED"
     )
+    history_days: int = Field(
+        default=30, ge=0, le=3650,
+        description="RAQIB_ALERTING__HISTORY_DAYS: an event the report dates more than this many days before "
+        "its first report (\"on 25 May\" in a January article) is history recalled, not news: it raises "
+        "nothing and enters no window.",
+    )
     warmup_until: dt.datetime | None = Field(
         default=None,
         description="RAQIB_ALERTING__WARMUP_UNTIL: build state without alerting before this time.",

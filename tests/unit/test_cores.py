@@ -161,6 +161,18 @@ def test_a_ceasefire_raises_nothing():
     assert core.process(_report("c1", truce, T0)) == []
 
 
+def test_history_recalled_by_a_report_raises_nothing_and_enters_no_window():
+    store = MemoryStore()
+    core = AlertingCore(store, AlertingSettings())
+    old = _event("SYR", "TUR", killed=30).model_copy(update={"occurred_on": (T0 - dt.timedelta(days=200)).date()})
+    assert core.handle(_report("h1", old, T0)) == []
+    assert core.history("h1", old, T0) == []
+    # the same strike reported as news still raises its alerts: nothing of the recalled one is in the way
+    recent = old.model_copy(update={"occurred_on": (T0 - dt.timedelta(days=2)).date()})
+    [alert] = core.handle(_report("h2", recent, T0 + dt.timedelta(hours=1)))
+    assert {"NEW_DYAD", "MASS_CASUALTY"} <= set(alert.reasons)
+
+
 def test_pipeline_is_deterministic_and_alerts_on_the_bundled_feed(sample_output, sample_alerts):
     from services.demo import sample_feed
 

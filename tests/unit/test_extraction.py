@@ -123,6 +123,16 @@ def test_a_negated_attack_is_not_an_event(extractor):
 def test_history_is_not_news(extractor):
     body = "Investigators believe he took part in the attempt to bomb Los Angeles airport in 1999."
     assert extractor.process(article("h", body, FRIDAY)).events == []
+    body = "28 يونيو (حزيران) 1988: مقتل الملحق البحري الأمريكي في انفجار سيارة مفخخة في أثينا."
+    assert extractor.process(article("h", body, FRIDAY)).events == []
+
+
+def test_reported_history_keeps_its_own_date(extractor):
+    # coded with the day it happened; alerting leaves what is older than its history_days alone
+    for body, day in (("On 19 October, jets struck the town of Maarat al-Numan in Idlib.", dt.date(2023, 10, 19)),
+                      ("On 5 August, jets struck the town of Maarat al-Numan in Idlib.", dt.date(2023, 8, 5))):
+        events = extractor.process(article("h", body, FRIDAY)).events
+        assert [(e.category, e.occurred_on) for e in events] == [("ASSAULT", day)]
 
 
 def test_written_dates_resolve_with_the_latest_year_not_after_publication():
@@ -236,6 +246,24 @@ def test_a_village_abroad_named_like_a_word_is_not_taken_in_an_article_about_ano
     "وحاول المتهمون التخطيط لتفجير مبنى السفارة.",
     "The assassination of the former prime minister still divides the country.",
     "ولا يزال الاغتيال يثير جدلا في البلاد.",
+    # planned or prepared
+    "وكان المتهمون يعتزمون تنفيذ هجوم انتحاري على القنصلية.",
+    "وقال إنه كان يستعد لشن هجوم على السفارة.",
+    "The cell was preparing to carry out a bomb attack on the embassy.",
+    # asked, not told
+    "هل قصفت الطائرات الإسرائيلية مواقع في سوريا أمس؟",
+    "Did Israeli jets strike targets in Syria yesterday?",
+    # a tally over a period, not one attack
+    "وشنت حركة طالبان أكثر من مئة هجوم انتحاري منذ بداية العام في أفغانستان.",
+    "Taliban fighters carried out more than 100 suicide attacks in Afghanistan this year.",
+    # the subject of a trial, an inquiry or a condemnation, told nowhere else in the article
+    "وتنظر المحكمة الدولية في قضية اغتيال رئيس الوزراء اللبناني.",
+    "وأدانت الحكومة الأردنية اغتيال النائب اللبناني.",
+    "The inquiry into the bombing of the embassy opened in Beirut.",
+    # idioms
+    "وشن الرئيس اليمني هجوما لاذعا على معارضيه في صنعاء.",
+    "The Lebanese budget is a ticking time bomb, the minister said in Beirut.",
+    "Iran and Iraq struck a deal on border crossings in Baghdad.",
 ])
 def test_an_attack_feared_planned_or_only_referred_to_is_not_reported(extractor, body):
     assert [e for e in extractor.process(article("i", body, FRIDAY)).events if e.category == "ASSAULT"] == []
