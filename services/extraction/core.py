@@ -71,6 +71,22 @@ _KILLED = [
                + _Q + _NUM + r"(?! (?:injured|wounded))"),
     re.compile(r"(?:مقتل|قتل|استشهاد|سقوط|وفاه) " + _Q + _NUM),
     re.compile(_NUM + r" (?:\S+ )?(?:قتلي|قتيلا|قتيل|شهيدا|شهداء|اشخاص قتلوا)"),
+    # a total and its breakdown: "43 people, including 27 civilians and 14 children, were killed"
+    re.compile(_Q + _NUM + r" " + _W + r"(?:including|among them|of whom) [^.;]{0,80}?"
+               r"(?:were |have been |had been |reportedly )*(?:killed|dead)"),
+    # bodies found are the dead: "the bodies of 5 people were found", "انتشال 7 جثث"
+    re.compile(r"(?:bodies of|corpses of|جثث|جثامين) " + _Q + _NUM),
+    re.compile(_NUM + r" (?:\S+ )?(?:bodies|corpses|جثث|جثه|جثامين)"),
+]
+#: two counts of one toll: "three guards and three militants were killed", "مقتل 3 جنود و5 مسلحين"
+#: words between a count and what it counts, none of them a number ("six civilians, three women ..." lists
+#: the six, it does not add to them)
+_W_NO_NUMBER = (r"(?:(?!and |or |killed |dead |injured |wounded |(?:" + "|".join(_EN_NUMBERS)
+                + r") )[a-z][a-z\-]* ){0,6}?")
+_KILLED_PAIRS = [
+    re.compile(_Q + _NUM + r" " + _W_NO_NUMBER + r"(?:and|,) " + _Q + _NUM + r" " + _W_NO_NUMBER
+               + r"(?:were |have been |had been |are |reportedly |all )*(?:killed|dead|died)"),
+    re.compile(r"(?:مقتل|قتل|استشهاد) " + _Q + _NUM + r" (?:\S+ ){1,3}?و" + _NUM + r" "),
 ]
 _INJURED = [
     re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |was |are |reportedly )*(?:injured|wounded|hurt)"),
@@ -81,7 +97,16 @@ _INJURED = [
 _SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) (?:متعاقد|جندي|مدني|شخص|طفل|مسلح|شرطي|ضابط)"),
                  re.compile(r"(?:^| )(?:قتل|مقتل|استشهد|استشهاد) (?:احد|جندي|مدني|شخص|طفل|شرطي|ضابط|مسلح)"),
                  re.compile(r"\b(?:a|an|one) " + _W + r"(?:was killed|was shot dead|died|killed)"),
-                 re.compile(r"\b(?:killing|killed|shot dead) (?:a|an|one) ")]
+                 re.compile(r"\b(?:killing|killed|shot dead) (?:a|an|one) "),
+                 # the verb tells the number: "an HTS commander, Abu Hamza al-Masri, was killed"
+                 re.compile(r"\b(?<!or )(?:was|has been|had been) (?:reportedly )?"
+                            r"(?:killed|shot dead|executed|assassinated)\b(?! or )"),
+                 re.compile(r"\b(?:killing|killed) (?:him|her|himself|herself)\b")]
+
+
+#: counts that break down a total given before them: "43 people, including 27 civilians and 14 children"
+_PART_OF = re.compile(r"(?:including|among them|of them|of whom|بينهم|منهم|من بينهم) $|"
+                      r"(?:^| )" + _NUM + r" [a-z]+ $")  # "six civilians, three women, ...": a list of the six
 
 
 def _number(token: str) -> int:
@@ -90,8 +115,10 @@ def _number(token: str) -> int:
     return _EN_NUMBERS.get(token) or _AR_NUMBERS[token]
 
 
-def _count(patterns: list[re.Pattern], text: str) -> int | None:
+def _count(patterns: list[re.Pattern], text: str, pairs: list[re.Pattern] = ()) -> int | None:
     values = [_number(m.group(1)) for p in patterns for m in p.finditer(text)]
+    values += [_number(m.group(1)) + _number(m.group(2)) for p in pairs for m in p.finditer(text)
+               if not _PART_OF.search(text, max(0, m.start() - 14), m.start())]
     values = [v for v in values if v < 100000]
     return max(values) if values else None
 
@@ -100,15 +127,23 @@ def casualties(sentence: str) -> tuple[int | None, int | None]:
     return casualties_norm(normalize_plain(sentence))
 
 
-_DEATH_WORDS = re.compile(r"kill|dead|die|death|fatalit|execut|قتل|قتي|مقتل|شهيد|شهدا|استشهاد|وفا|مصرع")
+_DEATH_WORDS = re.compile(
+    r"kill|dead|die|death|fatalit|execut|assassinat|bodies|corpses|قتل|قتي|مقتل|شهيد|شهدا|استشهاد|وفا|مصرع|جثث|جثه|جثام")
 _INJURY_WORDS = re.compile(r"injur|wound|hurt|اصاب|اصيب|جرح|جريح|مصاب")
 
 
+_SPACES = re.compile(r" {2,}")
+_OLD_DEAD = re.compile(r"mass graves?|مقبره جماعيه|مقابر جماعيه")
+_BODIES = re.compile(r"\b(?:bodies|corpses)\b|(?:^| )(?:جثث|جثه|جثامين)(?= |$)")
+
+
 def casualties_norm(norm: str) -> tuple[int | None, int | None]:
-    norm = _NOT_COUNTS.sub(" ", norm)
+    norm = _SPACES.sub(" ", _NOT_COUNTS.sub(" ", norm))
+    if _OLD_DEAD.search(norm):
+        norm = _BODIES.sub(" ", norm)  # a mass grave holds the dead of earlier days
     if not _DEATH_WORDS.search(norm):
         return None, (_count(_INJURED, norm) if _INJURY_WORDS.search(norm) else None)
-    killed = _count(_KILLED, norm)
+    killed = _count(_KILLED, norm, _KILLED_PAIRS)
     if killed is None and any(p.search(norm) for p in _SINGLE_DEATH):
         killed = 1
     return killed, (_count(_INJURED, norm) if _INJURY_WORDS.search(norm) else None)
@@ -139,7 +174,10 @@ _MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
 #: what is not a count of casualties: "no fatalities", days of the month, years
 _NOT_COUNTS = re.compile(
     r"\b(?:no|nor|without|neither|not any) (?:[a-z]+ ){0,2}?(?:fatalities|deaths|casualties|injuries|dead|killed)\b|"
-    r"\b" + _MONTH + r" \d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)? (?:of )?" + _MONTH + r"\b|\b(?:19|20)\d\d\b")
+    r"\b" + _MONTH + r" \d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)? (?:of )?" + _MONTH + r"\b|\b(?:19|20)\d\d\b|"
+    # ages and spans of time: "a 20-year-old man", "طفل (13 عاما)", "منذ 20 عاما"
+    r"\b\d{1,3}[ -](?:year|month|week|day)s?[ -]old\b|\b(?:ages?|aged) (?:of |between )?\d{1,3}"
+    r"(?: (?:and|to) \d{1,3})?\b|(?:^| )\d{1,3} (?:عاما|عام|سنه|سنوات|اعوام|شهرا|اشهر)(?= |$)")
 _DAY_MONTH = re.compile(r"(?:^| )(?:يوم )?(\d{1,2})(?: و\d{1,2})? " + _MONTH + r"(?: (?:\S+ )?(\d{4}))?(?: |$)")
 _MONTH_DAY = re.compile(r"(?:^| )" + _MONTH + r" (\d{1,2})(?: (\d{4}))?(?: |$)")
 _YEAR = re.compile(r"(?:^| )(?:in |since |عام |سنه |منذ |في |(?:" + _MONTH[1:-1] + r") )(19\d\d|20\d\d)(?: |$)")

@@ -202,6 +202,28 @@ def test_casualty_counts(sentence, expected):
     assert casualties(sentence) == expected
 
 
+@pytest.mark.parametrize("sentence, expected", [
+    # two counts of one toll add up; a breakdown of a total does not
+    ("Two policemen and three militants were killed in the clashes.", (5, None)),
+    ("297 IS fighters and at least 172 HTS fighters were killed in clashes.", (469, None)),
+    ("وأسفرت الاشتباكات عن مقتل 3 جنود و5 مسلحين.", (8, None)),
+    ("43 people, including 27 civilians and 14 children, were killed in the blast.", (43, None)),
+    # ages are not counts
+    ("An 11-year-old boy was killed and a 20 year old man was wounded.", (1, None)),
+    ("5 girls between the ages of 7 and 15 were killed when a missile struck their farm.", (5, None)),
+    ("قتل طفل (13 عاما) في القصف.", (1, None)),
+    # the bodies found are the dead, except in a mass grave
+    ("The bodies of five people were recovered from the rubble of the house.", (5, None)),
+    ("وانتشلت فرق الدفاع المدني 7 جثث من تحت الأنقاض.", (7, None)),
+    ("Police found a mass grave holding the bodies of 200 people.", (None, None)),
+    # a singular verb tells one death; a doubt tells none
+    ("An HTS commander, Muhammad Abbas aka Abu Hamza al-Masri, was killed during clashes.", (1, None)),
+    ("It is unclear whether he survived or was killed.", (None, None)),
+])
+def test_casualty_counts_add_up_and_leave_out_ages(sentence, expected):
+    assert casualties(sentence) == expected
+
+
 def test_weekday_resolves_to_the_latest_such_day():
     assert resolve_date("وقع الهجوم يوم الأربعاء", FRIDAY) == dt.date(2023, 10, 25)
     assert resolve_date("on Friday", FRIDAY) == dt.date(2023, 10, 27)
