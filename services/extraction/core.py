@@ -22,6 +22,9 @@ from services.extraction.language import SUPPORTED, LanguageIdentifier, language
 from services.extraction.lexicon import SMALL_PLACE, Lexicon, Mention, load_lexicon
 from services.extraction.normalize import Doc, normalize_plain
 
+#: a city abroad (outside the countries the article is about) is read as a place only from this size
+BIG_PLACE = 1_000_000
+
 SUPPORTED_LANGUAGES = SUPPORTED
 KINETIC_CATEGORIES = {"ASSAULT"}
 _ENTITIES = TypeAdapter(list[Entity])
@@ -604,16 +607,24 @@ class Extractor:
                 spans.setdefault((m.start, m.end), []).append(m)
         # the countries the article is about, from what is unambiguous: where its actors fight, the
         # countries and the large places it names
-        about = {m.entry.data.get("theatre") for m in mentions if m.kind == "actor"}
-        about.update(m.entry.data["country"] for m in mentions
-                     if m.kind == "place" and m.entry.data["population"] >= SMALL_PLACE)
-        about.discard(None)
+        # the countries and provinces named are strong evidence: a city abroad must then be large
+        about = {m.entry.data["country"] for m in mentions
+                 if m.kind == "place" and m.entry.data["precision"] != "city"}
+        abroad = BIG_PLACE  # how large a place abroad must be to be kept
+        if not about:
+            # else where the actors fight and the large places named
+            about = {m.entry.data.get("theatre") for m in mentions if m.kind == "actor"}
+            about.update(m.entry.data["country"] for m in mentions
+                         if m.kind == "place" and m.entry.data["population"] >= SMALL_PLACE)
+            about.discard(None)
+            abroad = SMALL_PLACE
         if about:
-            # a village abroad that shares its name with a word of this article is not
-            # where the article's events are: "Marat" (Saudi Arabia) in an article about Idlib
+            # a town abroad that shares its name with a word of this article is not where the
+            # article's events are: "Marat" (Saudi Arabia) in an article about Idlib, "Sahm"
+            # (Şaḩam, Oman) in "Sahm El Golan village in Dar'a countryside"
             for span, group in list(spans.items()):
                 kept = [m for m in group if m.entry.data["country"] in about
-                        or m.entry.data["population"] >= SMALL_PLACE]
+                        or m.entry.data["population"] >= abroad]
                 if kept:
                     spans[span] = kept
                 else:
@@ -644,9 +655,15 @@ class Extractor:
 
     @staticmethod
     def _place(candidates: list[Mention], context: dict) -> Mention | None:
-        """The most specific place, preferring countries the article talks about, then the first."""
+        """The most specific place, preferring countries the article talks about, then the first.
+        A city in another country than a province the clause names is not in it: "Sahm El Golan
+        village in Dar'a countryside" is in Daraa province, not at Şaḩam, Oman."""
         if not candidates:
             return None
+        provinces = {m.entry.data["country"] for m in candidates if m.entry.data["precision"] == "admin1"}
+        if provinces:
+            candidates = [m for m in candidates if m.entry.data["country"] in provinces
+                          or m.entry.data["precision"] == "country"]
         countries = context["countries"]
         rank = {"city": 0, "admin1": 1, "country": 2}
         return min(candidates, key=lambda m: (rank[m.entry.data["precision"]],

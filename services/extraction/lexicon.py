@@ -51,11 +51,29 @@ _PLACE_CUES = frozenset({
 })
 
 
-def _cued(norm: str, n_start: int) -> bool:
-    """Is the word before position ``n_start`` of the normalised text a place cue?"""
+#: English place words written after the name: "Foah village", "the Afrin district", "Sharan township"
+_PLACE_CUES_AFTER = frozenset({
+    "village", "villages", "town", "city", "area", "areas", "district", "sub-district", "subdistrict", "township",
+    "province", "governorate", "countryside", "neighbourhood", "neighborhood", "camp", "hill", "hills", "mountain",
+    "mountains", "valley", "region", "airport", "airbase", "base", "front", "suburb", "crossing", "checkpoint",
+    "highway", "junction", "plain", "plains", "desert", "port", "island", "bay",
+})
+
+
+def _cued(norm: str, n_start: int, n_end: int) -> bool:
+    """Is the name at norm[n_start:n_end] cued as a place: by the word before it (an article
+    in between is skipped: "in the Hawija area") or by a place word after it ("Afrin district")?"""
     end = n_start - 1  # the space before the name
     begin = norm.rfind(" ", 0, end) + 1
-    return norm[begin:end] in _PLACE_CUES
+    before = norm[begin:end]
+    if before in _LATIN_ARTICLES or before == "the":
+        end = begin - 1
+        begin = norm.rfind(" ", 0, end) + 1
+        before = norm[begin:end]
+    if before in _PLACE_CUES:
+        return True
+    after_end = norm.find(" ", n_end + 1)
+    return norm[n_end + 1:after_end if after_end > 0 else len(norm)] in _PLACE_CUES_AFTER
 
 
 _PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك")
@@ -258,7 +276,7 @@ class Lexicon:
                     continue
                 if alias.needs_cue:
                     if cued is None:
-                        cued = alias.prefixed or _cued(norm, n_start)
+                        cued = alias.prefixed or _cued(norm, n_start, n_end)
                     if not cued:
                         continue
                 found.append(Mention(alias.entry, start, end, surface, alias.prefixed))
@@ -295,19 +313,20 @@ class Lexicon:
             for alias in aliases:
                 if alias.needs_cue:
                     if cued is None:
-                        cued = _cued_word(words, first)
+                        cued = _cued_word(words, first, last)
                     if not cued:
                         continue
                 out.append(Mention(alias.entry, start, end, surface, True))
         return out
 
 
-def _cued_word(words: list[str], i: int) -> bool:
-    """Is the word before word ``i`` (an article in between is skipped) a place cue?"""
-    j = i - 1
-    while j >= 0 and words[j] in _LATIN_ARTICLES:
+def _cued_word(words: list[str], first: int, last: int) -> bool:
+    """Is the name of words ``first``..``last`` cued as a place: by the word before it (articles
+    in between are skipped) or by a place word after it?"""
+    j = first - 1
+    while j >= 0 and (words[j] in _LATIN_ARTICLES or words[j] == "the"):
         j -= 1
-    return j >= 0 and words[j] in _PLACE_CUES
+    return (j >= 0 and words[j] in _PLACE_CUES) or (last + 1 < len(words) and words[last + 1] in _PLACE_CUES_AFTER)
 
 
 class Mention(NamedTuple):
@@ -458,8 +477,19 @@ def load_lexicon(
                 "geonameid": None, "country": item["country"], "admin1": item.get("admin1"),
                 "lat": item["lat"], "lon": item["lon"], "precision": item["precision"],
                 "population": 10**8}), _aliases(item))
+    selected = gazetteer.cities(city_countries, min_population)
+    by_id = {city["geonameid"]: city for city in selected}
+    for item in places.get("provinces", []):
+        capital = by_id.get(item.get("capital"))
+        if capital is None and "lat" not in item:
+            continue  # its capital's country is not loaded (RAQIB city countries)
+        lex.add(Entry("place", item["id"], item["name"], {
+            "geonameid": None, "country": item["country"],
+            "admin1": capital["admin1"] if capital else item.get("admin1"),
+            "lat": capital["lat"] if capital else item["lat"], "lon": capital["lon"] if capital else item["lon"],
+            "precision": "admin1", "population": 10**8}), _aliases(item))
     extra = {int(k): v for k, v in (places.get("city_aliases") or {}).items()}
-    for city in gazetteer.cities(city_countries, min_population):
+    for city in selected:
         names = [*city["names"], *_aliases(extra.get(city["geonameid"], {}))]
         lex.add(Entry("place", str(city["geonameid"]), city["name"], {
             "geonameid": city["geonameid"], "country": city["country"], "admin1": city["admin1"],

@@ -328,3 +328,19 @@ def test_an_english_possessive_does_not_hide_the_name():
 def test_the_month_of_may_is_not_a_modal(extractor):
     body = "On 5 May, Israeli warplanes struck a depot near Damascus."
     assert [e.category for e in extractor.process(article("may", body, FRIDAY)).events] == ["ASSAULT"]
+
+
+@pytest.mark.parametrize("body, name, country, precision", [
+    # a province, by a name no city has
+    ("Pro-Houthi forces shelled Saudi soldiers in Asir province.", "Asir Region", "SA", "admin1"),
+    ("وقصفت القوات الحكومية مواقع للمسلحين في ريف إدلب الجنوبي.", "Idlib Governorate", "SY", "admin1"),
+    # a seat of a district that GeoNames lists without a population
+    ("A coalition strike destroyed an Islamic State position near Hawija.", "Al Ḩawījah", "IQ", "city"),
+    # a place word after the name cues a small place
+    ("Turkish warplanes bombed the Afrin district overnight.", "‘Afrīn", "SY", "city"),
+    # a town abroad named like a word of the clause is not where a province's event is
+    ("The rebel factions shelled Sahm El Golan village in Dar'a countryside.", "Daraa Governorate", "SY", "admin1"),
+])
+def test_provinces_district_seats_and_place_cues_locate_the_event(extractor, body, name, country, precision):
+    [event] = [e for e in extractor.process(article("p", body, FRIDAY)).events if e.category == "ASSAULT"]
+    assert (event.location.name, event.location.country, event.location.precision) == (name, country, precision)
