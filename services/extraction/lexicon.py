@@ -283,7 +283,8 @@ class Lexicon:
         if self._skeleton_keys:
             found.extend(self._spelling_matches(doc, found))
         return _heads_of_adjacent_actors(
-            _places_outside_actors(_leftmost_longest(_exact_over_prefixed(found))), doc)
+            _places_outside_longer_names(_places_outside_actors(_leftmost_longest(_exact_over_prefixed(found))), doc),
+            doc)
 
 
     def _spelling_matches(self, doc: Doc, found: list[Mention]) -> list[Mention]:
@@ -364,6 +365,33 @@ def _places_outside_actors(mentions: list[Mention]) -> list[Mention]:
         return mentions
     return [m for m in mentions if m.entry.kind != "place" or (m.start, m.end) in spans
             or not (m.start in covered and m.end - 1 in covered)]
+
+
+#: capitalised words that stand before a city's name without being part of another name
+_NAME_MODIFIERS = _PLACE_CUES | {"the", "greater", "upper", "lower", "old", "downtown", "occupied", "besieged"}
+_CAPITALISED_BEFORE = re.compile(r"(?:^|[\s(\"“])([A-Z][\w'’]*) $")
+
+
+def _places_outside_longer_names(mentions: list[Mention], doc: Doc) -> list[Mention]:
+    """Drop a GeoNames city read as the tail of a longer name the lexicon does not know:
+    "Khalil" in "Haj Khalil" is not Hebron (al-Khalil), "Sajna" in "Kafr Sajna" is no other town.
+
+    English only (Arabic has no capitals): a city whose name follows, after a single space, a
+    capitalised word that no mention covers and that is not a place word ("Eastern", "the")
+    is part of that longer name. Cities of a million and more stay.
+    """
+    text = doc.text
+    ends = {m.end for m in mentions}
+    out = []
+    for m in mentions:
+        d = m.entry.data
+        if (m.kind == "place" and d.get("precision") == "city" and d.get("geonameid")
+                and d.get("population", 0) < 1_000_000 and m.surface[:1].isupper()):
+            before = _CAPITALISED_BEFORE.search(text, max(0, m.start - 40), m.start)
+            if before and before.end(1) not in ends and normalize_name(before.group(1)) not in _NAME_MODIFIERS:
+                continue
+        out.append(m)
+    return out
 
 
 def _heads_of_adjacent_actors(mentions: list[Mention], doc: Doc) -> list[Mention]:

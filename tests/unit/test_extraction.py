@@ -344,3 +344,12 @@ def test_the_month_of_may_is_not_a_modal(extractor):
 def test_provinces_district_seats_and_place_cues_locate_the_event(extractor, body, name, country, precision):
     [event] = [e for e in extractor.process(article("p", body, FRIDAY)).events if e.category == "ASSAULT"]
     assert (event.location.name, event.location.country, event.location.precision) == (name, country, precision)
+
+
+def test_a_city_name_at_the_end_of_a_longer_unknown_name_is_not_that_city():
+    places = [m.entry.name for m in load_lexicon().find("Turkish warplanes struck the village of Haj Khalil.")
+              if m.kind == "place"]
+    assert "Hebron" not in places
+    places = [m.entry.name for m in load_lexicon().find("Regime forces shelled Greater Idlib and Eastern Hama.")
+              if m.kind == "place"]
+    assert {"Idlib", "Ḩamāh"} <= set(places)
