@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from pydantic import TypeAdapter
@@ -74,12 +75,16 @@ _KILLED = [
                + _Q + _NUM + r"(?! (?:injured|wounded))"),
     re.compile(r"(?:مقتل|قتل|استشهاد|سقوط|وفاه) " + _Q + _NUM),
     re.compile(_NUM + r" (?:\S+ )?(?:قتلي|قتيلا|قتيل|شهيدا|شهداء|اشخاص قتلوا)"),
+]
+#: patterns tried only when the clause holds one of their words (each costs a scan of the clause)
+_KILLED_IF = [
     # a total and its breakdown: "43 people, including 27 civilians and 14 children, were killed"
-    re.compile(_Q + _NUM + r" " + _W + r"(?:including|among them|of whom) [^.;]{0,80}?"
-               r"(?:were |have been |had been |reportedly )*(?:killed|dead)"),
+    (("including", "among them", "of whom"),
+     re.compile(_Q + _NUM + r" " + _W + r"(?:including|among them|of whom) [^.;]{0,80}?"
+                r"(?:were |have been |had been |reportedly )*(?:killed|dead)")),
     # bodies found are the dead: "the bodies of 5 people were found", "انتشال 7 جثث"
-    re.compile(r"(?:bodies of|corpses of|جثث|جثامين) " + _Q + _NUM),
-    re.compile(_NUM + r" (?:\S+ )?(?:bodies|corpses|جثث|جثه|جثامين)"),
+    (("bodies", "corpses", "جثث", "جثامين"), re.compile(r"(?:bodies of|corpses of|جثث|جثامين) " + _Q + _NUM)),
+    (("bodies", "corpses", "جثث", "جثه", "جثامين"), re.compile(_NUM + r" (?:\S+ )?(?:bodies|corpses|جثث|جثه|جثامين)")),
 ]
 #: two counts of one toll: "three guards and three militants were killed", "مقتل 3 جنود و5 مسلحين"
 #: words between a count and what it counts, none of them a number ("six civilians, three women ..." lists
@@ -87,9 +92,9 @@ _KILLED = [
 _W_NO_NUMBER = (r"(?:(?!and |or |killed |dead |injured |wounded |(?:" + "|".join(_EN_NUMBERS)
                 + r") )[a-z][a-z\-]* ){0,6}?")
 _KILLED_PAIRS = [
-    re.compile(_Q + _NUM + r" " + _W_NO_NUMBER + r"(?:and|,) " + _Q + _NUM + r" " + _W_NO_NUMBER
-               + r"(?:were |have been |had been |are |reportedly |all )*(?:killed|dead|died)"),
-    re.compile(r"(?:مقتل|قتل|استشهاد) " + _Q + _NUM + r" (?:\S+ ){1,3}?و" + _NUM + r" "),
+    ((" and ",), re.compile(_Q + _NUM + r" " + _W_NO_NUMBER + r"and " + _Q + _NUM + r" " + _W_NO_NUMBER
+                            + r"(?:were |have been |had been |are |reportedly |all )*(?:killed|dead|died)")),
+    (("قتل", "استشهاد"), re.compile(r"(?:مقتل|قتل|استشهاد) " + _Q + _NUM + r" (?:\S+ ){1,3}?و" + _NUM + r" ")),
 ]
 _INJURED = [
     re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |was |are |reportedly )*(?:injured|wounded|hurt)"),
@@ -118,10 +123,13 @@ def _number(token: str) -> int:
     return _EN_NUMBERS.get(token) or _AR_NUMBERS[token]
 
 
-def _count(patterns: list[re.Pattern], text: str, pairs: list[re.Pattern] = ()) -> int | None:
+def _count(patterns: list[re.Pattern], text: str, guarded: Sequence[tuple[tuple[str, ...], re.Pattern]] = (),
+           pairs: Sequence[tuple[tuple[str, ...], re.Pattern]] = ()) -> int | None:
     values = [_number(m.group(1)) for p in patterns for m in p.finditer(text)]
-    values += [_number(m.group(1)) + _number(m.group(2)) for p in pairs for m in p.finditer(text)
-               if not _PART_OF.search(text, max(0, m.start() - 14), m.start())]
+    values += [_number(m.group(1)) for words, p in guarded if any(w in text for w in words)
+               for m in p.finditer(text)]
+    values += [_number(m.group(1)) + _number(m.group(2)) for words, p in pairs if any(w in text for w in words)
+               for m in p.finditer(text) if not _PART_OF.search(text, max(0, m.start() - 14), m.start())]
     values = [v for v in values if v < 100000]
     return max(values) if values else None
 
@@ -141,15 +149,32 @@ _BODIES = re.compile(r"\b(?:bodies|corpses)\b|(?:^| )(?:جثث|جثه|جثامي
 
 
 def casualties_norm(norm: str) -> tuple[int | None, int | None]:
-    norm = _SPACES.sub(" ", _NOT_COUNTS.sub(" ", norm))
-    if _OLD_DEAD.search(norm):
+    if not (_DEATH_WORDS.search(norm) or _INJURY_WORDS.search(norm)):
+        return None, None  # most sentences: nothing below can match
+    if _ANY_NUMBER.search(norm) or not _NUMBER_WORDS.isdisjoint(norm.split(" ")):
+        norm, cut = _NOT_COUNTS.subn(" ", norm)
+        if cut:
+            norm = _SPACES.sub(" ", norm)
+        count = _count
+    else:
+        count = _no_count  # no number, no count: only "a soldier was killed" can tell one death
+    if ("grave" in norm or "مقبره" in norm or "مقابر" in norm) and _OLD_DEAD.search(norm):
         norm = _BODIES.sub(" ", norm)  # a mass grave holds the dead of earlier days
     if not _DEATH_WORDS.search(norm):
-        return None, (_count(_INJURED, norm) if _INJURY_WORDS.search(norm) else None)
-    killed = _count(_KILLED, norm, _KILLED_PAIRS)
+        return None, (count(_INJURED, norm) if _INJURY_WORDS.search(norm) else None)
+    killed = count(_KILLED, norm, _KILLED_IF, _KILLED_PAIRS)
     if killed is None and any(p.search(norm) for p in _SINGLE_DEATH):
         killed = 1
-    return killed, (_count(_INJURED, norm) if _INJURY_WORDS.search(norm) else None)
+    return killed, (count(_INJURED, norm) if _INJURY_WORDS.search(norm) else None)
+
+
+_ANY_NUMBER = re.compile(r"\d")
+#: the words of the number words (all of them: "a number of" needs "number")
+_NUMBER_WORDS = frozenset(w for phrase in (*_EN_NUMBERS, *_AR_NUMBERS) for w in phrase.split() if w not in ("a", "of"))
+
+
+def _no_count(*_args) -> None:
+    return None
 
 
 # --------------------------------------------------------------------------- dates
@@ -505,6 +530,10 @@ class Extractor:
     def __init__(self, lexicon: Lexicon | None = None, languages: LanguageIdentifier | None = None) -> None:
         self.lexicon = lexicon or load_lexicon()
         self.languages = languages or language_identifier()
+        #: where the armed groups of the lexicon fight: between two towns of one name and no other
+        #: clue, the one in a country at war ("Sehar district": Saḩar in Yemen, not Sohar in Oman)
+        self.war_countries = {e.data.get("theatre") or e.data.get("country") for e in self.lexicon.entries.values()
+                              if e.kind == "actor" and e.data.get("kind") == "non_state_armed_group"} - {None}
         #: each country as a place, for events whose clause names no place
         self.country_places = {
             e.data["country"]: Mention(e, -1, -1, e.name) for e in self.lexicon.entries.values()
@@ -537,7 +566,7 @@ class Extractor:
                         topic = sentence_actors[0] if sentence_actors else topic
                         continue  # history ("in 2002 ..."), not news
                     statistic = bool(_STATISTIC.search(plain) or _QUESTION.search(text, s_start, s_end)
-                                     or (_TALLY.search(plain) and _PERIOD.search(plain)))
+                                     or (_PERIOD.search(plain) and _TALLY.search(plain)))
                     continues = bool(_CONTINUATION.search(plain[:40]))
                     for c_start, c_end in self._clauses(text, inside, s_start, s_end):
                         s = self._sentence(inside, c_start, c_end)
@@ -635,7 +664,8 @@ class Extractor:
             # a country the article talks about, then the most populous
             d = m.entry.data
             named = d["norm_name"] == doc.plain(m.start, m.end)
-            return (not named, -countries.get(d["country"], 0), -d["population"])
+            return (not named, -countries.get(d["country"], 0), d["country"] not in self.war_countries,
+                    -d["population"])
 
         places = [min(group, key=candidate_rank) for group in spans.values()]
         country_places = [m for m in places if m.entry.data["precision"] == "country"]
