@@ -40,6 +40,8 @@ def core_throughput(n: int) -> list[dict]:
     ingest = IngestCore(store, lambda: dt.datetime.now(dt.UTC), 86400)
     ingested = timed("ingest", ingest.accept, articles)
     extractor = Extractor()
+    for a in ingested[:len(base)]:  # warm: the language detector loads its models on first use
+        extractor.process(a)
     enriched = timed("extraction", extractor.process, ingested)
     dedup = DedupCore(store)
     reports = timed("dedup", dedup.process, enriched)

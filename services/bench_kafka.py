@@ -121,6 +121,7 @@ class Run:
         self.kafka = self.settings.kafka.model_copy(update={"bootstrap_servers": self.broker.address,
                                                             "topic_prefix": ""})
         ensure_topics(self.kafka)
+        self.redis_cpu_start = _redis_cpu(self.redis_url)
         self.env = _env(self.settings.model_copy(update={"kafka": self.kafka}), self.broker.address,
                         self.redis_url, self.key_prefix, self.extra_env)
         return self
@@ -133,13 +134,18 @@ class Run:
         return proc
 
     def cpu_seconds(self) -> dict[str, float]:
-        """CPU time (user + system) each worker process and the broker have used so far (Linux /proc)."""
+        """CPU time (user + system) each worker process and the broker have used so far (Linux
+        /proc), and what the Redis server used meanwhile (its INFO; the whole server's, so on a
+        shared Redis it includes other clients)."""
         out = {}
         tick = os.sysconf("SC_CLK_TCK")
         for label, p in [*zip(self.labels, self.procs, strict=True), ("broker", self.broker.proc)]:
             with contextlib.suppress(OSError, ValueError, IndexError):
                 fields = Path(f"/proc/{p.pid}/stat").read_text().rsplit(")", 1)[1].split()
                 out[label] = round((int(fields[11]) + int(fields[12])) / tick, 2)
+        now = _redis_cpu(self.redis_url)
+        if now is not None and self.redis_cpu_start is not None:
+            out["redis"] = round(now - self.redis_cpu_start, 2)
         return out
 
     def check_alive(self) -> None:
@@ -152,6 +158,15 @@ class Run:
         stop_workers(self.procs)
         self.broker.stop()
         RedisStore.from_url(self.redis_url, prefix=self.key_prefix).clear()
+
+
+def _redis_cpu(url: str) -> float | None:
+    """The Redis server's CPU seconds so far (user + system, main thread and children)."""
+    try:
+        info = RedisStore.from_url(url, prefix="").client.info("cpu")
+    except Exception:  # no figure is not a failed benchmark
+        return None
+    return sum(float(info.get(k, 0.0)) for k in ("used_cpu_sys", "used_cpu_user"))
 
 
 # --------------------------------------------------------------------------- arrivals

@@ -25,11 +25,11 @@ SAMPLE_CHARS = 400
 MIN_LETTERS = 20  # below this nothing is said: "und"
 
 #: the 28 letters of the Arabic alphabet with their hamza and ta marbuta forms
-_ARABIC_LETTERS = re.compile("[\u0621-\u063A\u0641-\u064A]")
+_ARABIC_LETTERS = re.compile("[\u0621-\u063A\u0641-\u064A]+")  # runs: counted by their lengths
 #: letters that Persian, Urdu, Pashto, Kurdish and Sindhi add to the Arabic script
 _OTHER_ARABIC_SCRIPT = re.compile("[\u0671-\u06D3\u06D5\u06EE-\u06FF\u0750-\u077F\u08A0-\u08FF]")
 _LATIN_WORD = re.compile("[A-Za-z]+")
-_LETTER = re.compile(r"[^\W\d_]")  # letters, as str.isalpha(), and a few number signs (½, Ⅻ)
+_LETTER = re.compile(r"[^\W\d_]+")  # runs of letters, as str.isalpha(), and a few number signs (½, Ⅻ)
 #: English function words that no neighbour language shares as a common word
 #: (no "a", "in", "an", "on", "is", "die", "de": French, German, Dutch, Italian use them)
 _ENGLISH_WORDS = frozenset((
@@ -63,7 +63,7 @@ class LanguageIdentifier:
 
 
 def count_letters(sample: str) -> int:
-    return len(_LETTER.findall(sample))
+    return sum(map(len, _LETTER.findall(sample)))
 
 
 def _unmistakable(sample: str, letters: int) -> str | None:
@@ -75,7 +75,7 @@ def _unmistakable(sample: str, letters: int) -> str | None:
     French, German, Spanish, Polish, Turkish and Italian texts of ``raqib evaluate
     language`` never reach 10 %). Anything else goes to the detector. ``raqib
     evaluate language`` counts how often this decides, and how often it is wrong."""
-    arabic = len(_ARABIC_LETTERS.findall(sample))
+    arabic = sum(map(len, _ARABIC_LETTERS.findall(sample)))
     if arabic >= 0.9 * letters:
         return None if _OTHER_ARABIC_SCRIPT.search(sample) else "ar"
     words = _LATIN_WORD.findall(sample)

@@ -72,6 +72,9 @@ _EDIT = re.compile(r"\x00[ \x00]*| [ \x00]+")
 _SPACES = re.compile(r" {2,}")
 
 
+_NO_STOP = 1 << 62
+
+
 class Offsets:
     """Maps an index of the normalised text to the index of its source character.
 
@@ -110,20 +113,16 @@ class Offsets:
     def _norm_table(self) -> list[int]:
         """``_to_norm`` for every source index at once: an extraction asks hundreds of times per article."""
         a = np.arange(self._text_len + 1)
-        if not self._points:
-            k = a
-        else:
+        if self._points:
             points = np.asarray(self._points)
             shifts = np.asarray(self._shifts)
-            orig = points + shifts
-            i = np.searchsorted(orig, a, side="right") - 1
-            inside = i >= 0
-            k = a.copy()
-            k[inside] -= shifts[i[inside]]
-            nxt = i + 1
-            capped = inside & (nxt < len(points))
-            k[capped] = np.minimum(k[capped], points[nxt[capped]])
-        return (np.clip(k, 0, self._core_len) + self._lead).tolist()
+            # segment i+1 holds the source indexes after edit point i (0: before the first one); within it
+            # the index shifts by shifts[i] and stops at the next point (no stop before the first)
+            seg = np.searchsorted(points + shifts, a, side="right")
+            shift = np.concatenate(([0], shifts))[seg]
+            stop = np.concatenate(([_NO_STOP], points[1:], [_NO_STOP]))[seg]
+            a = np.minimum(a - shift, stop)
+        return (np.minimum(np.maximum(a, 0), self._core_len) + self._lead).tolist()
 
     def _to_norm(self, a: int) -> int:
         """The index in the normalised text of source index ``a`` (the next kept character)."""
