@@ -206,6 +206,7 @@ _NOT_COUNTS = re.compile(
     # ages and spans of time: "a 20-year-old man", "طفل (13 عاما)", "منذ 20 عاما"
     r"\b\d{1,3}[ -](?:year|month|week|day)s?[ -]old\b|\b(?:ages?|aged) (?:of |between )?\d{1,3}"
     r"(?: (?:and|to) \d{1,3})?\b|(?:^| )\d{1,3} (?:عاما|عام|سنه|سنوات|اعوام|شهرا|اشهر)(?= |$)")
+_YEARISH = re.compile(r"(?:19|20)\d\d")
 _DAY_MONTH = re.compile(r"(?:^| )(?:يوم )?(\d{1,2})(?: و\d{1,2})? " + _MONTH + r"(?: (?:\S+ )?(\d{4}))?(?: |$)")
 _MONTH_DAY = re.compile(r"(?:^| )" + _MONTH + r" (\d{1,2})(?: (\d{4}))?(?: |$)")
 _YEAR = re.compile(r"(?:^| )(?:in |since |عام |سنه |منذ |في |(?:" + _MONTH[1:-1] + r") )(19\d\d|20\d\d)(?: |$)")
@@ -214,6 +215,8 @@ _YEAR = re.compile(r"(?:^| )(?:in |since |عام |سنه |منذ |في |(?:" + _
 def _absolute_date(norm: str, published: dt.datetime) -> dt.date | None:
     """A written date ("on January 9", "17 تشرين الاول"), the year taken from the text or
     the latest such day not after the publication."""
+    if not _ANY_NUMBER.search(norm):
+        return None  # no day number, no written date (and no scan of every month name)
     for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
         m = pattern.search(norm)
         if not m:
@@ -232,7 +235,7 @@ def _absolute_date(norm: str, published: dt.datetime) -> dt.date | None:
 
 def historical_norm(norm: str, published: dt.datetime) -> bool:
     """Does the (normalised) sentence place its events in an earlier year ("in 1999", "منذ عام 2002")?"""
-    return any(int(y) < published.year - 1 for y in _YEAR.findall(norm))
+    return bool(_YEARISH.search(norm)) and any(int(y) < published.year - 1 for y in _YEAR.findall(norm))
 
 
 def resolve_date(sentence: str, published: dt.datetime) -> dt.date:
