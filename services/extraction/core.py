@@ -662,15 +662,18 @@ class Extractor:
                 else:
                     del spans[span]
 
-        def candidate_rank(m: Mention):
+        def best_candidate(span: tuple[int, int], group: list[Mention]) -> Mention:
             # one name, several places: the place of that very name, then the one in
             # a country the article talks about, then the most populous
-            d = m.entry.data
-            named = d["norm_name"] == doc.plain(m.start, m.end)
-            return (not named, -countries.get(d["country"], 0), d["country"] not in self.war_countries,
-                    -d["population"])
+            if len(group) == 1:
+                return group[0]
+            written = doc.plain(*span)
+            return min(group, key=lambda m: (m.entry.data["norm_name"] != written,
+                                             -countries.get(m.entry.data["country"], 0),
+                                             m.entry.data["country"] not in self.war_countries,
+                                             -m.entry.data["population"]))
 
-        places = [min(group, key=candidate_rank) for group in spans.values()]
+        places = [best_candidate(span, group) for span, group in spans.items()]
         country_places = [m for m in places if m.entry.data["precision"] == "country"]
         main_country = max(country_places, key=lambda m: (countries.get(m.entry.data["country"], 0), -m.start),
                            default=None)
