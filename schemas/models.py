@@ -188,7 +188,10 @@ class EventReported(_Model):
     status: Literal["new", "update"]
     revision: int = Field(ge=1, description="number of reports merged into this cluster so far")
     event: Event
-    sources: list[SourceRef]
+    sources: list[SourceRef] = Field(
+        description="the reports merged so far, in order; past RAQIB_DEDUP__MAX_SOURCES (50) the first "
+        "and the latest half of that many (revision and corroboration count them all)"
+    )
     corroboration: Corroboration
     first_seen: AwareDatetime
     updated_at: AwareDatetime

@@ -389,12 +389,14 @@ class DedupCore:
             state.add(a, event, source)
         self._tallies.put(cid, state)  # the next revision starts from here
         sources = state.sources
+        cap = self.settings.max_sources
+        listed = sources if len(sources) <= cap else sources[:cap - cap // 2] + sources[-(cap // 2):]
         return EventReported(
             event_id=cid,
             status="new" if revision == 1 else "update",
             revision=revision,
             event=state.tally.merged(),
-            sources=list(sources),
+            sources=list(listed),
             corroboration=Corroboration(sources=len({s.source for s in sources}),
                                         languages=sorted({s.language for s in sources})),
             first_seen=min(s.published_at for s in sources),

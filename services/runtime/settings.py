@@ -123,6 +123,12 @@ class DedupSettings(BaseModel):
         default=32, ge=1, le=1024,
         description="RAQIB_DEDUP__BANDS: LSH bands; num_perm / bands rows each.",
     )
+    max_sources: int = Field(
+        default=50, ge=2, le=10000,
+        description="RAQIB_DEDUP__MAX_SOURCES: the most sources an event report lists (the first half and "
+        "the latest half of them; corroboration counts every one). A story told by hundreds of outlets "
+        "would otherwise make each update carry all of them, past the broker's message size limit.",
+    )
     cluster_km: float = Field(
         default=30.0, gt=0, description="RAQIB_DEDUP__CLUSTER_KM: two towns this close can be one event's place."
     )

@@ -177,6 +177,23 @@ def test_reports_of_a_near_duplicate_corroborate_the_story():
     assert core.process(second) == [r2]  # redelivery: the identical report
 
 
+def test_a_report_lists_the_first_and_latest_sources_and_counts_them_all():
+    from services.runtime.settings import DedupSettings
+
+    core = DedupCore(MemoryStore(), DedupSettings(max_sources=6))
+    ev = _event("US:MIL", None, "Al Bukamal")
+    reports = []
+    for i in range(10):
+        title, body = rewrite("US strikes", STORY_EN, "en", random.Random(i))
+        a = article(f"s{i}", title, body, "en", T0 + dt.timedelta(minutes=i), f"outlet{i}")
+        reports += core.process(a.model_copy(update={"events": [ev]}))
+    last = reports[-1]
+    assert len({r.event_id for r in reports}) == 1
+    assert (last.revision, last.corroboration.sources) == (10, 10)
+    assert [s.article_id for s in last.sources] == ["s0", "s1", "s2", "s7", "s8", "s9"]
+    assert (last.first_seen, last.updated_at) == (T0, T0 + dt.timedelta(minutes=9))
+
+
 def _stream(n: int, seed: int = 5):
     """Stories, their rewrites and exact copies, each with events of its own place and day,
     some arriving twice (redelivery)."""
