@@ -56,7 +56,12 @@ _EN_NUMBERS = {
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "a dozen": 12, "dozens": 12,
     "tens": 10, "scores": 20, "hundreds": 100, "several": 3, "a number of": 3,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }
+# "twenty-one" ... "ninety-nine"
+_EN_NUMBERS.update({f"{tens}-{unit}": _EN_NUMBERS[tens] + _EN_NUMBERS[unit]
+                    for tens in ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+                    for unit in ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")})
 _AR_NUMBERS = {  # normalised spellings (ة -> ه, أ -> ا)
     "واحد": 1, "اثنان": 2, "اثنين": 2, "شخصين": 2, "ثلاثه": 3, "ثلاث": 3, "اربعه": 4, "اربع": 4,
     "خمسه": 5, "خمس": 5, "سته": 6, "ست": 6, "سبعه": 7, "سبع": 7, "ثمانيه": 8, "ثماني": 8,
@@ -98,6 +103,7 @@ _KILLED_PAIRS = [
 ]
 _INJURED = [
     re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |was |are |reportedly )*(?:injured|wounded|hurt)"),
+    re.compile(_Q + _NUM + r" " + _W + r"(?:suffered|sustained|received) (?:[a-z]+ )?(?:injuries|wounds)"),
     re.compile(r"(?:injuring|wounding|injured|wounded|injury of|injuries of|wounding of) " + _Q + _NUM),
     re.compile(r"(?:اصابه|اصيب|جرح|اصابات) " + _Q + _NUM),
     re.compile(_NUM + r" (?:\S+ ){0,2}?(?:جرحي|مصابين|جريحا|بجروح|اصابات)"),
@@ -269,6 +275,7 @@ _SPEECH = re.compile(
 _SAID_AFTER = re.compile(r"[\s,]{0,3}(?:said|says|told|announced|reported|added|confirmed|stated)\b")
 _TARGET_MARKERS = re.compile(
     r"\b(?:on|against|at|targeting|toward|towards|to)$|(?:^| )(?:علي|ضد|نحو|الي|مع)$")
+_ADJUNCT_BEFORE = re.compile(r"\b(?:in|during) (?:the|these|those|this|an|a)$|(?:^| )(?:في|خلال|جراء)$")
 _AGENT_MARKERS = re.compile(r"(?:\bby$)|(?:(?:^| )(?:قبل|يد)$)")
 
 
@@ -369,7 +376,9 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
                 speaker = a
                 actors = [b for b in actors if b.end <= a.start or b.start >= a.end]  # its span
                 break
-    passive = bool(trigger.entry.data.get("passive"))
+    # "21 US personnel suffered injuries in the attacks", "جرح جنديان في هجوم": the event named as
+    # where or how something happened to those named before it; they are its target
+    passive = bool(trigger.entry.data.get("passive") or _ADJUNCT_BEFORE.search(_before(doc, trigger.start, 16)))
     # "by X" names the agent only after a passive trigger ("were attacked by X"),
     # not in "depots used by X"
     agents = [a for a in actors if passive and a.start >= trigger.end
@@ -387,7 +396,7 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
     others = [a for a in _distinct(targets + after + before[::-1])
               if actor1 is None or _mention_party(a) != _mention_party(actor1)]
     actor2 = others[0] if others else None
-    if trigger.entry.data.get("passive") and not agents:
+    if passive and not agents:
         actor1, actor2 = (None, actor1) if actor2 is None else (actor2, actor1)
     return actor1, actor2, speaker
 
@@ -506,6 +515,9 @@ class Draft:
     #: every trigger is definite ("the attack", "الاغتيال") and the clause gives no casualties and no
     #: day: it names an event told elsewhere, and reports one only if the article told it before
     reference_only: bool = False
+    #: every trigger tells a toll ("three soldiers were wounded") and no actor is named: the
+    #: casualties of an attack told just before, if there is one
+    toll_only: bool = False
 
 
 _CONTINUATION = re.compile(
@@ -766,7 +778,8 @@ class Extractor:
                          or _DEFINITE_BEFORE.search(_before(doc, t.start, 8))
                          or _REFERENCE_BEFORE.search(_before(doc, t.start, 30))) for t in triggers]
         concrete = bool(killed or injured or _ANCHOR_TIME.search(norm))
-        return Draft(event, trigger, actor1, actor2, order, any(definite), all(definite) and not concrete)
+        toll_only = not s.actors and all(t.entry.data.get("casualty") for t in triggers)
+        return Draft(event, trigger, actor1, actor2, order, any(definite), all(definite) and not concrete, toll_only)
 
 
 # --------------------------------------------------------------------------- one article, one event per happening
@@ -821,10 +834,13 @@ def carry_over(drafts: list[Draft]) -> list[Draft]:
             p = other.event
             if p.category != e.category:
                 continue
-            if e.actor1 is not None and p.actor2 is not None and _party(p.actor1) == _party(e.actor1):
+            # (a side never takes its own party as the other side: no one attacks itself)
+            if e.actor1 is not None and p.actor2 is not None and _party(p.actor1) == _party(e.actor1) \
+                    and _party(p.actor2) != _party(e.actor1):
                 d.event = e.model_copy(update={"actor2": p.actor2})
                 break
-            if e.actor2 is not None and p.actor1 is not None and _party(p.actor2) == _party(e.actor2):
+            if e.actor2 is not None and p.actor1 is not None and _party(p.actor2) == _party(e.actor2) \
+                    and _party(p.actor1) != _party(e.actor2):
                 d.event = e.model_copy(update={"actor1": p.actor1})
                 break
     return drafts
@@ -864,12 +880,15 @@ def _merge(a: Event, b: Event) -> Event:
     if b.location is not None and (location is None or _PRECISION_RANK[b.location.precision]
                                    < _PRECISION_RANK[location.precision]):
         location = b.location
+    actor2 = pick(a.actor2, b.actor2)
     actor1 = a.actor1
-    if b.actor1 is not None and (actor1 is None or (actor1.kind != "state_forces" and b.actor1.kind == "state_forces")):
+    stronger = actor1 is None or (actor1.kind != "state_forces" and b.actor1 is not None
+                                  and b.actor1.kind == "state_forces")
+    if b.actor1 is not None and stronger and _party(b.actor1) != _party(actor2):  # no one attacks itself
         actor1 = b.actor1
     return a.model_copy(update={
         "mode": a.mode if a.mode != "other" else b.mode,
-        "actor1": actor1, "actor2": pick(a.actor2, b.actor2), "location": location,
+        "actor1": actor1, "actor2": actor2, "location": location,
         "killed": max(a.killed or 0, b.killed or 0) or pick(a.killed, b.killed),
         "injured": max(a.injured or 0, b.injured or 0) or pick(a.injured, b.injured),
         "weapons": sorted(set(a.weapons) | set(b.weapons)),
@@ -891,6 +910,14 @@ def merge_drafts(drafts: list[Draft]) -> list[Draft]:
     for d in drafts:
         e = d.event
         target = next((k for k in reversed(kept) if _same_happening(k.event, e)), None)
+        last = kept[-1] if kept and kept[-1].event.category in KINETIC_CATEGORIES else None
+        if target is None and last is not None and d.order - last.order <= 1 \
+                and _compatible_place(last.event.location, e.location) and (
+                    d.toll_only  # "... at Ain al-Asad. Three soldiers were wounded.": that attack's toll
+                    # "US forces came under attack ... 21 US personnel were hurt in the attacks"
+                    or (d.anaphoric and e.actor1 is None and e.actor2 is not None
+                        and _party(e.actor2) == _party(last.event.actor2))):
+            target = last
         reference_only = d.reference_only and e.category in KINETIC_CATEGORIES
         if target is None and (reference_only or d.anaphoric and e.actor1 is None and e.actor2 is None):
             target = next((k for k in reversed(kept) if k.event.category == e.category), None)

@@ -356,15 +356,18 @@ def _exact_over_prefixed(mentions: list[Mention]) -> list[Mention]:
 
 
 def _places_outside_actors(mentions: list[Mention]) -> list[Mention]:
-    """Drop a place named inside an actor's name (Quds in "Quds Force")."""
-    covered: set[int] = set()  # positions strictly inside some actor's name
-    spans = {(m.start, m.end) for m in mentions if m.entry.kind == "actor"}
-    for s, e in spans:
-        covered.update(range(s, e))
-    if not covered:
+    """Drop a place named inside an actor's name (Quds in "Quds Force"), and an actor named
+    inside a place's (al-Asad, Assad, in "Ain al-Asad air base", "قاعدة عين الأسد")."""
+    actors = {(m.start, m.end) for m in mentions if m.entry.kind == "actor"}
+    places = {(m.start, m.end) for m in mentions if m.entry.kind == "place"}
+    if not actors or not places:
         return mentions
-    return [m for m in mentions if m.entry.kind != "place" or (m.start, m.end) in spans
-            or not (m.start in covered and m.end - 1 in covered)]
+
+    def inside(m: Mention, spans: set[tuple[int, int]]) -> bool:
+        return any(s <= m.start and m.end <= e and (s, e) != (m.start, m.end) for s, e in spans)
+
+    return [m for m in mentions if not (m.entry.kind == "place" and inside(m, actors))
+            and not (m.entry.kind == "actor" and inside(m, places))]
 
 
 #: capitalised words that stand before a city's name without being part of another name
@@ -410,6 +413,10 @@ def _heads_of_adjacent_actors(mentions: list[Mention], doc: Doc) -> list[Mention
         arabic = bool(ARABIC_RE.search(b.surface))
         if arabic and doc.plain(b.start, b.end).startswith("و"):
             continue  # و "and" is attached in Arabic
+        if arabic and a.entry.data.get("country") != b.entry.data.get("country"):
+            # verb, subject, object: "استهدفت الفصائل المدعومة من إيران القوات الأمريكية" names two
+            # sides; a modifier restates its head's side ("الحرس الثوري الإيراني")
+            continue
         drop.add(id(b) if arabic else id(a))
     return [m for m in mentions if id(m) not in drop]
 
@@ -489,7 +496,7 @@ def load_lexicon(
         entry = Entry("trigger", f"{item['category']}:{item['mode']}:{i}", item["mode"], {
             "category": item["category"], "mode": item["mode"], "intensity": item["intensity"],
             "priority": item["priority"], "passive": bool(item.get("passive")),
-            "needs_weapon": bool(item.get("needs_weapon"))})
+            "needs_weapon": bool(item.get("needs_weapon")), "casualty": bool(item.get("casualty"))})
         lex.add(entry, _aliases(item))
 
     places = _load_yaml("places.yaml", directory)

@@ -353,3 +353,20 @@ def test_a_city_name_at_the_end_of_a_longer_unknown_name_is_not_that_city():
     places = [m.entry.name for m in load_lexicon().find("Regime forces shelled Greater Idlib and Eastern Hama.")
               if m.kind == "place"]
     assert {"Idlib", "Ḩamāh"} <= set(places)
+
+
+def test_subject_and_object_side_by_side_in_arabic_and_a_toll_right_after_are_one_attack(extractor):
+    body = ("استهدفت الفصائل المدعومة من إيران القوات الأمريكية في قاعدة عين الأسد غربي العراق بطائرات مسيرة، "
+            "أمس الأربعاء، وفق مسؤول عسكري.\nوأفاد المسؤول بأن الدفاعات الجوية أسقطت طائرتين، "
+            "فيما أصيب ثلاثة جنود بجروح طفيفة.")
+    [event] = extractor.process(article("a", body, FRIDAY)).events
+    assert (event.actor1.code, event.actor2.code) == ("IRQ:IRI", "USA:MIL")  # not Assad in "Ain al-Asad"
+    assert (event.mode, event.location.name, event.injured) == ("drone_strike", "Ain al-Asad air base", 3)
+
+
+def test_those_hurt_in_the_attacks_are_their_target_not_their_author(extractor):
+    body = ("US forces came under attack with drones and rockets in Iraq and Syria at least 13 times since "
+            "October 17, Pentagon spokesman Pat Ryder said on Tuesday.\n"
+            "Twenty-one US personnel suffered minor injuries in the attacks, he said.")
+    [event] = extractor.process(article("p", body, FRIDAY)).events
+    assert (event.actor1, event.actor2.code, event.injured) == (None, "USA:MIL", 21)
