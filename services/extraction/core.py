@@ -398,6 +398,17 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
     actor2 = others[0] if others else None
     if passive and not agents:
         actor1, actor2 = (None, actor1) if actor2 is None else (actor2, actor1)
+    # Arabic: an attack noun with its doer attached by ل is that doer's attack, whatever else the
+    # clause says: "قتل خمسة جنود في هجوم للحوثيين", "غارة لطيران التحالف"
+    doers = [a for a in actors if a.prefixed and a is not speaker and doc.plain(a.start, a.end).startswith("ل")
+             and any(t.entry.data["category"] in KINETIC_CATEGORIES and t.end <= a.start
+                     and not doc.text[t.end:a.start].strip() for t in s.triggers)]
+    if doers:
+        doer = doers[0]
+        rest = [a for a in _distinct(targets + after + before[::-1])
+                if a is not doer and _mention_party(a) != _mention_party(doer)]
+        victim = actor2 if actor2 is not None and _mention_party(actor2) != _mention_party(doer) else None
+        return doer, victim or (rest[0] if rest else None), speaker
     return actor1, actor2, speaker
 
 

@@ -370,3 +370,12 @@ def test_those_hurt_in_the_attacks_are_their_target_not_their_author(extractor):
             "Twenty-one US personnel suffered minor injuries in the attacks, he said.")
     [event] = extractor.process(article("p", body, FRIDAY)).events
     assert (event.actor1, event.actor2.code, event.injured) == (None, "USA:MIL", 21)
+
+
+@pytest.mark.parametrize("body, actor1, actor2", [
+    ("قتل خمسة جنود في هجوم للحوثيين على موقع عسكري في مأرب.", "YEM:HOUTHI", None),
+    ("وأسفرت غارة لطيران التحالف على مواقع الحوثيين في صعدة عن مقتل ثلاثة مسلحين.", "SAU:COAL", "YEM:HOUTHI"),
+])
+def test_an_arabic_attack_noun_with_its_doer_attached_by_lam_is_the_doers(extractor, body, actor1, actor2):
+    [event] = extractor.process(article("l", body, FRIDAY)).events
+    assert (event.actor1.code, event.actor2.code if event.actor2 else None) == (actor1, actor2)
