@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections import OrderedDict
 
 import faust
 
@@ -31,6 +32,7 @@ from services.runtime.store import Store
 
 SERVICE = "alerting"
 QUEUE = "alerting:hold"
+_QUEUED_KEPT = 20_000
 logger = logging.getLogger(__name__)
 
 
@@ -53,6 +55,8 @@ class HeldAlerting:
         self.hold_s = settings.alerting.hold_s
         self.lease_s = settings.alerting.lease_s
         self.clock = clock
+        #: reports this replica queued, by queue member: taken back without decoding them again
+        self._queued: OrderedDict[str, EventReported] = OrderedDict()
 
     def arrive(self, report: EventReported) -> list[Output]:
         return self.arrive_batch([report])[0]
@@ -61,8 +65,13 @@ class HeldAlerting:
         """Observe each report and queue it for its decision, all in one round trip."""
         due = self.clock() + self.hold_s
         items = [item for r in reports for item in self.core.observations(r)]
-        items += [(QUEUE, f"{r.event_id}\n{encode(r).decode()}", due, 0) for r in reports]
+        members = [f"{r.event_id}\n{encode(r).decode()}" for r in reports]
+        items += [(QUEUE, m, due, 0) for m in members]
         self.store.zadd_many(items)
+        for m, r in zip(members, reports, strict=True):
+            self._queued[m] = r
+        while len(self._queued) > _QUEUED_KEPT:  # those another replica took
+            self._queued.popitem(last=False)
         return [[] for _ in reports]
 
     def decide(self, report: EventReported) -> list[Output]:
@@ -74,7 +83,7 @@ class HeldAlerting:
 
     def take(self, limit: int = 500) -> tuple[list[str], list[EventReported]]:
         members = self.store.take_due(QUEUE, self.clock(), self.lease_s, limit)
-        reports = [decode(EVENTS, m.split("\n", 1)[1].encode()) for m in members]
+        reports = [self._queued.pop(m, None) or decode(EVENTS, m.split("\n", 1)[1].encode()) for m in members]
         # event-time order between clusters; within a cluster, revision order (a later report
         # can move the cluster's first_seen earlier, but the first report is decided first)
         start: dict[str, dt.datetime] = {}

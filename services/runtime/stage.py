@@ -185,11 +185,17 @@ class Shell:
         return self._topics[logical]
 
     async def publish(self, outputs: Sequence[Output]) -> None:
+        """Hand each output to the producer (delivered before the input's offset is committed:
+        faust flushes the producer first). Straight to the producer, not through faust's
+        ``Topic.send``, whose future-message and sensor bookkeeping nothing here uses: about a
+        tenth of a worker's time per message."""
+        if not outputs:
+            return
+        producer = await self.app.maybe_start_producer()
         for out in outputs:
-            await self.topic(out.topic).send(
-                key=out.key.encode() if out.key is not None else None,
-                value=encode(out.message),
-            )
+            await producer.send(self.settings.kafka.topic(out.topic),
+                                out.key.encode() if out.key is not None else None,
+                                encode(out.message), partition=None, timestamp=None, headers=None)
             child(MESSAGES_OUT, self.service, out.topic).inc()
 
     async def dead_letter(self, error: BaseException | str, raw: bytes | None, **where) -> None:
