@@ -362,12 +362,22 @@ def _places_outside_actors(mentions: list[Mention]) -> list[Mention]:
     places = {(m.start, m.end) for m in mentions if m.entry.kind == "place"}
     if not actors or not places:
         return mentions
+    in_actor, in_place = _covered(actors), _covered(places)
 
-    def inside(m: Mention, spans: set[tuple[int, int]]) -> bool:
-        return any(s <= m.start and m.end <= e and (s, e) != (m.start, m.end) for s, e in spans)
+    def inside(m: Mention, spans: set[tuple[int, int]], covered: set[int]) -> bool:
+        # within another kind's name, and not that same name (a country is an actor and a place)
+        return m.start in covered and m.end - 1 in covered and (m.start, m.end) not in spans
 
-    return [m for m in mentions if not (m.entry.kind == "place" and inside(m, actors))
-            and not (m.entry.kind == "actor" and inside(m, places))]
+    return [m for m in mentions if not (m.entry.kind == "place" and inside(m, actors, in_actor))
+            and not (m.entry.kind == "actor" and inside(m, places, in_place))]
+
+
+def _covered(spans: set[tuple[int, int]]) -> set[int]:
+    """The text positions inside any of ``spans``."""
+    out: set[int] = set()
+    for s, e in spans:
+        out.update(range(s, e))
+    return out
 
 
 #: capitalised words that stand before a city's name without being part of another name
