@@ -249,16 +249,22 @@ class Tracker:
         self._offsets.close()
 
 
-def _article_of(value: bytes) -> str | None:
-    """The article a message on the watched topics belongs to (an event report: the one that made it)."""
-    try:
-        data = json.loads(value)
-    except ValueError:
+_ARTICLE_ID = b'"article_id":"'
+
+
+def _article_of(value: bytes | None) -> str | None:
+    """The article a message on the watched topics belongs to (an event report: the one that made
+    it, its last source; an article: its own id, its first ``article_id``). Found by position in
+    the compact JSON our models write, not by parsing it: this process runs on the cores it
+    measures, and parsing every message cost it a sixth of what the workers used."""
+    if not value:
         return None
-    if data.get("type") == "event":
-        sources = data.get("sources") or []
-        return sources[-1]["article_id"] if sources else None
-    return data.get("article_id")
+    at = value.rfind(_ARTICLE_ID) if value.startswith(b'{"type":"event"') else value.find(_ARTICLE_ID)
+    if at < 0:
+        return None
+    start = at + len(_ARTICLE_ID)
+    end = value.find(b'"', start)
+    return value[start:end].decode() if end > start else None
 
 
 def window_rate(times: list[float], low: float = 0.1, high: float = 0.9) -> tuple[float, float]:
@@ -280,6 +286,7 @@ def _drain(run: Run, feed: Path, n: int, consumers: list[tuple[str, tuple[str, .
     for label, _ in consumers:
         wait_for_group(run.kafka, label, 1, timeout=120)
     tracker = Tracker(run.kafka, watched)
+    own_cpu = time.process_time()
     try:
         started = time.monotonic()
         run.start("ingest", "services.cli", "worker", "ingest", "--jsonl", str(feed))
@@ -292,6 +299,8 @@ def _drain(run: Run, feed: Path, n: int, consumers: list[tuple[str, tuple[str, .
             run.check_alive()
         times = tracker.arrival_times()
         cpu = run.cpu_seconds()
+        # this process, reading what it tracks: on the same cores as what it measures
+        cpu["tracker"] = round(time.process_time() - own_cpu, 2)
     finally:
         tracker.close()
     rate, seconds = window_rate(times)

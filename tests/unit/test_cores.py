@@ -184,3 +184,21 @@ def test_pipeline_is_deterministic_and_alerts_on_the_bundled_feed(sample_output,
     final = max(strikes, key=lambda a: a.revision)
     assert final.revision >= 2 and set(final.corroboration.languages) == {"ar", "en"}
     assert len({a.alert_id for a in strikes}) == 1
+
+
+def test_the_kafka_bench_finds_a_messages_article_as_parsing_it_would():
+    import json
+
+    from schemas import encode
+    from services.bench_kafka import _article_of
+
+    core = DedupCore(MemoryStore())
+    messages = []
+    for i, body in enumerate((AR, AR + " وأضاف المصدر أن الغارات استمرت ساعتين.")):
+        a = enrich(f"a{i}", body, T0 + dt.timedelta(hours=i))
+        messages += [encode(a), *(encode(r) for r in core.process(a))]
+    assert any(json.loads(m)["type"] == "event" and len(json.loads(m)["sources"]) == 2 for m in messages)
+    for m in messages:
+        d = json.loads(m)
+        assert _article_of(m) == (d["sources"][-1]["article_id"] if d["type"] == "event" else d["article_id"])
+    assert _article_of(b"not json") is None and _article_of(None) is None
