@@ -181,6 +181,7 @@ class Tracker:
         self.watched = watched  # topic -> the service whose commits on it count
         self.owner: dict[tuple[str, int, int], str] = {}  # (topic, partition, offset) -> article id
         self.articles: dict[str, list[tuple[str, int, int]]] = {}
+        self.last_offset: dict[tuple[str, int], int] = {}  # (topic, partition) -> highest offset seen
         self.commits: list[tuple[float, dict[tuple[str, int], int]]] = []
         self._stop = threading.Event()
         self._offsets = CommittedOffsets(kafka)
@@ -212,30 +213,36 @@ class Tracker:
                 where = (r.topic, r.partition, r.offset)
                 self.owner[where] = article
                 self.articles.setdefault(article, []).append(where)
+                tp = (r.topic, r.partition)
+                self.last_offset[tp] = max(self.last_offset.get(tp, -1), r.offset)
                 n += 1
         return n
 
     def arrived(self, expected: int) -> bool:
-        """Every one of ``expected`` articles has all its messages behind a commit."""
+        """Every one of ``expected`` articles has all its messages behind a commit (a partition's
+        commit is past all its messages once it is past the highest)."""
         if len(self.articles) < expected or not self.commits:
             return False
         last = self.commits[-1][1]
-        return all(last.get((t, p), 0) > o for t, p, o in self.owner)
+        return all(last.get(tp, 0) > o for tp, o in self.last_offset.items())
 
     def arrival_times(self) -> list[float]:
-        """Per article, the first time the commits passed all its messages (monotonic clock)."""
+        """Per article, the first time the commits passed all its messages (monotonic clock):
+        per partition, its offsets in order against the commits in time order."""
         first: dict[tuple[str, int, int], float] = {}
-        pending = sorted(self.owner, key=lambda w: w[2])
-        for when, offsets in self.commits:
-            still = []
-            for w in pending:
-                if offsets.get(w[:2], 0) > w[2]:
-                    first[w] = when
-                else:
-                    still.append(w)
-            pending = still
-            if not pending:
-                break
+        by_tp: dict[tuple[str, int], list[int]] = {}
+        for t, p, o in self.owner:
+            by_tp.setdefault((t, p), []).append(o)
+        for (t, p), offsets in by_tp.items():
+            offsets.sort()
+            i = 0
+            for when, committed in self.commits:
+                c = committed.get((t, p), 0)
+                while i < len(offsets) and c > offsets[i]:
+                    first[(t, p, offsets[i])] = when
+                    i += 1
+                if i == len(offsets):
+                    break
         times = []
         for messages in self.articles.values():
             if all(w in first for w in messages):

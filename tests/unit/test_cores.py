@@ -202,3 +202,19 @@ def test_the_kafka_bench_finds_a_messages_article_as_parsing_it_would():
         d = json.loads(m)
         assert _article_of(m) == (d["sources"][-1]["article_id"] if d["type"] == "event" else d["article_id"])
     assert _article_of(b"not json") is None and _article_of(None) is None
+
+
+def test_the_kafka_bench_tracker_times_an_article_at_the_first_commit_past_all_its_messages():
+    from services.bench_kafka import Tracker
+
+    t = Tracker.__new__(Tracker)  # its bookkeeping only: no broker
+    t.owner, t.articles, t.last_offset, t.commits = {}, {}, {}, []
+    for where, article_id in [(("e", 0, 0), "a"), (("v", 1, 0), "a"), (("e", 0, 1), "b"), (("e", 1, 0), "c")]:
+        t.owner[where] = article_id
+        t.articles.setdefault(article_id, []).append(where)
+        t.last_offset[where[:2]] = max(t.last_offset.get(where[:2], -1), where[2])
+    t.commits = [(1.0, {("e", 0): 1}), (2.0, {("e", 0): 2, ("v", 1): 1}), (3.0, {("e", 0): 2, ("v", 1): 1})]
+    assert t.arrival_times() == [2.0, 2.0]  # a and b at 2.0; c never
+    assert not t.arrived(3)
+    t.commits.append((4.0, {("e", 0): 2, ("v", 1): 1, ("e", 1): 1}))
+    assert t.arrival_times() == [2.0, 2.0, 4.0] and t.arrived(3)
