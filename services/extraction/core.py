@@ -91,11 +91,11 @@ _KILLED_IF = [
     (("bodies", "corpses", "جثث", "جثامين"), re.compile(r"(?:bodies of|corpses of|جثث|جثامين) " + _Q + _NUM)),
     (("bodies", "corpses", "جثث", "جثه", "جثامين"), re.compile(_NUM + r" (?:\S+ )?(?:bodies|corpses|جثث|جثه|جثامين)")),
 ]
-#: two counts of one toll: "three guards and three militants were killed", "مقتل 3 جنود و5 مسلحين"
 #: words between a count and what it counts, none of them a number ("six civilians, three women ..." lists
 #: the six, it does not add to them)
 _W_NO_NUMBER = (r"(?:(?!and |or |killed |dead |injured |wounded |(?:" + "|".join(_EN_NUMBERS)
                 + r") )[a-z][a-z\-]* ){0,6}?")
+#: two counts of one toll: "three guards and three militants were killed", "مقتل 3 جنود و5 مسلحين"
 _KILLED_PAIRS = [
     ((" and ",), re.compile(_Q + _NUM + r" " + _W_NO_NUMBER + r"and " + _Q + _NUM + r" " + _W_NO_NUMBER
                             + r"(?:were |have been |had been |are |reportedly |all )*(?:killed|dead|died)")),
