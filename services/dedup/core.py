@@ -40,9 +40,11 @@ import json
 from collections import OrderedDict
 from dataclasses import dataclass
 
+import numpy as np
+
 from schemas import ArticleEnriched, Corroboration, Event, EventReported, SourceRef
 from services.dedup.clusters import Tally, best_cluster, event_day, fill, summary, theatre_country
-from services.dedup.minhash import INDEX_VERSION, Fingerprint, fingerprint_words, similarity, text_digest, words
+from services.dedup.minhash import INDEX_VERSION, Fingerprint, fingerprint_hashes, similarity, text_digest, word_hashes
 from services.runtime.settings import DedupSettings
 from services.runtime.store import Check, Gathered, Store, Write
 
@@ -88,7 +90,7 @@ class _Prepared:
     article: ArticleEnriched
     keys: tuple[str, str, str]  # its record, URL claim, text claim
     fp: Fingerprint
-    bands: list[str]  # its LSH bucket keys
+    bands: tuple[str, ...]  # its LSH bucket keys
     blocks: list[tuple[str, list[str]]]  # per event: its block, the blocks of its candidates
 
 
@@ -97,25 +99,35 @@ class _View:
     is decided, so that each article sees the ones before it; and the checks that make
     the batch's write conditional on nobody else having changed what was read."""
 
-    def __init__(self, g: Gathered, gets: list[str], sets: list[str], hashes: list[str], prefix: str) -> None:
+    def __init__(self, g: Gathered, gets: list[str], unions: list[tuple[str, ...]], hashes: list[str],
+                 prefix: str) -> None:
         self.values: dict[str, str | None] = dict(zip(gets, g.gets, strict=True))
-        self.members: dict[str, set[str]] = {k: set(m) for k, m in zip(sets, g.sets, strict=True)}
+        self.unions: dict[tuple[str, ...], list[str]] = dict(zip(unions, g.unions, strict=True))
+        self.added: dict[str, set[str]] = {}  # LSH bucket -> what the batch adds to it
         self.sigs: dict[str, str] = dict(g.values)
         self.hashes: dict[str, dict[str, str]] = {k: dict(h) for k, h in zip(hashes, g.hashes, strict=True)}
-        self._read = (gets, list(g.gets), sets, [len(m) for m in g.sets], hashes, [len(h) for h in g.hashes])
+        self._read = (gets, list(g.gets), hashes, [len(h) for h in g.hashes])
         self._sig_prefix = prefix + "sig:"
 
-    def checks(self, written: set[str]) -> list[Check]:
+    def candidates(self, bands: tuple[str, ...]) -> set[str]:
+        """Every article in any of these LSH buckets: as read, and as the batch adds."""
+        found = set(self.unions[bands])
+        for band in bands:
+            found.update(self.added.get(band, ()))
+        return found
+
+    def checks(self, adds: list[tuple[str, ...]]) -> list[Check]:
         """Every plain key and cluster block read must be as it was. Of the LSH buckets,
-        only those the batch adds to: a bucket another replica added to since is one an
-        article of this batch shares with a story that replica kept, so the batch must be
-        decided again; a bucket the batch only read can gain a member without changing
-        any verdict that matters (a duplicate stays a duplicate of what it was found to copy)."""
-        gets, values, sets, sizes, hashes, lengths = self._read
-        kept = [(k, n) for k, n in zip(sets, sizes, strict=True) if k in written]
+        only those the batch adds to (``adds``: the buckets of each article it indexes),
+        and only by their union: an article that another replica indexed since in a bucket
+        this batch adds to is one the batch's new story shares a band with, so the batch
+        must be decided again; a bucket the batch only read can gain a member without
+        changing any verdict that matters (a duplicate stays a duplicate of what it was
+        found to copy), and a member already read in another bucket of the same article
+        was compared already."""
+        gets, values, hashes, lengths = self._read
         out = [Check("get", tuple(gets), tuple(v or "" for v in values))]
-        if kept:
-            out.append(Check("scard", tuple(k for k, _ in kept), tuple(n for _, n in kept)))
+        out += [Check("sunion", bands, (len(self.unions[bands]),)) for bands in dict.fromkeys(adds)]
         if hashes:
             out.append(Check("hlen", tuple(hashes), tuple(lengths)))
         return out
@@ -127,8 +139,8 @@ class _View:
                     self.sigs[key[len(self._sig_prefix):]] = w.a
                 elif w.op == "set" or (w.op == "setnx" and not self.values.get(key)):
                     self.values[key] = w.a
-                elif w.op == "sadd" and key in self.members:
-                    self.members[key].add(w.a)
+                elif w.op == "sadd":
+                    self.added.setdefault(key, set()).add(w.a)
                 elif w.op == "hset" and key in self.hashes:
                     self.hashes[key][w.a] = w.b
 
@@ -150,10 +162,10 @@ class DedupCore:
 
     # ------------------------------------------------------------------ keys
 
-    def _keys(self, article: ArticleEnriched, tokens: list[str]) -> tuple[str, str, str]:
+    def _keys(self, article: ArticleEnriched, hashes: np.ndarray) -> tuple[str, str, str]:
         """The article's own record, its URL claim and its text claim."""
         return (f"{self.prefix}art:{article.article_id}", f"{self.prefix}url:{_sha1(article.canonical_url)}",
-                f"{self.prefix}text:{text_digest(tokens)}")
+                f"{self.prefix}text:{text_digest(hashes)}")
 
     def _blocks(self, article: ArticleEnriched) -> list[tuple[str, list[str]]]:
         """Per event: its own block (theatre, category, day) and the blocks its
@@ -168,11 +180,12 @@ class DedupCore:
 
     # ------------------------------------------------------------------ article level
 
-    def fingerprint(self, tokens: list[str]) -> Fingerprint:
-        return fingerprint_words(tokens, self.settings.shingle_words, self.settings.num_perm)
+    def fingerprint(self, hashes: np.ndarray) -> Fingerprint:
+        """The fingerprint of a text from its word hashes."""
+        return fingerprint_hashes(hashes, self.settings.shingle_words, self.settings.num_perm)
 
     def _decide(self, article: ArticleEnriched, fp: Fingerprint, view: _View, keys: tuple[str, str, str],
-                bands: list[str]) -> ArticleVerdict:
+                bands: tuple[str, ...]) -> ArticleVerdict:
         url_holder, text_holder = view.values.get(keys[1]), view.values.get(keys[2])
         if url_holder:
             holder, _, story = url_holder.partition("|")
@@ -181,7 +194,7 @@ class DedupCore:
         if text_holder and text_holder != article.article_id:
             return ArticleVerdict("exact_duplicate", text_holder, 1.0, text_holder)
         best: tuple[float, str] | None = None
-        for member in sorted(set().union(*(view.members[b] for b in bands))):
+        for member in sorted(view.candidates(bands)):
             encoded = view.sigs.get(member)
             if member == article.article_id or encoded is None:
                 continue
@@ -249,10 +262,10 @@ class DedupCore:
     # ------------------------------------------------------------------ the step
 
     def _prepare(self, article: ArticleEnriched, with_events: bool) -> _Prepared:
-        tokens = words(f"{article.title}\n{article.body}")
-        fp = self.fingerprint(tokens)
-        return _Prepared(article, self._keys(article, tokens), fp,
-                         [f"{self.prefix}band:{i}:{h}" for i, h in enumerate(fp.bands(self.settings.bands))],
+        hashes = word_hashes(f"{article.title}\n{article.body}")
+        fp = self.fingerprint(hashes)
+        return _Prepared(article, self._keys(article, hashes), fp,
+                         tuple(f"{self.prefix}band:{i}:{h}" for i, h in enumerate(fp.bands(self.settings.bands))),
                          self._blocks(article) if with_events else [])
 
     def _plan(self, p: _Prepared, view: _View, with_events: bool) -> _Plan:
@@ -307,9 +320,10 @@ class DedupCore:
         before it will write), and write them all in one checked step. None if another
         replica changed anything the batch read."""
         gets = list(dict.fromkeys(k for p in prepared for k in p.keys))
-        sets = list(dict.fromkeys(b for p in prepared for b in p.bands))
+        unions = list(dict.fromkeys(p.bands for p in prepared))
         hashes = list(dict.fromkeys(k for p in prepared for _, ks in p.blocks for k in ks)) if with_events else []
-        view = _View(self.store.gather(gets, sets, f"{self.prefix}sig:", hashes), gets, sets, hashes, self.prefix)
+        view = _View(self.store.gather(gets, unions, f"{self.prefix}sig:", hashes), gets, unions, hashes,
+                     self.prefix)
         plans, writes, spans = [], [], []
         for p in prepared:
             plan = self._plan(p, view, with_events)
@@ -318,7 +332,7 @@ class DedupCore:
             plans.append(plan)
             spans.append((len(writes), len(writes) + len(mine)))
             writes += mine
-        checks = view.checks({k for w in writes if w.op == "sadd" for k in w.keys})
+        checks = view.checks([w.keys for w in writes if w.op == "sadd"])
         results = self.store.apply(checks, writes)
         if results is None:
             return None

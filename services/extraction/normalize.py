@@ -67,6 +67,8 @@ def _fold_table() -> list[int | str]:
 
 
 _TABLE = _fold_table()
+#: the fold of every BMP character (see :func:`_fold_table`), for code-point-level folding elsewhere
+FOLD_TABLE: tuple[int | str, ...] = tuple(_TABLE)
 #: a run of separators and dropped marks that is not exactly one space
 _EDIT = re.compile(r"\x00[ \x00]*| [ \x00]+")
 _SPACES = re.compile(r" {2,}")

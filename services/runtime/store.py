@@ -85,14 +85,18 @@ return 1
 # Read several structures in one step (see Store.gather). KEYS: the plain keys,
 # then the sets, then the hashes; ARGV: their counts and the member-value prefix.
 _GATHER_LUA = """
-local ng, ns, nh = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local ng, nu, nh = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local prefix = ARGV[4]
-local gets, sets, values, hashes = {}, {}, {}, {}
+local gets, unions, values, hashes = {}, {}, {}, {}
 local seen = {}
 for i = 1, ng do gets[i] = redis.call('GET', KEYS[i]) end
-for i = 1, ns do
-  local members = redis.call('SMEMBERS', KEYS[ng + i])
-  sets[i] = members
+local k = ng + 1
+for i = 1, nu do
+  local n = tonumber(ARGV[4 + i])
+  local members = {}
+  if n > 0 then members = redis.call('SUNION', unpack(KEYS, k, k + n - 1)) end
+  k = k + n
+  unions[i] = members
   if prefix ~= '' then
     for _, m in ipairs(members) do
       if not seen[m] then
@@ -103,29 +107,35 @@ for i = 1, ns do
     end
   end
 end
-for i = 1, nh do hashes[i] = redis.call('HGETALL', KEYS[ng + ns + i]) end
-return {gets, sets, values, hashes}
+for i = 1, nh do hashes[i] = redis.call('HGETALL', KEYS[k + i - 1]) end
+return {gets, unions, values, hashes}
 """
 
 # Check, then write, as one step (see Store.apply). KEYS: the keys of every check
 # and write, in order. ARGV: the number of checks, then per check (kind, n, n
-# expected values), then per write (op, n, a, b, ttl); a check or write covers
-# the next n keys. Returns {0, index of the failed check} or {1, result per write}.
+# expected values; one for ``sunion``), then per write (op, n, a, b, ttl); a check
+# or write covers the next n keys. Returns {0, index of the failed check} or
+# {1, result per write}.
 _APPLY_LUA = """
 local nc = tonumber(ARGV[1])
 local p, k = 2, 1
 for i = 1, nc do
   local kind, n = ARGV[p], tonumber(ARGV[p + 1])
   p = p + 2
-  for j = 0, n - 1 do
-    local key, want = KEYS[k + j], ARGV[p + j]
-    local have
-    if kind == 'get' then have = redis.call('GET', key) or ''
-    elseif kind == 'scard' then have = tostring(redis.call('SCARD', key))
-    else have = tostring(redis.call('HLEN', key)) end
-    if have ~= want then return {0, i} end
+  if kind == 'sunion' then
+    if tostring(#redis.call('SUNION', unpack(KEYS, k, k + n - 1))) ~= ARGV[p] then return {0, i} end
+    p = p + 1
+  else
+    for j = 0, n - 1 do
+      local key, want = KEYS[k + j], ARGV[p + j]
+      local have
+      if kind == 'get' then have = redis.call('GET', key) or ''
+      elseif kind == 'scard' then have = tostring(redis.call('SCARD', key))
+      else have = tostring(redis.call('HLEN', key)) end
+      if have ~= want then return {0, i} end
+    end
+    p = p + n
   end
-  p = p + n
   k = k + n
 end
 local out = {}
@@ -163,7 +173,8 @@ ZItem = tuple[str, str, float, int]
 class Check:
     """A condition of :meth:`Store.apply` on each of ``keys``, against the matching
     ``expected`` value: ``kind`` is ``get`` (the value, "" when absent), ``scard``
-    (size of a set) or ``hlen`` (fields of a hash)."""
+    (size of a set) or ``hlen`` (fields of a hash); or ``sunion``, on all the keys at
+    once: the size of the union of the sets, the one ``expected`` value."""
 
     kind: str
     keys: tuple[str, ...]
@@ -189,7 +200,7 @@ class Write:
 @dataclass
 class Gathered:
     gets: list[str | None]
-    sets: list[list[str]]
+    unions: list[list[str]]  # per group of sets, the members of any of them (sorted)
     values: dict[str, str] = field(default_factory=dict)
     hashes: list[dict[str, str]] = field(default_factory=list)
 
@@ -241,10 +252,12 @@ class Store(Protocol):
     def done(self, key: str, members: list[str]) -> None:
         """Members taken with ``take_due`` are handled."""
 
-    def gather(self, gets: list[str], sets: list[str], value_prefix: str, hashes: list[str]) -> Gathered:
-        """One consistent read: the values of ``gets``, the members of ``sets``, the value
-        under ``value_prefix + member`` of every member of those sets (when the prefix is
-        not empty and the value exists), and the fields of ``hashes``."""
+    def gather(self, gets: list[str], unions: Sequence[Sequence[str]], value_prefix: str,
+               hashes: list[str]) -> Gathered:
+        """One consistent read: the values of ``gets``; per group of set keys in ``unions``,
+        the members of any of those sets; the value under ``value_prefix + member`` of every
+        such member (when the prefix is not empty and the value exists); and the fields of
+        ``hashes``."""
 
     def apply(self, checks: list[Check], writes: list[Write]) -> list | None:
         """If every check holds, perform the writes and return one result per write;
@@ -349,8 +362,12 @@ class MemoryStore:
         for m in members:
             inflight.pop(m, None)
 
-    def gather(self, gets: list[str], sets: list[str], value_prefix: str, hashes: list[str]) -> Gathered:
-        members = [sorted(self._sets.get(k, ())) for k in sets]
+    def _union(self, keys: Sequence[str]) -> set[str]:
+        return set().union(*(self._sets.get(k, ()) for k in keys))
+
+    def gather(self, gets: list[str], unions: Sequence[Sequence[str]], value_prefix: str,
+               hashes: list[str]) -> Gathered:
+        members = [sorted(self._union(group)) for group in unions]
         values = {}
         if value_prefix:
             for m in {m for ms in members for m in ms}:
@@ -389,8 +406,12 @@ class MemoryStore:
         raise ValueError(f"unknown write {w.op!r}")
 
     def apply(self, checks: list[Check], writes: list[Write]) -> list | None:
-        if any(self._have(c.kind, k) != str(e) for c in checks for k, e in zip(c.keys, c.expected, strict=True)):
-            return None
+        for c in checks:
+            if c.kind == "sunion":
+                if str(len(self._union(c.keys))) != str(c.expected[0]):
+                    return None
+            elif any(self._have(c.kind, k) != str(e) for k, e in zip(c.keys, c.expected, strict=True)):
+                return None
         out: list = []
         for w in writes:
             result = 0
@@ -531,10 +552,16 @@ class RedisStore:
         if members:
             self._done(keys=self._queue_keys(key), args=members)
 
-    def gather(self, gets: list[str], sets: list[str], value_prefix: str, hashes: list[str]) -> Gathered:
-        keys = [self._k(k) for k in (*gets, *sets, *hashes)]
-        prefix = self._k(value_prefix) if value_prefix else ""
-        g, members, flat, hflat = self._gather(keys=keys, args=[len(gets), len(sets), len(hashes), prefix])
+    def gather(self, gets: list[str], unions: Sequence[Sequence[str]], value_prefix: str,
+               hashes: list[str]) -> Gathered:
+        k = self._k
+        keys = [k(key) for key in gets]
+        for group in unions:
+            keys += [k(key) for key in group]
+        keys += [k(key) for key in hashes]
+        prefix = k(value_prefix) if value_prefix else ""
+        g, members, flat, hflat = self._gather(
+            keys=keys, args=[len(gets), len(unions), len(hashes), prefix, *(len(group) for group in unions)])
         return Gathered(g, [sorted(m) for m in members], _pairs(flat), [_pairs(h) for h in hflat])
 
     def apply(self, checks: list[Check], writes: list[Write]) -> list | None:

@@ -59,13 +59,15 @@ def _script(store):
                                                            Write("set", ("sig:a1",), "S1", ttl=60)]))
     out.append(store.apply([Check("get", ("u",), ("",))], [Write("set", ("u",), "a2")]))  # stale: refused
     out.append(store.apply([Check("scard", ("b1", "b2", "b3"), (1, 1, 0))], [Write("set", ("x",), "1")]))
-    out.append(store.apply([Check("scard", ("b1", "b2"), (1, 1)), Check("hlen", ("h",), (0,))],
+    out.append(store.apply([Check("sunion", ("b1", "b2", "b3"), (2,))], [Write("set", ("x",), "1")]))  # refused
+    out.append(store.apply([Check("scard", ("b1", "b2"), (1, 1)), Check("hlen", ("h",), (0,)),
+                            Check("sunion", ("b1", "b2", "b3"), (1,))],
                            [Write("sadd", ("b1",), "a2"), Write("hset", ("h",), "f", "v"),
                             Write("setnx", ("u",), "zz"), Write("register", ("o",), "a2"),
                             Write("register", ("o",), "a1"), Write("register", ("o",), "a2"),
                             Write("hgetall", ("o",))]))
-    g = store.gather(["u", "missing"], ["b1", "nothing"], "sig:", ["h", "none"])
-    out.append((g.gets, g.sets, g.values, g.hashes))
+    g = store.gather(["u", "missing"], [("b1",), ("nothing",), ("b2", "b1", "nothing")], "sig:", ["h", "none"])
+    out.append((g.gets, g.unions, g.values, g.hashes))
     return out
 
 
@@ -74,8 +76,9 @@ def test_gather_and_apply_agree_between_redis_and_memory(store):
         [0, 1, 0],
         None,
         [0],
+        None,
         [1, 1, 0, 1, 2, 1, {"a2": "1", "a1": "2"}],
-        (["a1", None], [["a1", "a2"], []], {"a1": "S1"}, [{"f": "v"}, {}]),
+        (["a1", None], [["a1", "a2"], [], ["a1", "a2"]], {"a1": "S1"}, [{"f": "v"}, {}]),
     ]
     assert _script(MemoryStore()) == expected
     assert _script(store) == expected
@@ -88,8 +91,8 @@ def test_apply_is_atomic_under_racing_writers(store):
     wins = []
 
     def writer(i):
-        g = store.gather([], ["slot"], "", [])
-        if not g.sets[0] and store.apply([Check("scard", ("slot",), (0,))],
+        g = store.gather([], [("slot",)], "", [])
+        if not g.unions[0] and store.apply([Check("sunion", ("slot",), (0,))],
                                               [Write("sadd", ("slot",), f"w{i}")]):
             wins.append(i)
 
@@ -98,7 +101,7 @@ def test_apply_is_atomic_under_racing_writers(store):
         t.start()
     for t in threads:
         t.join()
-    assert len(wins) == 1 and store.gather([], ["slot"], "", []).sets == [[f"w{wins[0]}"]]
+    assert len(wins) == 1 and store.gather([], [("slot",)], "", []).unions == [[f"w{wins[0]}"]]
 
 
 def test_mget_and_set_many_agree_between_redis_and_memory(store):

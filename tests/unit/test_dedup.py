@@ -70,6 +70,22 @@ def test_words_are_the_folded_word_runs():
         assert words(text) == re.findall(r"\w+", fold_words(text))
 
 
+@pytest.mark.parametrize("text", [STORY_EN, STORY_AR, "Al-Ḩawījah’s strike_team ٣٤ 😀 x—y", "Ｆｕｌｌ width ١٢٣ ـــ",
+                                  "ﻻ ﷲ ligatures", "", "  -- ", "a", "-a-", "x" * 300 + " y"])
+def test_word_hashes_hash_each_word_alone(text):
+    """One hash per word of ``words`` (the array-at-once path and the fallback for
+    ligatures and characters beyond the BMP alike), and a word hashes the same wherever
+    it stands: alone, or between other words and separators."""
+    from services.dedup.minhash import word_hashes, words
+
+    tokens, hashes = words(text), word_hashes(text)
+    assert len(hashes) == len(tokens)
+    for token, h in zip(tokens, hashes, strict=True):
+        assert word_hashes(token).tolist() == [h]
+        assert word_hashes(f"x {token}-y").tolist()[1] == h
+    assert len(set(word_hashes("strike strikes struck trike kirtse").tolist())) == 5
+
+
 def test_arabic_spelling_variants_do_not_hide_a_copy():
     variant = STORY_AR.replace("ة ", "ه ").replace("أ", "ا").replace("إ", "ا").replace("ى ", "ي ")
     assert similarity(fingerprint(variant), fingerprint(STORY_AR)).jaccard == 1.0
