@@ -153,13 +153,22 @@ def best_cluster(new: dict, members: Iterable[tuple[str, dict]], max_km: float =
 
 class _Votes:
     """One field's votes, in report order: per distinct key its count, and its best
-    occurrence (the first with the highest ``prefer``) with that occurrence's index."""
+    occurrence (the first with the highest ``prefer``) with that occurrence's index;
+    and the leader, kept as votes come in (an entry's rank only ever rises, so the
+    leader after a vote is the former leader or the entry just voted for)."""
 
-    __slots__ = ("key", "prefer", "tally")
+    __slots__ = ("key", "leader", "prefer", "tally")
 
     def __init__(self, key=None, prefer=None) -> None:
         self.key, self.prefer = key, prefer
         self.tally: dict = {}  # key -> [count, best index, best value]
+        self.leader: list | None = None
+
+    def _rank(self, entry: list) -> tuple:
+        """The most votes; then ``prefer``'s maximum when given; then the earliest report."""
+        if self.prefer:
+            return entry[0], self.prefer(entry[2]), -entry[1]
+        return entry[0], -entry[1]
 
     def add(self, value, index: int) -> None:
         if value is None:
@@ -167,22 +176,18 @@ class _Votes:
         k = self.key(value) if self.key else value
         entry = self.tally.get(k)
         if entry is None:
-            self.tally[k] = [1, index, value]
-            return
-        entry[0] += 1
-        if self.prefer and self.prefer(value) > self.prefer(entry[2]):
-            entry[1], entry[2] = index, value
+            entry = self.tally[k] = [1, index, value]
+        else:
+            entry[0] += 1
+            if self.prefer and self.prefer(value) > self.prefer(entry[2]):
+                entry[1], entry[2] = index, value
+        if self.leader is None or (entry is not self.leader and self._rank(entry) > self._rank(self.leader)):
+            self.leader = entry
 
     def winner(self):
         """The value most reports give; ties go to ``prefer``'s maximum when given, else
         (and between equals) to the earliest report."""
-        if not self.tally:
-            return None
-        top = max(e[0] for e in self.tally.values())
-        tied = [e for e in self.tally.values() if e[0] == top]
-        if self.prefer:
-            return max(tied, key=lambda e: (self.prefer(e[2]), -e[1]))[2]
-        return min(tied, key=lambda e: e[1])[2]
+        return None if self.leader is None else self.leader[2]
 
 
 def _location_key(loc):

@@ -39,6 +39,7 @@ import hashlib
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -170,13 +171,13 @@ class DedupCore:
     def _blocks(self, article: ArticleEnriched) -> list[tuple[str, list[str]]]:
         """Per event: its own block (theatre, category, day) and the blocks its
         candidates live in (the same, one day either side)."""
-        out = []
-        for event in article.events:
-            day = event_day(event, article.published_at)
-            base = f"{self.prefix}block:{theatre_country(event)}:{event.category}:"
-            out.append((base + day.isoformat(),
-                        [base + (day + dt.timedelta(days=d)).isoformat() for d in (-1, 0, 1)]))
-        return out
+        return [self._block_keys(theatre_country(event), event.category, event_day(event, article.published_at))
+                for event in article.events]
+
+    @lru_cache(maxsize=4096)  # noqa: B019 - one core per process, few (theatre, category, day)s a day
+    def _block_keys(self, theatre: str, category: str, day: dt.date) -> tuple[str, list[str]]:
+        base = f"{self.prefix}block:{theatre}:{category}:"
+        return base + day.isoformat(), [base + (day + dt.timedelta(days=d)).isoformat() for d in (-1, 0, 1)]
 
     # ------------------------------------------------------------------ article level
 
@@ -300,11 +301,12 @@ class DedupCore:
                 writes.append(Write("sadd", tuple(p.bands), aid, ttl=ttl))
         writes += [Write("hset", (key,), cid, json.dumps(s), ttl=ttl) for key, cid, s in plan.summaries]
         source = self._source(article, v)
+        source_json = source.model_dump_json() if plan.clusters else ""
         for cid, i in plan.clusters:
             event = article.events[i]
             base = f"{self.prefix}cluster:{cid}:"
             self._members.put((cid, aid), (event, source))
-            report = f'{{"e":{event.model_dump_json()},"s":{source.model_dump_json()}}}'
+            report = f'{{"e":{event.model_dump_json()},"s":{source_json}}}'
             writes += [Write("hset", (base + "reports",), aid, report, ttl=ttl),
                        Write("register", (base + "order",), aid, ttl=ttl),
                        Write("hgetall", (base + "order",))]

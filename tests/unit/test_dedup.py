@@ -164,6 +164,31 @@ def test_merge_takes_what_most_reports_say():
     assert merged.actor1.code == "US:MIL" and merged.actor2.code == "IQ:KH"
 
 
+@pytest.mark.parametrize("prefer", [None, len])
+def test_votes_keep_the_leader_the_rule_picks(prefer):
+    """The leader kept vote by vote is the winner the rule picks from all votes at once:
+    most votes; then (with ``prefer``) the best-preferred occurrence; then the earliest."""
+    from services.dedup.clusters import _Votes
+
+    rng = random.Random(11)
+    for _ in range(300):
+        values = [rng.choice(["a", "bb", "A", "ccc", "BB", None]) for _ in range(rng.randint(1, 12))]
+        votes = _Votes(key=str.lower, prefer=prefer)
+        for i, value in enumerate(values):
+            votes.add(value, i)
+            seen = [(j, v) for j, v in enumerate(values[:i + 1]) if v is not None]
+            if not seen:
+                assert votes.winner() is None
+                continue
+            groups: dict = {}
+            for j, v in seen:
+                groups.setdefault(v.lower(), []).append((j, v))
+            def rank(group):
+                best = max(group, key=lambda jv: (prefer(jv[1]), -jv[0])) if prefer else group[0]
+                return (len(group), prefer(best[1]), -best[0]) if prefer else (len(group), -best[0]), best[1]
+            assert votes.winner() == max(rank(g) for g in groups.values())[1]
+
+
 def test_a_tally_kept_report_by_report_is_the_merge_of_all_so_far():
     from services.dedup.clusters import Tally
 
