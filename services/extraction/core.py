@@ -272,9 +272,16 @@ _SPEECH = re.compile(
     r"(?:^| )[وف]?(?:قال|قالت|اعلن|اعلنت|اكد|اكدت|صرح|اضاف|افاد|افادت|ذكر|ذكرت|حسب|حسبما|وفق|نقلا|اشار|اشارت|"
     r"اوضح|اوضحت|كشف|كشفت|زعم|زعمت|ادعي|ادعت)(?: |$)"
 )
+_THAT_BEFORE = re.compile(r"\bthat$|(?:^| )(?:ان|بان|وان)$")
 _SAID_AFTER = re.compile(r"[\s,]{0,3}(?:said|says|told|announced|reported|added|confirmed|stated)\b")
 _TARGET_MARKERS = re.compile(
     r"\b(?:on|against|at|targeting|toward|towards|to)$|(?:^| )(?:علي|ضد|نحو|الي|مع)$")
+#: a name introduced as a town ("the Saudi city of Jizan", "بمدينة جازان") or as a province
+_TOWN_BEFORE = re.compile(r"\b(?:city|town|village|port|border town|border city) of(?: the)?$|"
+                          r"(?:^| )(?:و|ب|ل|ف|وب|ول)?(?:ال)?(?:مدينه|بلده|قريه|ميناء)$")
+_TOWN_OF = re.compile(r"(?:^| )(\S+) (?:border )?(?:city|town|village|port) of(?: the)?$")
+_PROVINCE_BEFORE = re.compile(r"\b(?:province|governorate|region) of(?: the)?$|"
+                              r"(?:^| )(?:و|ب|ل|ف|وب|ول)?(?:ال)?(?:محافظه|منطقه|ولايه)$")
 _ADJUNCT_BEFORE = re.compile(r"\b(?:in|during) (?:the|these|those|this|an|a)$|(?:^| )(?:في|خلال|جراء)$")
 _AGENT_MARKERS = re.compile(r"(?:\bby$)|(?:(?:^| )(?:قبل|يد)$)")
 
@@ -363,7 +370,9 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
         # followed by another actor or stands right after the speech verb
         first = before_trigger[0]
         right_after_verb = _SPEECH.search(_before(doc, first.start, 12))
-        if len(actors) > 1 or right_after_verb:
+        # "announced that X launched ...", "أعلن التحالف أن الحوثيين أطلقوا": X opens what was said
+        opens_speech = _THAT_BEFORE.search(_before(doc, first.start, 8))
+        if (len(actors) > 1 or right_after_verb) and not opens_speech:
             speaker = first
             # its apposition ("Defense Secretary Lloyd Austin") goes with it
             actors = [a for a in actors if a is not first and not (
@@ -673,13 +682,20 @@ class Extractor:
                          if m.kind == "place" and m.entry.data["population"] >= SMALL_PLACE)
             about.discard(None)
             abroad = SMALL_PLACE
+        # what the words before a name say it is: a town ("the Saudi city of Jizan") or a province
+        called = {span: ("city" if _TOWN_BEFORE.search(before) else "admin1" if _PROVINCE_BEFORE.search(before)
+                         else None) for span in spans for before in (_before(doc, span[0], 24),)}
         if about:
             # a town abroad that shares its name with a word of this article is not where the
             # article's events are: "Marat" (Saudi Arabia) in an article about Idlib, "Sahm"
-            # (Şaḩam, Oman) in "Sahm El Golan village in Dar'a countryside"
+            # (Şaḩam, Oman) in "Sahm El Golan village in Dar'a countryside"; unless the text
+            # calls it a town of that country: "the Saudi city of Jizan", "مدينة جازان السعودية"
             for span, group in list(spans.items()):
                 kept = [m for m in group if m.entry.data["country"] in about
                         or m.entry.data["population"] >= abroad]
+                if not kept and called[span] == "city":
+                    named = self._town_country(doc, span)
+                    kept = [m for m in group if m.entry.data["country"] == named]
                 if kept:
                     spans[span] = kept
                 else:
@@ -692,6 +708,7 @@ class Extractor:
                 return group[0]
             written = doc.plain(*span)
             return min(group, key=lambda m: (m.entry.data["norm_name"] != written,
+                                             called[span] not in (None, m.entry.data["precision"]),
                                              -countries.get(m.entry.data["country"], 0),
                                              m.entry.data["country"] not in self.war_countries,
                                              -m.entry.data["population"]))
@@ -711,6 +728,14 @@ class Extractor:
             if theatres:
                 main_country = self.country_places[theatres.most_common(1)[0][0]]
         return {"countries": countries, "places": places, "main_country": main_country}
+
+    def _town_country(self, doc: Doc, span: tuple[int, int]) -> str | None:
+        """The country a town is said to be in by a state adjective: the word before "city of"
+        in English, the word after the name in Arabic."""
+        m = _TOWN_OF.search(_before(doc, span[0], 40))
+        word = m.group(1) if m else next(iter(doc.plain(span[1], span[1] + 16).split()), "")
+        word = word[2:] if word.startswith("ال") else word
+        return self.lexicon.demonyms.get(word)
 
     @staticmethod
     def _place(candidates: list[Mention], context: dict) -> Mention | None:

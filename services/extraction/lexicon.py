@@ -205,6 +205,8 @@ class Lexicon:
         self._skeleton_automaton = ahocorasick.Automaton()
         self._skeleton_keys: dict[str, list[Alias]] = {}
         self.entries: dict[tuple[str, str], Entry] = {}
+        #: a state's adjective (normalised: "saudi", "سعوديه") -> its country (forces.yaml)
+        self.demonyms: dict[str, str] = {}
 
     def add(
         self, entry: Entry, aliases: list[str], geonames: bool = False,
@@ -494,6 +496,9 @@ def load_lexicon(
             "country": item.get("country"), "kind": item.get("kind", "unknown"),
             "theatre": item["theatre"] if "theatre" in item else item.get("country")})
         lex.add(entry, _aliases(item) + force_aliases(forces, item["code"]))
+        if item.get("country"):
+            for words in ((forces.get("adjectives") or {}).get(item["code"]) or {}).values():
+                lex.demonyms.update((normalize_name(w), item["country"]) for w in words if " " not in w)
 
     weapons = _load_yaml("weapons.yaml", directory)
     for cls, item in weapons["classes"].items():

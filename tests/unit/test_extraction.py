@@ -379,3 +379,23 @@ def test_those_hurt_in_the_attacks_are_their_target_not_their_author(extractor):
 def test_an_arabic_attack_noun_with_its_doer_attached_by_lam_is_the_doers(extractor, body, actor1, actor2):
     [event] = extractor.process(article("l", body, FRIDAY)).events
     assert (event.actor1.code, event.actor2.code if event.actor2 else None) == (actor1, actor2)
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("Yemen's Houthi rebels fired a ballistic missile at the Saudi city of Najran on Monday, and Saudi air "
+     "defences intercepted it.", ("YEM:HOUTHI", "SA", "SA")),
+    ("قال مسؤول في اليمن إن الحوثيين أطلقوا صاروخا باليستيا باتجاه مدينة نجران السعودية، وإن الدفاعات الجوية "
+     "السعودية اعترضته.", ("YEM:HOUTHI", "SA", "SA")),
+])
+def test_an_intercepted_attack_is_on_the_interceptor_in_the_town_named(extractor, body, expected):
+    """Who intercepts is the target; "the Saudi city of", "مدينة ... السعودية" keep a town abroad of a
+    country the article names; the actor that opens what was said ("إن الحوثيين") is no speaker."""
+    [event] = extractor.process(article("i", body, FRIDAY)).events
+    assert (event.actor1.code, event.actor2.country, event.location.country) == expected
+    assert event.location.precision == "city" and event.attribution is None
+
+
+def test_the_actor_after_said_that_acts_and_does_not_speak(extractor):
+    body = "Officials said that Houthi rebels attacked Saudi forces near the border on Monday."
+    [event] = extractor.process(article("s", body, FRIDAY)).events
+    assert (event.actor1.code, event.actor2.code, event.attribution) == ("YEM:HOUTHI", "SAU:MIL", None)
