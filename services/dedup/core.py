@@ -45,7 +45,15 @@ import numpy as np
 
 from schemas import ArticleEnriched, Corroboration, Event, EventReported, SourceRef
 from services.dedup.clusters import Tally, best_cluster, event_day, fill, summary, theatre_country
-from services.dedup.minhash import INDEX_VERSION, Fingerprint, fingerprint_hashes, similarity, text_digest, word_hashes
+from services.dedup.minhash import (
+    INDEX_VERSION,
+    Fingerprint,
+    batch_bands,
+    batch_fingerprints,
+    batch_word_hashes,
+    similarity,
+    text_digest,
+)
 from services.runtime.settings import DedupSettings
 from services.runtime.store import Check, Gathered, Store, Write
 
@@ -160,6 +168,7 @@ class DedupCore:
         self._summaries = _Cache(100_000)  # stored summary -> parsed
         self._tallies = _Cache(20_000)  # cluster -> _Merged of its members so far
         self.prefix = key_prefix(self.settings)
+        self._band_prefixes = [f"{self.prefix}band:{i}:" for i in range(self.settings.bands)]
 
     # ------------------------------------------------------------------ keys
 
@@ -180,10 +189,6 @@ class DedupCore:
         return base + day.isoformat(), [base + (day + dt.timedelta(days=d)).isoformat() for d in (-1, 0, 1)]
 
     # ------------------------------------------------------------------ article level
-
-    def fingerprint(self, hashes: np.ndarray) -> Fingerprint:
-        """The fingerprint of a text from its word hashes."""
-        return fingerprint_hashes(hashes, self.settings.shingle_words, self.settings.num_perm)
 
     def _decide(self, article: ArticleEnriched, fp: Fingerprint, view: _View, keys: tuple[str, str, str],
                 bands: tuple[str, ...]) -> ArticleVerdict:
@@ -262,12 +267,15 @@ class DedupCore:
 
     # ------------------------------------------------------------------ the step
 
-    def _prepare(self, article: ArticleEnriched, with_events: bool) -> _Prepared:
-        hashes = word_hashes(f"{article.title}\n{article.body}")
-        fp = self.fingerprint(hashes)
-        return _Prepared(article, self._keys(article, hashes), fp,
-                         tuple(f"{self.prefix}band:{i}:{h}" for i, h in enumerate(fp.bands(self.settings.bands))),
-                         self._blocks(article) if with_events else [])
+    def _prepare(self, articles: list[ArticleEnriched], with_events: bool) -> list[_Prepared]:
+        """Fingerprints, keys and blocks of a batch: the text work for all its articles at once."""
+        hashes, offsets = batch_word_hashes([f"{a.title}\n{a.body}" for a in articles])
+        fps = batch_fingerprints(hashes, offsets, self.settings.shingle_words, self.settings.num_perm)
+        bands = batch_bands(fps, self.settings.bands) if fps else []
+        return [_Prepared(a, self._keys(a, hashes[offsets[k]:offsets[k + 1]]), fps[k],
+                          tuple(map(str.__add__, self._band_prefixes, bands[k])),
+                          self._blocks(a) if with_events else [])
+                for k, a in enumerate(articles)]
 
     def _plan(self, p: _Prepared, view: _View, with_events: bool) -> _Plan:
         art_key = p.keys[0]
@@ -345,7 +353,7 @@ class DedupCore:
                                        for (cid, _), n in zip(plan.clusters, registers, strict=True)]))
         return out
     def _run(self, articles: list[ArticleEnriched], with_events: bool) -> list[tuple[ArticleVerdict, list]]:
-        return self._settle([self._prepare(a, with_events) for a in articles], with_events)
+        return self._settle(self._prepare(articles, with_events), with_events)
 
     def _settle(self, prepared: list[_Prepared], with_events: bool) -> list[tuple[ArticleVerdict, list]]:
         """A batch is tried whole twice; under contention it is halved, down to single

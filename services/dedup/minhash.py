@@ -105,33 +105,56 @@ def _avalanche(h: np.ndarray) -> np.ndarray:
     return h
 
 
-def _folded_codes(text: str) -> np.ndarray:
-    """The folded code points of `` `` + text: dropped characters are 0, separators spaces."""
-    codes = _CODES.take(np.frombuffer((" " + text).encode("utf-32-le"), dtype=np.uint32), mode="clip")
-    if codes.max() == _UNFOLDED:  # rare: fold as text, words as the word pattern finds them
-        return np.frombuffer((" " + " ".join(_WORD.findall(fold_words(text)))).encode("utf-32-le"),
-                             dtype=np.uint32)
-    return codes
+def _folded_codes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The folded code points of the texts, each after a space, one after the other, and
+    where each text's space is. Dropped characters are 0, separators spaces."""
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1
+    starts = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum(lengths[:-1], out=starts[1:])
+    raw = np.frombuffer((" " + " ".join(texts)).encode("utf-32-le"), dtype=np.uint32)
+    codes = _CODES.take(raw, mode="clip")
+    if codes.max() != _UNFOLDED:
+        return codes, starts
+    # rare: a text with a ligature or characters beyond the BMP: folded as text, its words
+    # as the word pattern finds them
+    unfolded = np.maximum.reduceat(codes, starts) == _UNFOLDED
+    pieces = [np.frombuffer((" " + " ".join(_WORD.findall(fold_words(text)))).encode("utf-32-le"), dtype=np.uint32)
+              if unfolded[k] else codes[starts[k]:starts[k] + lengths[k]] for k, text in enumerate(texts)]
+    starts[1:] = np.cumsum([len(piece) for piece in pieces[:-1]])
+    return np.concatenate(pieces), starts
+
+
+def batch_word_hashes(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The 64-bit hash of each word of :func:`words` of each text, all in one array, and
+    where each text's words are in it: text k's are ``hashes[offsets[k]:offsets[k + 1]]``.
+    One pass over all the texts: numpy's cost per call is paid once per batch."""
+    n = len(texts)
+    if n == 0:
+        return np.empty(0, dtype=np.uint64), np.zeros(1, dtype=np.int64)
+    codes, starts = _folded_codes(texts)
+    letter = (codes != 0) & (codes != _SPACE)
+    count = np.cumsum(letter)
+    # 1, 2, ... along a word's letters (a dropped character, weighted 0, shares its letter's); 0 at a separator
+    position = count - np.maximum.accumulate(np.where(codes == _SPACE, count, 0))
+    weighted = (codes + letter) * _WEIGHTS.take(position, mode="wrap")
+    first = np.flatnonzero(letter & (position == 1))
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    if not len(first):
+        return np.empty(0, dtype=np.uint64), offsets
+    owner = np.searchsorted(starts, first, side="right") - 1
+    np.cumsum(np.bincount(owner, minlength=n), out=offsets[1:])
+    return _avalanche(np.add.reduceat(weighted, first)), offsets
 
 
 def word_hashes(text: str) -> np.ndarray:
     """The 64-bit hash of each word of :func:`words`, in order."""
-    codes = _folded_codes(text)
-    codes = codes.compress(codes)  # the dropped characters go
-    n = len(codes)
-    index = _INDEX[:n] if n <= len(_INDEX) else np.arange(n)
-    sep = codes == _SPACE
-    position = index - np.maximum.accumulate(np.where(sep, index, 0))  # in its word; 0 at a separator
-    weighted = (codes + _ONE) * _WEIGHTS.take(position, mode="wrap")
-    starts = np.flatnonzero(sep[:-1] > sep[1:])  # a separator followed by a letter
-    if not len(starts):
-        return np.empty(0, dtype=np.uint64)
-    return _avalanche(np.add.reduceat(weighted, starts))
+    return batch_word_hashes([text])[0]
 
 
 def shingle_hashes(hashes: np.ndarray, size: int) -> np.ndarray:
     """The distinct 32-bit hashes of the ``size``-word shingles of a text's word hashes
-    (one shingle of all the words when there are fewer)."""
+    (one shingle of all the words when there are fewer). The plain definition, one text
+    at a time: :func:`batch_fingerprints` computes the same for many texts at once."""
     n = len(hashes)
     if n == 0:
         return np.empty(0, dtype=np.uint32)
@@ -149,14 +172,8 @@ class Fingerprint:
     signature: np.ndarray  # uint32[num_perm]
 
     def bands(self, bands: int) -> list[str]:
-        """One short key per LSH band (its rows chained and avalanched, 64 bits in hex):
-        texts sharing any band are candidates."""
-        rows = self.signature.astype(np.uint64).reshape(bands, -1)
-        h = np.zeros(bands, dtype=np.uint64)
-        for j in range(rows.shape[1]):
-            h = (h * _CHAIN) ^ rows[:, j]
-        text = _avalanche(h).astype(">u8").tobytes().hex()
-        return [text[i:i + 16] for i in range(0, 16 * bands, 16)]
+        """One short key per LSH band: texts sharing any band are candidates (see :func:`batch_bands`)."""
+        return batch_bands([self], bands)[0]
 
     def encode(self) -> str:
         return f"{self.size}:{self.signature.astype('<u4').tobytes().hex()}"
@@ -192,10 +209,63 @@ def signature(hashes: np.ndarray, num_perm: int) -> np.ndarray:
     return permuted.min(axis=1).astype("<u4")
 
 
+def batch_fingerprints(hashes: np.ndarray, offsets: np.ndarray, shingle: int = 3,
+                       num_perm: int = 128) -> list[Fingerprint]:
+    """The fingerprint of each text of :func:`batch_word_hashes`: its distinct shingle hashes
+    (as :func:`shingle_hashes`) summarised by their MinHash signature (as :func:`signature`),
+    for all the texts at once (a unit test holds the two ways equal)."""
+    n = len(offsets) - 1
+    counts = np.diff(offsets)
+    owner = np.repeat(np.arange(n, dtype=np.uint64), counts)  # each word's text
+    keyed = []  # text << 32 | shingle hash
+    if len(hashes) >= shingle:
+        m = len(hashes) - shingle + 1
+        h = np.zeros(m, dtype=np.uint64)
+        for j in range(shingle):
+            h = (h * _CHAIN) ^ hashes[j:j + m]
+        inside = owner[:m] == owner[shingle - 1:]  # not across two texts
+        keyed.append((owner[:m][inside] << np.uint64(32)) | (_avalanche(h[inside]) >> np.uint64(32)))
+    for k in np.flatnonzero((counts > 0) & (counts < shingle)):  # fewer words than a shingle: one of them all
+        h = np.zeros(1, dtype=np.uint64)
+        for word in hashes[offsets[k]:offsets[k + 1]]:
+            h = (h * _CHAIN) ^ word
+        keyed.append((np.uint64(k) << np.uint64(32)) | (_avalanche(h) >> np.uint64(32)))
+    keys = np.unique(np.concatenate(keyed)) if keyed else np.empty(0, dtype=np.uint64)
+    sizes = np.bincount((keys >> np.uint64(32)).astype(np.int64), minlength=n)
+    values = _fmix((keys & np.uint64(0xFFFFFFFF)).astype(np.uint32), 32)
+    signatures = np.tile(_empty(num_perm), (n, 1))
+    bounds = np.concatenate(([0], np.cumsum(sizes)))
+    a, b = _columns(num_perm)
+    texts = [k for k in range(n) if sizes[k]]
+    while texts:  # a few thousand shingles at a time: the permuted block stays in cache
+        group = [texts.pop(0)]
+        while texts and bounds[texts[0] + 1] - bounds[group[0]] <= _BLOCK:
+            group.append(texts.pop(0))
+        lo, hi = bounds[group[0]], bounds[group[-1] + 1]
+        permuted = a * values[lo:hi]
+        permuted += b
+        signatures[group] = np.minimum.reduceat(permuted, bounds[group] - lo, axis=1).T
+    return [Fingerprint(int(sizes[k]), signatures[k]) for k in range(n)]
+
+
+_BLOCK = 4096
+
+
+def batch_bands(fingerprints: list[Fingerprint], bands: int) -> list[list[str]]:
+    """Per fingerprint, one short key per LSH band (its rows chained and avalanched, 64 bits
+    in hex)."""
+    rows = np.stack([f.signature for f in fingerprints]).astype(np.uint64).reshape(len(fingerprints), bands, -1)
+    h = np.zeros((len(fingerprints), bands), dtype=np.uint64)
+    for j in range(rows.shape[2]):
+        h = (h * _CHAIN) ^ rows[:, :, j]
+    text = _avalanche(h).astype(">u8").tobytes().hex()
+    width = 16 * bands
+    return [[text[i + j:i + j + 16] for j in range(0, width, 16)] for i in range(0, len(text), width)]
+
+
 def fingerprint_hashes(hashes: np.ndarray, shingle: int = 3, num_perm: int = 128) -> Fingerprint:
     """The fingerprint of a text from its :func:`word_hashes`."""
-    shingled = shingle_hashes(hashes, shingle)
-    return Fingerprint(len(shingled), signature(shingled, num_perm))
+    return batch_fingerprints(hashes, np.array([0, len(hashes)]), shingle, num_perm)[0]
 
 
 def fingerprint(text: str, shingle: int = 3, num_perm: int = 128) -> Fingerprint:

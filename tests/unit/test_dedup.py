@@ -86,6 +86,29 @@ def test_word_hashes_hash_each_word_alone(text):
     assert len(set(word_hashes("strike strikes struck trike kirtse").tolist())) == 5
 
 
+def test_a_batch_of_texts_fingerprints_as_each_text_alone():
+    """Word hashes, shingles, signatures and band keys of many texts at once equal those of
+    each text alone by the plain definitions (shingle set, then datasketch's signature):
+    short texts, empty ones and the ligature and beyond-the-BMP fallbacks included."""
+    from services.dedup.minhash import (Fingerprint, batch_bands, batch_fingerprints, batch_word_hashes,
+                                        shingle_hashes, signature, word_hashes)
+
+    rng = random.Random(5)
+    pool = (STORY_EN + " " + STORY_AR + " " + OTHER_EN).split()
+    texts = [" ".join(rng.choices(pool, k=rng.choice([0, 1, 2, 3, 5, 40, 400]))) for _ in range(60)]
+    texts += ["", "  -- ", "ﻻ ﷲ ligatures here", "drone 😀 strike on Erbil", "x" * 300 + " y"]
+    rng.shuffle(texts)
+    hashes, offsets = batch_word_hashes(texts)
+    fingerprints = batch_fingerprints(hashes, offsets, 3, 128)
+    for k, text in enumerate(texts):
+        alone = word_hashes(text)
+        assert hashes[offsets[k]:offsets[k + 1]].tolist() == alone.tolist()
+        shingled = shingle_hashes(alone, 3)
+        assert fingerprints[k].size == len(shingled)
+        assert np.array_equal(fingerprints[k].signature, signature(shingled, 128))
+    assert batch_bands(fingerprints, 32) == [Fingerprint(f.size, f.signature.copy()).bands(32) for f in fingerprints]
+
+
 def test_arabic_spelling_variants_do_not_hide_a_copy():
     variant = STORY_AR.replace("ة ", "ه ").replace("أ", "ا").replace("إ", "ا").replace("ى ", "ي ")
     assert similarity(fingerprint(variant), fingerprint(STORY_AR)).jaccard == 1.0
