@@ -61,11 +61,13 @@ class HeldAlerting:
     def arrive(self, report: EventReported) -> list[Output]:
         return self.arrive_batch([report])[0]
 
-    def arrive_batch(self, reports: list[EventReported]) -> list[list[Output]]:
-        """Observe each report and queue it for its decision, all in one round trip."""
+    def arrive_batch(self, reports: list[EventReported], raws: list[bytes] | None = None) -> list[list[Output]]:
+        """Observe each report and queue it for its decision, all in one round trip. ``raws``:
+        the reports as received (queued as they are rather than encoded again)."""
         due = self.clock() + self.hold_s
         items = [item for r in reports for item in self.core.observations(r)]
-        members = [f"{r.event_id}\n{encode(r).decode()}" for r in reports]
+        bodies = [raw.decode() for raw in raws] if raws is not None else [encode(r).decode() for r in reports]
+        members = [f"{r.event_id}\n{body}" for r, body in zip(reports, bodies, strict=True)]
         items += [(QUEUE, m, due, 0) for m in members]
         self.store.zadd_many(items)
         for m, r in zip(members, reports, strict=True):
@@ -103,7 +105,7 @@ def build_app(settings: Settings) -> faust.App:
         return app
     held = HeldAlerting(settings, store)
     batch_agent(app, shell, EVENTS, held.arrive, held.arrive_batch, settings.alerting.batch_size,
-                settings.alerting.batch_wait_s)
+                settings.alerting.batch_wait_s, with_raw=True)
 
     @app.timer(interval=settings.alerting.decide_interval_s)
     async def decide_due() -> None:

@@ -207,13 +207,13 @@ class Shell:
         )
         await self.publish([Output(DLQ, where.get("topic"), letter)])
 
-    async def call_with_retry(self, handler: Handler, message: BaseModel) -> Sequence[Output]:
-        """Run the core; while Redis is unreachable, retry with exponential backoff."""
+    async def call_with_retry(self, handler: Callable, *args) -> Sequence[Output]:
+        """Run the core on ``args``; while Redis is unreachable, retry with exponential backoff."""
         delay = 0.2
         while True:
             try:
                 with child(PROCESSING, self.service).time():
-                    return handler(message)
+                    return handler(*args)
             except TRANSIENT_ERRORS as exc:
                 ERRORS.labels(service=self.service, kind="store_unavailable").inc()
                 logger.warning("state store unavailable (%s); retrying in %.1fs", exc, delay)
@@ -267,10 +267,11 @@ BatchHandler = Callable[[list[BaseModel]], list[Sequence[Output]]]
 
 
 def batch_agent(app: faust.App, shell: Shell, source: str, handler: Handler, batch: BatchHandler,
-                size: int, wait_s: float) -> None:
+                size: int, wait_s: float, with_raw: bool = False) -> None:
     """Like :func:`pipe_agent`, for cores that do a batch in fewer round trips than its
     messages one by one: up to ``size`` waiting messages (waiting at most ``wait_s`` for
-    them) go to ``batch``, which returns each one's outputs in order. If the batch fails
+    them) go to ``batch``, which returns each one's outputs in order (``with_raw``: it also
+    gets the messages as received, to keep without encoding them again). If the batch fails
     for anything but the store being away, its messages are handled one by one, so only
     a bad one goes to the DLQ. The events are acked after their outputs are sent."""
     if size <= 1:
@@ -284,7 +285,8 @@ def batch_agent(app: faust.App, shell: Shell, source: str, handler: Handler, bat
             if not good:
                 continue
             try:
-                per_message = await shell.call_with_retry(batch, [d[0] for d in good])
+                args = ([d[0] for d in good], [d[2] for d in good]) if with_raw else ([d[0] for d in good],)
+                per_message = await shell.call_with_retry(batch, *args)
             except Exception as exc:
                 logger.warning("%s: a batch of %d failed (%s); one by one", shell.service, len(good), exc)
                 for inbound, where, raw in good:

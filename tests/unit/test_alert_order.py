@@ -134,3 +134,26 @@ def test_held_alerting_releases_in_event_time_order(redis_url, unique):
         keys = store.client.keys(f"test:{unique}:*")
         if keys:
             store.client.delete(*keys)
+
+
+def test_reports_are_queued_as_received_and_taken_whole_by_another_replica(redis_url, unique):
+    import json
+
+    from schemas import encode
+
+    settings, reports, _ = pipeline_run()
+    store = RedisStore.from_url(redis_url, f"test:{unique}:")
+    now = [1000.0]
+    mine = HeldAlerting(settings, store, clock=lambda: now[0])
+    other = HeldAlerting(settings, store, clock=lambda: now[0])  # nothing of its own in memory
+    try:
+        received = [json.dumps(json.loads(encode(r)), indent=1).encode() for r in reports[:6]]
+        mine.arrive_batch(reports[:6], received)
+        now[0] += settings.alerting.hold_s
+        members, taken = other.take()
+        assert sorted(m.split("\n", 1)[1].encode() for m in members) == sorted(received)  # as received
+        assert sorted(r.model_dump_json() for r in taken) == sorted(r.model_dump_json() for r in reports[:6])
+    finally:
+        keys = store.client.keys(f"test:{unique}:*")
+        if keys:
+            store.client.delete(*keys)

@@ -90,8 +90,15 @@ def test_a_batch_of_texts_fingerprints_as_each_text_alone():
     """Word hashes, shingles, signatures and band keys of many texts at once equal those of
     each text alone by the plain definitions (shingle set, then datasketch's signature):
     short texts, empty ones and the ligature and beyond-the-BMP fallbacks included."""
-    from services.dedup.minhash import (Fingerprint, batch_bands, batch_fingerprints, batch_word_hashes,
-                                        shingle_hashes, signature, word_hashes)
+    from services.dedup.minhash import (
+        Fingerprint,
+        batch_bands,
+        batch_fingerprints,
+        batch_word_hashes,
+        shingle_hashes,
+        signature,
+        word_hashes,
+    )
 
     rng = random.Random(5)
     pool = (STORY_EN + " " + STORY_AR + " " + OTHER_EN).split()
