@@ -63,6 +63,13 @@ class KafkaSettings(BaseModel):
         "price of more fetches, about 3x the idle CPU. Apache Kafka answers as soon as data "
         "arrives, so there it only sets how often an idle consumer asks.",
     )
+    producer_linger_ms: int = Field(
+        default=5, ge=0, le=1_000,
+        description="RAQIB_KAFKA__PRODUCER_LINGER_MS: how long a producer gathers messages into one "
+        "request before sending: fewer, fuller requests for the broker, at up to this much latency "
+        "per hop. On the embedded broker 5 ms (against 0) cut its CPU in a 20,000-article drain "
+        "from 19.6 to 7.9 s and raised the drain from 577 to 767 articles/s, for ~10 ms more p50.",
+    )
 
     @property
     def servers(self) -> str:

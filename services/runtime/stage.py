@@ -146,6 +146,7 @@ def make_app(service: str, settings: Settings, app_class: type[faust.App] = faus
         consumer_auto_offset_reset="earliest",  # a new group reads what is waiting
         producer_acks=-1,  # outputs are durable before the source offset commits
         producer_max_request_size=8 * 1024 * 1024,
+        producer_linger=kafka.producer_linger_ms / 1000.0,
         topic_allow_declare=False,  # topics are created by `ensure_topics`
         topic_disable_leader=True,  # no __assignor-__leader topic: no leader-only tasks
         # faust's own web server (with its /table views) stays off; a worker's port is
