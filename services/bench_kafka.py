@@ -386,24 +386,35 @@ def run_latency(settings: Settings, redis_url: str, feed: Path, rate: float, sec
             "ingest_to_alert": _percentiles(to_alert), "ingest_to_event": _percentiles(to_event)}
 
 
+def _median_run(runs: list[dict]) -> dict:
+    return sorted(runs, key=lambda r: r["per_second"])[len(runs) // 2]
+
+
 def run_all(settings: Settings, redis_url: str, n: int, rate: float, seconds: float,
-            log_dir: Path | None = None) -> dict:
-    """(b), (d) and their ratio, then (c) with the configured hold and with none."""
+            log_dir: Path | None = None, pairs: int = 3) -> dict:
+    """(b) and (d), ``pairs`` times in turn, and the ratio of their medians (one run of each
+    varied by a third on this machine, the ceiling most); then (c) with the configured hold
+    and with none."""
     logging.getLogger("kafka").setLevel(logging.ERROR)  # connection retries while brokers start
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="raqib-bench-"))
     log_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         feed = Path(tmp) / "bench.jsonl"
         info = write_articles(feed, n)
-        drain = run_drain(settings, redis_url, feed, n, log_dir)
-        ceiling = run_ceiling(settings, redis_url, feed, n, log_dir)
+        runs = []
+        for _ in range(max(1, pairs)):
+            drain = run_drain(settings, redis_url, feed, n, log_dir)
+            ceiling = run_ceiling(settings, redis_url, feed, n, log_dir)
+            runs.append({"drain": drain, "ceiling": ceiling, "ratio": drain["per_second"] / ceiling["per_second"]
+                         if ceiling["per_second"] else None})
+        drain, ceiling = _median_run([r["drain"] for r in runs]), _median_run([r["ceiling"] for r in runs])
         latency_feed = Path(tmp) / "latency.jsonl"
         write_articles(latency_feed, int(rate * seconds), seed=11)
         latency = [run_latency(settings, redis_url, latency_feed, rate, seconds, log_dir)]
         if settings.alerting.hold_s > 0:
             latency.append(run_latency(settings, redis_url, latency_feed, rate, seconds, log_dir, hold_s=0.0))
     ratio = drain["per_second"] / ceiling["per_second"] if ceiling["per_second"] else None
-    return {"articles": info, "drain": drain, "ceiling": ceiling, "ratio": ratio, "latency": latency,
+    return {"articles": info, "drain": drain, "ceiling": ceiling, "ratio": ratio, "pairs": runs, "latency": latency,
             "fetch_max_wait_ms": settings.kafka.fetch_max_wait_ms, "partitions": settings.kafka.partitions,
             "cpus": os.cpu_count(), "logs": str(log_dir)}
 

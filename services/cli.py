@@ -439,6 +439,8 @@ def bench(
     articles: Annotated[int, typer.Option(help="articles through each core, or the Kafka backlog")] = 0,
     rate: Annotated[float, typer.Option(help="kafka: articles per second of the latency run")] = 100.0,
     seconds: Annotated[float, typer.Option(help="kafka: length of the latency run")] = 60.0,
+    pairs: Annotated[int, typer.Option(help="kafka: drain and ceiling runs, in turn; the ratio is of "
+                                            "their medians", min=1)] = 3,
     out: Annotated[Path | None, typer.Option(help="write the figures as JSON here too")] = None,
     data: Annotated[Path, typer.Option(help="external data for the dedup stream (the bundled feed if absent)")]
     = Path("../shared/data/external"),
@@ -478,7 +480,7 @@ def bench(
         from services.runtime.embedded import redis_or_embedded
 
         with redis_or_embedded(settings.redis.url) as url:
-            figures["kafka"] = run_all(settings, url, articles or 60_000, rate, seconds)
+            figures["kafka"] = run_all(settings, url, articles or 60_000, rate, seconds, pairs=pairs)
         _print_kafka_bench(figures["kafka"])
     typer.echo(json.dumps({"bench": figures}))
     if out is not None:
@@ -490,11 +492,16 @@ def _print_kafka_bench(k: dict) -> None:
                f"{k['partitions']} partitions, fetch wait {k['fetch_max_wait_ms']} ms, {k['cpus']} CPUs; "
                f"a fresh embedded broker per run; logs in {k['logs']}")
     typer.echo(f"{'run':<34}{'arrived':>9}{'articles/s':>12}{'window s':>10}  cpu seconds")
-    for name, row in (("(b) four services, backlog", k["drain"]), ("(d) forward-only ceiling", k["ceiling"])):
-        cpu = ", ".join(f"{s} {v:.1f}" for s, v in row["cpu_seconds"].items())
-        typer.echo(f"{name:<34}{row['arrived']:>9}{row['per_second']:>12.0f}{row['window_seconds']:>10.1f}  {cpu}")
+    for i, pair in enumerate(k.get("pairs") or [k], 1):
+        for name, row in ((f"(b) four services, backlog #{i}", pair["drain"]),
+                          (f"(d) forward-only ceiling #{i}", pair["ceiling"])):
+            cpu = ", ".join(f"{s} {v:.1f}" for s, v in row["cpu_seconds"].items())
+            typer.echo(f"{name:<34}{row['arrived']:>9}{row['per_second']:>12.0f}{row['window_seconds']:>10.1f}  {cpu}")
+        if pair.get("ratio") is not None:
+            typer.echo(f"  ratio #{i}: {pair['ratio']:.2f}")
     ratio = k["ratio"]
-    typer.echo(f"ratio (b)/(d): {ratio:.2f}" if ratio is not None else "ratio (b)/(d): n/a")
+    typer.echo(f"ratio (b)/(d), medians: {k['drain']['per_second']:.0f} / {k['ceiling']['per_second']:.0f} = "
+               f"{ratio:.2f}" if ratio is not None else "ratio (b)/(d): n/a")
     title = f"(c) latency at {k['latency'][0]['rate']:g} articles/s"
     typer.echo(f"{title:<34}{'count':>7}{'p50':>8}{'p95':>8}{'p99':>8}{'max':>8}")
     for row in k["latency"]:
