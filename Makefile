@@ -30,7 +30,7 @@ test-unit: $(STAMP) ## run the unit tests only
 lint: $(STAMP) ## ruff
 	$(BIN)/ruff check services schemas tests
 
-bench: $(STAMP) ## throughput and latency: the cores, then the four services through Kafka (~10 min); bench.json
+bench: $(STAMP) ## throughput and latency: the cores, then the four services through Kafka (~20 min); bench.json
 	$(BIN)/raqib bench extraction --articles 1000
 	$(BIN)/raqib bench dedup --articles 2000
 	$(BIN)/raqib bench all --out bench.json
