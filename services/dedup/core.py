@@ -39,7 +39,6 @@ import hashlib
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -169,6 +168,7 @@ class DedupCore:
         self._tallies = _Cache(20_000)  # cluster -> _Merged of its members so far
         self.prefix = key_prefix(self.settings)
         self._band_prefixes = [f"{self.prefix}band:{i}:" for i in range(self.settings.bands)]
+        self._block_cache: dict[tuple[str, str, dt.date], tuple[str, list[str]]] = {}
 
     # ------------------------------------------------------------------ keys
 
@@ -183,10 +183,16 @@ class DedupCore:
         return [self._block_keys(theatre_country(event), event.category, event_day(event, article.published_at))
                 for event in article.events]
 
-    @lru_cache(maxsize=4096)  # noqa: B019 - one core per process, few (theatre, category, day)s a day
     def _block_keys(self, theatre: str, category: str, day: dt.date) -> tuple[str, list[str]]:
-        base = f"{self.prefix}block:{theatre}:{category}:"
-        return base + day.isoformat(), [base + (day + dt.timedelta(days=d)).isoformat() for d in (-1, 0, 1)]
+        """A block's key and those of its candidates, made once per (theatre, category, day)."""
+        keys = self._block_cache.get((theatre, category, day))
+        if keys is None:
+            if len(self._block_cache) >= 4096:
+                self._block_cache.clear()
+            base = f"{self.prefix}block:{theatre}:{category}:"
+            keys = self._block_cache[(theatre, category, day)] = (
+                base + day.isoformat(), [base + (day + dt.timedelta(days=d)).isoformat() for d in (-1, 0, 1)])
+        return keys
 
     # ------------------------------------------------------------------ article level
 

@@ -682,9 +682,11 @@ class Extractor:
                          if m.kind == "place" and m.entry.data["population"] >= SMALL_PLACE)
             about.discard(None)
             abroad = SMALL_PLACE
-        # what the words before a name say it is: a town ("the Saudi city of Jizan") or a province
-        called = {span: ("city" if _TOWN_BEFORE.search(before) else "admin1" if _PROVINCE_BEFORE.search(before)
-                         else None) for span in spans for before in (_before(doc, span[0], 24),)}
+        def called(span: tuple[int, int]) -> str | None:
+            """What the words before a name say it is: a town ("the Saudi city of Jizan") or a province."""
+            before = _before(doc, span[0], 24)
+            return "city" if _TOWN_BEFORE.search(before) else "admin1" if _PROVINCE_BEFORE.search(before) else None
+
         if about:
             # a town abroad that shares its name with a word of this article is not where the
             # article's events are: "Marat" (Saudi Arabia) in an article about Idlib, "Sahm"
@@ -693,7 +695,7 @@ class Extractor:
             for span, group in list(spans.items()):
                 kept = [m for m in group if m.entry.data["country"] in about
                         or m.entry.data["population"] >= abroad]
-                if not kept and called[span] == "city":
+                if not kept and called(span) == "city":
                     named = self._town_country(doc, span)
                     kept = [m for m in group if m.entry.data["country"] == named]
                 if kept:
@@ -706,9 +708,9 @@ class Extractor:
             # a country the article talks about, then the most populous
             if len(group) == 1:
                 return group[0]
-            written = doc.plain(*span)
+            written, said = doc.plain(*span), called(span)
             return min(group, key=lambda m: (m.entry.data["norm_name"] != written,
-                                             called[span] not in (None, m.entry.data["precision"]),
+                                             said not in (None, m.entry.data["precision"]),
                                              -countries.get(m.entry.data["country"], 0),
                                              m.entry.data["country"] not in self.war_countries,
                                              -m.entry.data["population"]))

@@ -83,7 +83,8 @@ return 1
 
 
 # Read several structures in one step (see Store.gather). KEYS: the plain keys,
-# then the sets, then the hashes; ARGV: their counts and the member-value prefix.
+# then each group of sets, then the hashes; ARGV: the number of plain keys, of
+# groups and of hashes, the member-value prefix, then the size of each group.
 _GATHER_LUA = """
 local ng, nu, nh = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local prefix = ARGV[4]
@@ -130,7 +131,6 @@ for i = 1, nc do
       local key, want = KEYS[k + j], ARGV[p + j]
       local have
       if kind == 'get' then have = redis.call('GET', key) or ''
-      elseif kind == 'scard' then have = tostring(redis.call('SCARD', key))
       else have = tostring(redis.call('HLEN', key)) end
       if have ~= want then return {0, i} end
     end
@@ -172,9 +172,9 @@ ZItem = tuple[str, str, float, int]
 @dataclass(frozen=True)
 class Check:
     """A condition of :meth:`Store.apply` on each of ``keys``, against the matching
-    ``expected`` value: ``kind`` is ``get`` (the value, "" when absent), ``scard``
-    (size of a set) or ``hlen`` (fields of a hash); or ``sunion``, on all the keys at
-    once: the size of the union of the sets, the one ``expected`` value."""
+    ``expected`` value: ``kind`` is ``get`` (the value, "" when absent) or ``hlen``
+    (fields of a hash); or ``sunion``, on all the keys at once: the size of the union
+    of the sets, the one ``expected`` value."""
 
     kind: str
     keys: tuple[str, ...]
@@ -379,8 +379,6 @@ class MemoryStore:
     def _have(self, kind: str, key: str) -> str:
         if kind == "get":
             return self._kv.get(key, "")
-        if kind == "scard":
-            return str(len(self._sets.get(key, ())))
         return str(len(self._hashes.get(key, {})))
 
     def _write(self, w: Write, key: str):
