@@ -80,6 +80,8 @@ _KILLED = [
                + _Q + _NUM + r"(?! (?:injured|wounded))"),
     re.compile(r"(?:مقتل|قتل|استشهاد|سقوط|وفاه) " + _Q + _NUM),
     re.compile(_NUM + r" (?:\S+ )?(?:قتلي|قتيلا|قتيل|شهيدا|شهداء|اشخاص قتلوا)"),
+    # "28 شخصا على الاقل قتلوا", "ثلاثة جنود لقوا حتفهم"
+    re.compile(_NUM + r" (?:(?!و)\S+ ){1,4}?(?:قتلوا|لقوا حتفهم|لقوا مصرعهم|استشهدوا)(?: |$)"),
 ]
 #: patterns tried only when the clause holds one of their words (each costs a scan of the clause)
 _KILLED_IF = [
@@ -468,16 +470,25 @@ _IRREALIS = re.compile(
     r"risk of|threat of|prevent(?:ed)?|avoid|in order to|intended to|aims? to|seeks? to|capable of)\b[^.;]*$|"
     r"(?:^| )(?:خوفا|خشيه|خشية|تحسبا|احتمال|لمنع|منع|تجنب|يخطط|تخطط|خطط|مخطط|لتجنب|سوف|بهدف|قادره|قادر|"
     r"يسعي|تسعي|تعتزم|يعتزم|ينوي|تنوي|محاوله منع|يعتزمون|ينوون|يخططون|يستعد|يستعدون|تستعد|استعداد|"
-    r"تدرب|تدربوا|يتدربون|لشن|لتنفيذ|لارتكاب|للقيام)(?: |$)[^.؟]*$|"
-    r"\b(?:preparing to|prepared to|trained to|to carry out|to launch|to stage)\b[^.;]*$")
+    r"تدرب|تدربوا|يتدربون|لشن|لتنفيذ|لارتكاب|للقيام|تدرس|يدرس|بصدد|الخيار|خيار|الخطط|التوقعات|توقعات|"
+    r"يمكن|ممكن|رجحت|رجح|مبررا|مبرر)(?: |$)[^.؟]*$|(?:^| )(?:اي|لاي|باي|من اي)$|"
+    r"\b(?:preparing to|prepared to|trained to|to carry out|to launch|to stage)\b[^.;]*$|"
+    r"\b(?:possible|potential|imminent|future|any)$")
+#: ... or is qualified as such right after it: "ضربة جوية محتملة", "هجماتها المرتقبة"
+_IRREALIS_AFTER = re.compile(r"^(?:\S+ )?(?:" + "|".join(
+    f"{w}|{w}ه|ال{w}|ال{w}ه" for w in ("محتمل", "مرتقب", "وشيك", "مقبل", "متوقع")) + r")(?: |$)")
 #: the purpose prefix ل on a verbal noun: لتفجير "in order to blow up", للهجوم "for the attack"
 _PURPOSE = re.compile(r"^(?:ل|ول|فل)(?!ل)")
+#: ... except after "was subjected to": تعرضت الوزيرة ... لمحاولة اغتيال
+_SUBJECTED = re.compile(r"(?:^| )[وف]?(?:تعرض|تعرضت|تعرضوا|يتعرض|تتعرض|يتعرضون)(?: |$)")
 
 
 def _unreal(doc: Doc, trigger: Mention) -> bool:
     """Is the attack feared, planned, prevented or a purpose ("to blow up"), not reported as done?"""
     return bool(_IRREALIS.search(_before(doc, trigger.start, 40))
-                or (trigger.prefixed and _PURPOSE.match(doc.plain(trigger.start, trigger.end))))
+                or _IRREALIS_AFTER.match(doc.plain(trigger.end, trigger.end + 30))
+                or (trigger.prefixed and _PURPOSE.match(doc.plain(trigger.start, trigger.end))
+                    and not _SUBJECTED.search(_before(doc, trigger.start, 160))))
 
 
 _ANCHOR_TIME = re.compile(
@@ -496,6 +507,11 @@ _STATISTIC = re.compile(r"%|(?:^| )(?:بنسبه|نسبه|المئه|percent|per
 def _alternatives(words: str) -> str:
     """Words as written, normalised like the text, as a regex alternation."""
     return "|".join(normalize_plain(w) for w in words.split())
+
+
+_AR_NAMED_PLACE = re.compile(r"(?:^| )[وف]?(?:ب|في )?(?:" + _alternatives(
+    "بلدة قرية مدينة حي مديرية ناحية قضاء مخيم محافظة ولاية إقليم اقليم بلدات قرى أحياء")
+    + r") \S+")
 
 
 #: attacks counted over a period: "more than 100 suicide attacks this year", "نحو مئة هجوم منذ بداية العام"
@@ -545,6 +561,13 @@ _CONTINUATION = re.compile(
     r"^(?:كما|واضاف|واضافت|وتابع|وتابعت|واكد|واكدت|وشدد|وشددت|واوضح|واوضحت|واشار|واشارت)(?: |$)")
 _DEFINITE = re.compile(r"^(?:ال|[وف]ال)")  # an Arabic trigger with the article: الضربات "the strikes"
 _DEFINITE_BEFORE = re.compile(r"(?:^| )(?:the|these|those|this|such|that|هذه|تلك|هذا)$")
+#: an Arabic noun that cannot be read as a verb, as written (ة kept): غارة, هجمات, and the verbal nouns
+#: تفجير, اغتيال, اعتداء, انفجار, استهداف, هجوم, مقتل, after any clitics (و ف ب ل ك)
+_AR_NOUN = re.compile(r"^(?:[وف]?[بلك]?)(?:\S{3,}ات|ت\S\Sي\S|ا\Sت\Sا\S|ان\S\Sا\S|است\S\Sا\S|\S\Sو\S|م\S\S\S)$")
+#: what follows a noun to make it definite by construct (إضافة): a word with the article, اغتيال الوزير
+_GENITIVE_AFTER = re.compile(r"^ال\S{2,}")
+#: announcing an attack by its name reports it: "أعلن الجيش اغتيال القيادي"
+_ANNOUNCED_BEFORE = re.compile(r"(?:^| )(?:" + _alternatives("أعلن أعلنت يعلن تعلن") + r")(?: \S+)?$")
 #: a trigger named as the background or the subject of something else refers to a known event:
 #: "six days after the assassination of ...", "منذ هجوم انتحاري", "the investigation into the bombing",
 #: "قضية اغتيال الحريري", "ادانت الاعتداء"
@@ -552,11 +575,29 @@ _REFERENCE_BEFORE = re.compile(
     r"(?:^| )(?:(?:" + _alternatives("أيام أسابيع أشهر شهور سنوات أعوام عام سنة") + r") (?:بعد|علي)|"
     + _alternatives("أعقاب منذ خلفية قضية ذكرى التحقيق تحقيق محاكمة المحكمة المتهم المتهمين المتهمون متهم "
                     "متهمين المتورطين تورط منفذي مرتكبي سر ملف إدانة أدان أدانت يدين تدين استنكر استنكرت ندد "
-                    "نددت شجب شجبت حادثة الحادث")
+                    "نددت شجب شجبت حادثة الحادث جريمة الجريمة وراء مسؤولية المسؤولية تداعيات تطورات تبني "
+                    "تبنيه تبنيها")
     + r")(?: (?:علي|في|عن|ب|ال\S+|\S+ علي)){0,2}$|"
     r"\b(?:(?:days|weeks|months|years) (?:after|since)|since|wake of|aftermath of|investigation into|"
     r"inquiry into|trial over|trial of|anniversary of|accused of|condemned|denounced|perpetrators of|"
     r"case of)(?: \S+){0,1}$")
+
+
+def _construct(doc: Doc, trigger: Mention) -> bool:
+    """Is an Arabic noun trigger made definite by the word after it (اغتيال الوزير "the minister's
+    assassination", تفجير السفارة)? Such a name refers to an event; it reports one only when announced."""
+    surface = trigger.surface
+    if not _ARABIC_LETTER.match(surface):
+        return False
+    word = doc.plain(trigger.start, trigger.end).rpartition(" ")[2]
+    if not (_AR_NOUN.match(word) or _TA_MARBUTA_END.search(surface)):
+        return False
+    return bool(_GENITIVE_AFTER.match(doc.plain(trigger.end, trigger.end + 24))
+                and not _ANNOUNCED_BEFORE.search(_before(doc, trigger.start, 24)))
+
+
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
+_TA_MARBUTA_END = re.compile(r"ة[\u064b-\u0652\u0640]*$")
 
 
 class Extractor:
@@ -782,9 +823,18 @@ class Extractor:
             if statistic:
                 return None  # "attacks fell by 38%": a statistic, not an event
             anchored = (actor1 or actor2 or resolved or weapons or killed or injured
-                        or _ANCHOR_TIME.search(norm) or _REPORT.search(norm) or _NAMED_PLACE.search(clause))
+                        or _ANCHOR_TIME.search(norm) or _REPORT.search(norm) or _NAMED_PLACE.search(clause)
+                        or _AR_NAMED_PLACE.search(norm))
             if not anchored:
                 return None  # "assassinations are rare": names a kind of event, reports none
+            if _ARABIC_LETTER.match(trigger.surface) and not (
+                    killed or injured or weapons or (actor1 and actor2) or _ANCHOR_TIME.search(norm)
+                    or any(m.entry.data["precision"] != "country" for m in resolved)
+                    or _AR_NAMED_PLACE.search(norm)):
+                # an Arabic news sentence names a party or a country almost every time ("... اغتيال بوتو
+                # ينذر بانحدار باكستان"): reporting an attack takes a toll, a weapon, both sides, a day or
+                # a place below the country
+                return None
         # a clause that names no place happened in the article's main country, as far as we know
         place = self._place(resolved, context) or context["main_country"]
         a1 = _actor(actor1) if actor1 else None
@@ -814,7 +864,8 @@ class Extractor:
         )
         definite = [bool(_DEFINITE.search(doc.plain(t.start, t.end))
                          or _DEFINITE_BEFORE.search(_before(doc, t.start, 8))
-                         or _REFERENCE_BEFORE.search(_before(doc, t.start, 30))) for t in triggers]
+                         or _REFERENCE_BEFORE.search(_before(doc, t.start, 30))
+                         or _construct(doc, t)) for t in triggers]
         concrete = bool(killed or injured or _ANCHOR_TIME.search(norm))
         toll_only = not s.actors and all(t.entry.data.get("casualty") for t in triggers)
         return Draft(event, trigger, actor1, actor2, order, any(definite), all(definite) and not concrete, toll_only)

@@ -170,8 +170,9 @@ def arabic_variants(alias_norm: str, article: bool = True, suffixes: bool = Fals
                            for w in alias_norm.split()))
     if suffixes and not rest and len(alias_norm) >= 3 and not alias_norm.startswith("ال"):
         # a one-word verb with its object attached: استهدفها "targeted it", قصفوها
+        # (not ه on a three-letter verb: زاره "visited him" is وزارة "ministry" with و, قتله is قتلة "killers")
         forms.update(alias_norm.removesuffix("وا") + ("و" if alias_norm.endswith("وا") else "") + s
-                     for s in _OBJECT_SUFFIXES)
+                     for s in _OBJECT_SUFFIXES if s != "ه" or len(alias_norm) > 3)
     out: dict[str, bool] = {}
     for form in forms:
         for variant in _prefixed(form, article):

@@ -399,3 +399,40 @@ def test_the_actor_after_said_that_acts_and_does_not_speak(extractor):
     body = "Officials said that Houthi rebels attacked Saudi forces near the border on Monday."
     [event] = extractor.process(article("s", body, FRIDAY)).events
     assert (event.actor1.code, event.actor2.code, event.attribution) == ("YEM:HOUTHI", "SAU:MIL", None)
+
+
+def _kinetic(extractor, body):
+    return [e for e in extractor.process(article("k", body, FRIDAY)).events if e.category == "ASSAULT"]
+
+
+@pytest.mark.parametrize("body", [
+    # an attack named by what it belongs to (construct state) is background unless announced
+    "وستنظر المحكمة الدولية في اغتيال الوزير السابق خلال جلستها.",
+    # a party and a country are named, but no toll, weapon, day, second side or place in the country
+    "ويرى المحلل أن الهجمات الانتحارية في أفغانستان تضعف الحالة المعنوية لحلف الأطلسي.",
+    # possible, expected, an option
+    "وتحدثت تقارير عن ضربة جوية محتملة على المنشآت الإيرانية.",
+    "أما الخيار الثالث فهو شن هجوم بري واسع عبر الحدود.",
+    # "subjected to" torture, not to an attack
+    "وقال المعتقل إنه تعرض للتعذيب خلال التحقيق معه في السجن.",
+    # وزارة "ministry" is not زار "visited" with a prefix and a suffix
+    "وقالت وزارة الدفاع في بيان إنها تتابع التطورات.",
+])
+def test_arabic_mentions_that_report_no_attack(extractor, body):
+    events = extractor.process(article("k", body, FRIDAY)).events
+    assert [e for e in events if e.category in ("ASSAULT", "DIPLOMACY")] == []
+
+
+@pytest.mark.parametrize("body", [
+    "أعلن الجيش اغتيال القيادي في الحركة بغارة على مدينة خان يونس.",
+    "وقتل ثلاثة جنود في هجوم انتحاري في أفغانستان.",
+    "ووقع هجوم انتحاري أمس قرب مجلس محلي في أفغانستان.",
+    "تعرضت دورية للشرطة لإطلاق نار في مدينة الموصل.",
+    "وتعرضت الوزيرة لمحاولة اغتيال في ولاية الوحدة عندما صوب أحد الأشخاص مسدسا الى وجهها.",
+])
+def test_arabic_attacks_with_a_toll_a_day_or_a_place_are_reported(extractor, body):
+    assert len(_kinetic(extractor, body)) == 1
+
+
+def test_arabic_count_before_the_verb_of_death():
+    assert casualties("وقال المصدر إن «28 شخصا على الاقل قتلوا وأصيب نحو 55 آخرين بجروح»") == (28, 55)
