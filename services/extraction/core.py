@@ -564,8 +564,10 @@ _DEFINITE_BEFORE = re.compile(r"(?:^| )(?:the|these|those|this|such|that|هذه|
 #: an Arabic noun that cannot be read as a verb, as written (ة kept): غارة, هجمات, and the verbal nouns
 #: تفجير, اغتيال, اعتداء, انفجار, استهداف, هجوم, مقتل, after any clitics (و ف ب ل ك)
 _AR_NOUN = re.compile(r"^(?:[وف]?[بلك]?)(?:\S{3,}ات|ت\S\Sي\S|ا\Sت\Sا\S|ان\S\Sا\S|است\S\Sا\S|\S\Sو\S|م\S\S\S)$")
-#: what follows a noun to make it definite by construct (إضافة): a word with the article, اغتيال الوزير
-_GENITIVE_AFTER = re.compile(r"^ال\S{2,}")
+#: what follows a noun to make it definite by construct (إضافة): a word with the article, اغتيال الوزير, or a
+#: name that ends in one, اغتيال رفيق الحريري (a preposition, على الجيش, starts no construct)
+_GENITIVE_AFTER = re.compile(
+    r"^(?:(?!(?:علي|في|من|ضد|الي|عن|قرب|داخل|بين|مع|عند|امس|اليوم|[وبلف]\S*)(?: |$))\S+ )?ال\S{2,}")
 #: announcing an attack by its name reports it: "أعلن الجيش اغتيال القيادي"
 _ANNOUNCED_BEFORE = re.compile(r"(?:^| )(?:" + _alternatives("أعلن أعلنت يعلن تعلن") + r")(?: \S+)?$")
 #: a trigger named as the background or the subject of something else refers to a known event:

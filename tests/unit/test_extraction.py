@@ -408,6 +408,7 @@ def _kinetic(extractor, body):
 @pytest.mark.parametrize("body", [
     # an attack named by what it belongs to (construct state) is background unless announced
     "وستنظر المحكمة الدولية في اغتيال الوزير السابق خلال جلستها.",
+    "وتعود أزمة العلاقات بين البلدين إلى اغتيال رفيق الحريري في بيروت.",
     # a party and a country are named, but no toll, weapon, day, second side or place in the country
     "ويرى المحلل أن الهجمات الانتحارية في أفغانستان تضعف الحالة المعنوية لحلف الأطلسي.",
     # possible, expected, an option
@@ -426,6 +427,7 @@ def test_arabic_mentions_that_report_no_attack(extractor, body):
 @pytest.mark.parametrize("body", [
     "أعلن الجيش اغتيال القيادي في الحركة بغارة على مدينة خان يونس.",
     "وقتل ثلاثة جنود في هجوم انتحاري في أفغانستان.",
+    "ونفذت الطائرات هجوما على الجيش في مدينة حلب.",
     "ووقع هجوم انتحاري أمس قرب مجلس محلي في أفغانستان.",
     "تعرضت دورية للشرطة لإطلاق نار في مدينة الموصل.",
     "وتعرضت الوزيرة لمحاولة اغتيال في ولاية الوحدة عندما صوب أحد الأشخاص مسدسا الى وجهها.",
