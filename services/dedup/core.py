@@ -54,7 +54,7 @@ from services.dedup.minhash import (
     text_digest,
 )
 from services.runtime.settings import DedupSettings
-from services.runtime.store import Check, Gathered, Store, Write
+from services.runtime.store import Check, Gathered, Store, Write, sequence_key
 
 __all__ = ["ArticleVerdict", "ContentionError", "DedupCore", "theatre_country"]
 
@@ -321,9 +321,11 @@ class DedupCore:
             base = f"{self.prefix}cluster:{cid}:"
             self._members.put((cid, aid), (event, source))
             report = f'{{"e":{event.model_dump_json()},"s":{source_json}}}'
+            # read back only the members this process has not merged yet
+            state = self._tallies.get(cid)
+            known = len(state.members) if state is not None else 0
             writes += [Write("hset", (base + "reports",), aid, report, ttl=ttl),
-                       Write("register", (base + "order",), aid, ttl=ttl),
-                       Write("hgetall", (base + "order",))]
+                       Write("join", (base + "members", sequence_key(base + "members")), aid, str(known), ttl=ttl)]
         return writes
 
     def _source(self, article: ArticleEnriched, v: ArticleVerdict) -> SourceRef:
@@ -354,9 +356,9 @@ class DedupCore:
             return None
         out = []
         for p, plan, (a, b) in zip(prepared, plans, spans, strict=True):
-            registers = [n for n in range(a, b) if writes[n].op == "register"]  # each followed by its hgetall
-            out.append((plan.verdict, [self._report(cid, int(results[n]), results[n + 1], p.article)
-                                       for (cid, _), n in zip(plan.clusters, registers, strict=True)]))
+            joins = [n for n in range(a, b) if writes[n].op == "join"]
+            out.append((plan.verdict, [self._report(cid, int(writes[n].b), results[n], p.article)
+                                       for (cid, _), n in zip(plan.clusters, joins, strict=True)]))
         return out
     def _run(self, articles: list[ArticleEnriched], with_events: bool) -> list[tuple[ArticleVerdict, list]]:
         return self._settle(self._prepare(articles, with_events), with_events)
@@ -410,12 +412,21 @@ class DedupCore:
                                                  SourceRef.model_validate(data["s"])))
         return [(a, p) for a in members if (p := self._members.get((cid, a))) is not None]
 
-    def _report(self, cid: str, revision: int, order: dict[str, str], article: ArticleEnriched) -> EventReported:
-        members = [a for _, a in sorted((int(n), a) for a, n in order.items() if int(n) <= revision)]
-        state = self._tallies.get(cid)
-        if state is None or state.members != members[:len(state.members)]:  # not a prefix: start again
+    def _report(self, cid: str, start: int, joined: tuple[int, str, list[str]],
+                article: ArticleEnriched) -> EventReported:
+        """The cluster's report at the article's revision (its ordinal in the cluster), from
+        the merge this process holds and what joining told: the revision, the cluster's first
+        member and its members from ``start``, the length of that merge when the write was planned."""
+        revision, first, new = joined
+        state = self._tallies.get(cid) or _Merged()
+        have = len(state.members)
+        if start <= have <= revision and (have == 0 or state.members[0] == first) \
+                and state.members[start:] == new[:have - start]:
+            pending = new[have - start:revision - start]  # the members after those already merged
+        else:  # the merge held changed, or the cluster expired and began again: read it all
             state = _Merged()
-        for a, (event, source) in self._parsed_members(cid, members[len(state.members):]):
+            pending = self.store.sequence(f"{self.prefix}cluster:{cid}:members")[:revision]
+        for a, (event, source) in self._parsed_members(cid, pending):
             state.add(a, event, source)
         self._tallies.put(cid, state)  # the next revision starts from here
         sources = state.sources
@@ -427,10 +438,9 @@ class DedupCore:
             revision=revision,
             event=state.tally.merged(),
             sources=list(listed),
-            corroboration=Corroboration(sources=len({s.source for s in sources}),
-                                        languages=sorted({s.language for s in sources})),
-            first_seen=min(s.published_at for s in sources),
-            updated_at=max(s.published_at for s in sources),
+            corroboration=Corroboration(sources=len(state.outlets), languages=sorted(state.languages)),
+            first_seen=state.first_seen,
+            updated_at=state.updated_at,
             ingested_at=article.ingested_at,
         )
 
@@ -438,17 +448,25 @@ class DedupCore:
 class _Merged:
     """A cluster's members so far (in report order), their merge and their sources."""
 
-    __slots__ = ("members", "sources", "tally")
+    __slots__ = ("first_seen", "languages", "members", "outlets", "sources", "tally", "updated_at")
 
     def __init__(self) -> None:
         self.members: list[str] = []
         self.sources: list[SourceRef] = []
         self.tally = Tally()
+        self.outlets: set[str] = set()
+        self.languages: set[str] = set()
+        self.first_seen = self.updated_at = None
 
     def add(self, member: str, event: Event, source: SourceRef) -> None:
         self.members.append(member)
         self.sources.append(source)
         self.tally.add(event)
+        self.outlets.add(source.source)
+        self.languages.add(source.language)
+        when = source.published_at
+        self.first_seen = when if self.first_seen is None else min(self.first_seen, when)
+        self.updated_at = when if self.updated_at is None else max(self.updated_at, when)
 
 
 class _Cache:

@@ -18,14 +18,28 @@ from typing import Protocol
 
 import redis
 
-# Register ``member`` in the ordered registry ``KEYS[1]`` if it is not there:
-# returns {ordinal, 1} for a new member, {existing ordinal, 0} otherwise.
-_REGISTER_LUA = """
-local v = redis.call('HGET', KEYS[1], ARGV[1])
-if v then return {tonumber(v), 0} end
-local n = redis.call('HLEN', KEYS[1]) + 1
-redis.call('HSET', KEYS[1], ARGV[1], n)
-if tonumber(ARGV[2]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+# An ordered registry is a hash (member -> ordinal) and a list (the members in
+# order), so that what was added since a known length is read alone. Registering
+# gives a member the next ordinal once: its ordinal, negative if it was already there.
+_REGISTER_FN = """
+local function register(hash, list, member, ttl)
+  local v = redis.call('HGET', hash, member)
+  if v then return -tonumber(v) end
+  local n = redis.call('RPUSH', list, member)
+  redis.call('HSET', hash, member, n)
+  if ttl > 0 then
+    redis.call('EXPIRE', hash, ttl)
+    redis.call('EXPIRE', list, ttl)
+  end
+  return n
+end
+"""
+
+# KEYS: the registry's hash and list. ARGV: member, ttl. Returns {ordinal, 1} for a
+# new member, {existing ordinal, 0} otherwise.
+_REGISTER_LUA = _REGISTER_FN + """
+local n = register(KEYS[1], KEYS[2], ARGV[1], tonumber(ARGV[2]))
+if n < 0 then return {-n, 0} end
 return {n, 1}
 """
 
@@ -117,7 +131,7 @@ return {gets, unions, values, hashes}
 # expected values; one for ``sunion``), then per write (op, n, a, b, ttl); a check
 # or write covers the next n keys. Returns {0, index of the failed check} or
 # {1, result per write}.
-_APPLY_LUA = """
+_APPLY_LUA = _REGISTER_FN + """
 local nc = tonumber(ARGV[1])
 local p, k = 2, 1
 for i = 1, nc do
@@ -143,26 +157,30 @@ while p <= #ARGV do
   local op, n, a, b, ttl = ARGV[p], tonumber(ARGV[p + 1]), ARGV[p + 2], ARGV[p + 3], tonumber(ARGV[p + 4])
   p = p + 5
   local r = 0
-  for j = 0, n - 1 do
-    local key = KEYS[k + j]
-    if op == 'set' then redis.call('SET', key, a)
-    elseif op == 'setnx' then r = redis.call('SETNX', key, a)
-    elseif op == 'sadd' then r = redis.call('SADD', key, a)
-    elseif op == 'hset' then r = redis.call('HSET', key, a, b)
-    elseif op == 'register' then
-      local v = redis.call('HGET', key, a)
-      if v then r = tonumber(v) else
-        r = redis.call('HLEN', key) + 1
-        redis.call('HSET', key, a, r)
-      end
-    elseif op == 'hgetall' then r = redis.call('HGETALL', key) end
-    if ttl > 0 and op ~= 'hgetall' then redis.call('EXPIRE', key, ttl) end
+  if op == 'join' then
+    local list, from = KEYS[k + 1], tonumber(b)
+    r = {math.abs(register(KEYS[k], list, a, ttl)), from > 0 and redis.call('LINDEX', list, 0) or '',
+         redis.call('LRANGE', list, from, -1)}
+  else
+    for j = 0, n - 1 do
+      local key = KEYS[k + j]
+      if op == 'set' then redis.call('SET', key, a)
+      elseif op == 'setnx' then r = redis.call('SETNX', key, a)
+      elseif op == 'sadd' then r = redis.call('SADD', key, a)
+      elseif op == 'hset' then r = redis.call('HSET', key, a, b) end
+      if ttl > 0 then redis.call('EXPIRE', key, ttl) end
+    end
   end
   k = k + n
   out[#out + 1] = r
 end
 return {1, out}
 """
+
+
+def sequence_key(registry: str) -> str:
+    """The list that holds the members of the ordered registry ``registry`` in order."""
+    return registry + ":seq"
 
 
 #: a sorted-set write: (key, member, score, ttl in seconds; 0 keeps the key's own)
@@ -184,11 +202,12 @@ class Check:
 @dataclass(frozen=True)
 class Write:
     """One write of :meth:`Store.apply`, done on each of ``keys``. ``op``: ``set``
-    (key = a), ``setnx`` (key = a unless it exists), ``sadd`` (a to the set),
-    ``hset`` (field a = b), ``register`` (a gets the next ordinal once; the result
-    is its ordinal) or ``hgetall`` (the result is the hash, read after the writes
-    before it). The result is that of the last key. A ttl > 0 extends each key's
-    life to at least ttl seconds."""
+    (key = a), ``setnx`` (key = a unless it exists), ``sadd`` (a to the set) or
+    ``hset`` (field a = b); the result is that of the last key. Or ``join``, keys
+    (an ordered registry, its :func:`sequence_key`): a gets the next ordinal once
+    (:meth:`Store.register`), and the result is (its ordinal, the first member, ""
+    when int(b) is 0; the members from position int(b) on). A ttl > 0 extends each
+    key's life to at least ttl seconds."""
 
     op: str
     keys: tuple[str, ...]
@@ -210,10 +229,14 @@ class Store(Protocol):
         """Set ``key`` to ``value`` unless it exists; return the existing value or None."""
 
     def register(self, key: str, member: str, ttl_s: int = 0) -> tuple[int, bool]:
-        """Give ``member`` the next ordinal (1, 2, ...) in ``key`` once; (ordinal, is_new)."""
+        """Give ``member`` the next ordinal (1, 2, ...) in ``key`` once; (ordinal, is_new).
+        The members in order are kept at :func:`sequence_key` ``(key)`` too."""
 
     def ordinals(self, key: str) -> dict[str, int]:
         """Every member of the ordered registry ``key`` with its ordinal."""
+
+    def sequence(self, key: str, start: int = 0) -> list[str]:
+        """The members of the ordered registry ``key`` from position ``start`` (0-based) on."""
 
     def get(self, key: str) -> str | None: ...
 
@@ -274,6 +297,7 @@ class MemoryStore:
         self._zsets: dict[str, dict[str, float]] = {}
         self._zsorted: dict[str, list[tuple[float, str]]] = {}
         self._sets: dict[str, set[str]] = {}
+        self._lists: dict[str, list[str]] = {}
 
     def claim(self, key: str, value: str, ttl_s: int = 0) -> str | None:
         existing = self._kv.get(key)
@@ -285,11 +309,16 @@ class MemoryStore:
         registry = self._hashes.setdefault(key, {})
         if member in registry:
             return int(registry[member]), False
-        registry[member] = str(len(registry) + 1)
-        return len(registry), True
+        seq = self._lists.setdefault(sequence_key(key), [])
+        seq.append(member)
+        registry[member] = str(len(seq))
+        return len(seq), True
 
     def ordinals(self, key: str) -> dict[str, int]:
         return {m: int(n) for m, n in self._hashes.get(key, {}).items()}
+
+    def sequence(self, key: str, start: int = 0) -> list[str]:
+        return self._lists.get(sequence_key(key), [])[start:]
 
     def get(self, key: str) -> str | None:
         return self._kv.get(key)
@@ -397,10 +426,6 @@ class MemoryStore:
             new = w.a not in fields
             fields[w.a] = w.b
             return int(new)
-        if w.op == "register":
-            return self.register(key, w.a)[0]
-        if w.op == "hgetall":
-            return dict(self._hashes.get(key, {}))
         raise ValueError(f"unknown write {w.op!r}")
 
     def apply(self, checks: list[Check], writes: list[Write]) -> list | None:
@@ -412,9 +437,17 @@ class MemoryStore:
                 return None
         out: list = []
         for w in writes:
-            result = 0
-            for key in w.keys:
-                result = self._write(w, key)
+            result: object = 0
+            if w.op == "join":
+                registry, seq = w.keys
+                if sequence_key(registry) != seq:
+                    raise ValueError(f"{seq!r} is not the sequence of {registry!r}")
+                ordinal = self.register(registry, w.a)[0]
+                members, start = self._lists[seq], int(w.b)
+                result = (ordinal, members[0] if start else "", members[start:])
+            else:
+                for key in w.keys:
+                    result = self._write(w, key)
             out.append(result)
         return out
 
@@ -456,11 +489,14 @@ class RedisStore:
         return self._claim(keys=[self._k(key)], args=[value, int(ttl_s)])
 
     def register(self, key: str, member: str, ttl_s: int = 0) -> tuple[int, bool]:
-        ordinal, is_new = self._register(keys=[self._k(key)], args=[member, int(ttl_s)])
+        ordinal, is_new = self._register(keys=[self._k(key), self._k(sequence_key(key))], args=[member, int(ttl_s)])
         return int(ordinal), bool(is_new)
 
     def ordinals(self, key: str) -> dict[str, int]:
         return {m: int(n) for m, n in self.client.hgetall(self._k(key)).items()}
+
+    def sequence(self, key: str, start: int = 0) -> list[str]:
+        return self.client.lrange(self._k(sequence_key(key)), start, -1)
 
     def get(self, key: str) -> str | None:
         return self.client.get(self._k(key))
@@ -574,7 +610,7 @@ class RedisStore:
         ok, out = self._apply(keys=keys, args=args)
         if not ok:
             return None
-        return [_pairs(r) if w.op == "hgetall" else r for w, r in zip(writes, out, strict=True)]
+        return [(r[0], r[1], r[2]) if w.op == "join" else r for w, r in zip(writes, out, strict=True)]
 
 
 def _pairs(flat: list) -> dict[str, str]:

@@ -31,7 +31,11 @@ def test_register_is_atomic_across_concurrent_writers(store):
     for t in threads:
         t.join()
     assert sum(1 for _, new in results if new) == 50
-    assert sorted(store.ordinals("order").values()) == list(range(1, 51))
+    ordinals = store.ordinals("order")
+    assert sorted(ordinals.values()) == list(range(1, 51))
+    # the sequence lists the members in the order of their ordinals, and from any position
+    assert store.sequence("order") == sorted(ordinals, key=ordinals.get)
+    assert store.sequence("order", 45) == store.sequence("order")[45:]
 
 
 def test_claim_returns_the_holder(store):
@@ -64,9 +68,8 @@ def _script(store):
     out.append(store.apply([Check("sunion", ("b1",), (1,)), Check("sunion", ("b2",), (1,)), Check("hlen", ("h",), (0,)),
                             Check("sunion", ("b1", "b2", "b3"), (1,))],
                            [Write("sadd", ("b1",), "a2"), Write("hset", ("h",), "f", "v"),
-                            Write("setnx", ("u",), "zz"), Write("register", ("o",), "a2"),
-                            Write("register", ("o",), "a1"), Write("register", ("o",), "a2"),
-                            Write("hgetall", ("o",))]))
+                            Write("setnx", ("u",), "zz"), Write("join", ("o", "o:seq"), "a2", "0"),
+                            Write("join", ("o", "o:seq"), "a1", "1"), Write("join", ("o", "o:seq"), "a2", "1")]))
     g = store.gather(["u", "missing"], [("b1",), ("nothing",), ("b2", "b1", "nothing")], "sig:", ["h", "none"])
     out.append((g.gets, g.unions, g.values, g.hashes))
     return out
@@ -78,7 +81,7 @@ def test_gather_and_apply_agree_between_redis_and_memory(store):
         None,
         [0],
         None,
-        [1, 1, 0, 1, 2, 1, {"a2": "1", "a1": "2"}],
+        [1, 1, 0, (1, "", ["a2"]), (2, "a2", ["a1"]), (1, "a2", ["a1"])],
         (["a1", None], [["a1", "a2"], [], ["a1", "a2"]], {"a1": "S1"}, [{"f": "v"}, {}]),
     ]
     assert _script(MemoryStore()) == expected

@@ -304,3 +304,25 @@ def test_a_batch_decides_exactly_as_one_article_at_a_time():
     statuses = {v.status for v, _ in expected}
     assert statuses == {"new", "exact_duplicate", "near_duplicate"}  # the stream exercises every path
     assert sum(r.revision > 1 for _, rs in expected for r in rs) > 10
+
+
+def test_replicas_and_a_cold_merge_cache_report_as_one_core():
+    """Each report merges the members its process has not merged yet, read from the
+    cluster's sequence: a replica that lags behind another, or that forgot its merges,
+    reports exactly as a single core that saw everything."""
+    stream = _stream(80, seed=11)
+    stream += stream[:12]  # delivered again long after: each report as it was at its revision
+    single = DedupCore(MemoryStore())
+    expected = [r for a in stream for r in single.process(a)]
+    shared = MemoryStore()
+    replicas = [DedupCore(shared), DedupCore(shared)]
+    forgetful = DedupCore(MemoryStore())
+    forgetful._tallies.size = 1  # evicted between the write's plan and its report, most of the time
+    got, cold = [], []
+    for i in range(0, len(stream), 5):
+        for a in stream[i:i + 5]:
+            got += replicas[(i // 5) % 2].process(a)
+        for _, rs in forgetful.process_batch(stream[i:i + 5]):
+            cold += rs
+    assert got == expected and cold == expected
+    assert max(r.revision for r in expected) >= 5
