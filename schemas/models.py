@@ -85,6 +85,10 @@ class Event(_Model):
     occurred_on: dt.date | None = None
     killed: int | None = Field(default=None, ge=0)
     injured: int | None = Field(default=None, ge=0)
+    killed_vague: bool = Field(
+        default=False, description="killed is the conventional 10 for an unknown plural ('several', 'a number of', "
+        "'deaths and injuries'), as ACLED codes it, not a reported count")
+    injured_vague: bool = Field(default=False, description="the same for injured")
     weapons: list[str] = Field(default_factory=list)
     systems: list[str] = Field(default_factory=list, description="named weapon systems")
     missile_range: Literal["short-range", "medium-range", "intermediate-range", "intercontinental"] | None = Field(

@@ -277,7 +277,7 @@ class AlertingCore:
             count = len(today) + 1
             if count >= s.spike_min_events and count > s.spike_factor * max(base_rate, 1.0):
                 add("FREQUENCY_SPIKE", count=count, base=base_rate)
-            if event.killed is not None and event.killed >= s.mass_casualty_killed:
+            if event.killed is not None and event.killed >= s.mass_casualty_killed and not event.killed_vague:
                 add("MASS_CASUALTY")
         elif event.category == "MOBILIZE" and a1:
             add("MOBILIZATION")
@@ -359,9 +359,9 @@ def summarise(event: Event, country: str, report: EventReported) -> str:
     when = f" on {event.occurred_on.isoformat()}" if event.occurred_on else ""
     toll = []
     if event.killed:
-        toll.append(f"{event.killed} killed")
+        toll.append("an unknown number killed" if event.killed_vague else f"{event.killed} killed")
     if event.injured:
-        toll.append(f"{event.injured} injured")
+        toll.append("an unknown number injured" if event.injured_vague else f"{event.injured} injured")
     cost = f" ({', '.join(toll)})" if toll else ""
     n = report.corroboration.sources
     return (f"{who}: {what}{target}{where} ({country}){when}{cost}; "

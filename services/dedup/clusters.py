@@ -223,6 +223,9 @@ class Tally:
         self._weapons: set[str] = set()
         self._systems: set[str] = set()
         self._intensity = 0
+        # the counts some report gave as a number, not as an unknown plural ("several")
+        self._reported_killed: set[int] = set()
+        self._reported_injured: set[int] = set()
 
     def add(self, e: Event) -> None:
         i, votes = self.count, self._votes
@@ -237,6 +240,10 @@ class Tally:
         votes["occurred_on"].add(e.occurred_on, i)
         votes["killed"].add(e.killed, i)
         votes["injured"].add(e.injured, i)
+        if e.killed is not None and not e.killed_vague:
+            self._reported_killed.add(e.killed)
+        if e.injured is not None and not e.injured_vague:
+            self._reported_injured.add(e.injured)
         votes["missile_range"].add(e.missile_range, i)
         self._weapons.update(e.weapons)
         self._systems.update(e.systems)
@@ -250,7 +257,9 @@ class Tally:
         update["mode"] = update["mode"] or base.mode
         update["actor1"] = update["actor1"] or base.actor1
         update["actor2"] = update["actor2"] or base.actor2
-        update.update(weapons=sorted(self._weapons), systems=sorted(self._systems), intensity=self._intensity)
+        update.update(weapons=sorted(self._weapons), systems=sorted(self._systems), intensity=self._intensity,
+                      killed_vague=update["killed"] is not None and update["killed"] not in self._reported_killed,
+                      injured_vague=update["injured"] is not None and update["injured"] not in self._reported_injured)
         return base.model_copy(update=update)  # shallow: every field here is replaced, not changed in place
 
 

@@ -55,7 +55,9 @@ _EN_NUMBERS = {
     "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
     "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50, "hundred": 100, "a dozen": 12, "dozens": 12,
-    "tens": 10, "scores": 20, "hundreds": 100, "several": 3, "a number of": 3,
+    "tens": 10, "scores": 20, "hundreds": 100, "several": 10, "a number of": 10, "many": 10,
+    "an unknown number of": 10, "an unspecified number of": 10, "an unidentified number of": 10,
+    "unknown number of": 10, "unspecified number of": 10,
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
 }
 # "twenty-one" ... "ninety-nine"
@@ -110,6 +112,18 @@ _INJURED = [
     re.compile(r"(?:اصابه|اصيب|جرح|اصابات) " + _Q + _NUM),
     re.compile(_NUM + r" (?:\S+ ){0,2}?(?:جرحي|مصابين|جريحا|بجروح|اصابات)"),
 ]
+#: one count of the killed and the wounded together: "killing and wounding dozens", "18 soldiers were
+#: killed or wounded", "مقتل وإصابة 18": half of it are counted as killed (ACLED's convention), an unknown
+#: plural ("several") as it is
+_KILLED_AND_WOUNDED = [
+    re.compile(r"(?:killing|killed) (?:and|or) (?:wounding|injuring|wounded|injured) " + _Q + _NUM),
+    re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |had been |reportedly )*(?:killed|dead) (?:and|or) "
+               r"(?:wounded|injured)"),
+    re.compile(r"(?:مقتل|قتل) (?:و|او )(?:اصابه|جرح) " + _Q + _NUM),
+]
+#: deaths told with no count at all: "leaving deaths and injuries", "dead and wounded", "قتلى وجرحى"
+_UNKNOWN_DEAD = re.compile(r"\b(?:deaths and injuries|dead and (?:wounded|injured)|loss of life|deaths on both sides|"
+                           r"fatalities on both sides)\b|(?:^| )(?:قتلي وجرحي|قتلي ومصابين|القتلي والجرحي)(?: |$)")
 _SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) (?:متعاقد|جندي|مدني|شخص|طفل|مسلح|شرطي|ضابط)"),
                  re.compile(r"(?:^| )(?:قتل|مقتل|استشهد|استشهاد) (?:احد|جندي|مدني|شخص|طفل|شرطي|ضابط|مسلح)"),
                  re.compile(r"\b(?:a|an|one) " + _W + r"(?:was killed|was shot dead|died|killed)"),
@@ -125,9 +139,20 @@ _PART_OF = re.compile(r"(?:including|among them|of them|of whom|بينهم|من�
                       r"(?:^| )" + _NUM + r" [a-z]+ $")  # "six civilians, three women, ...": a list of the six
 
 
+class Vague(int):
+    """A count that stands for an unknown plural: "several", "a number of" (10, as ACLED codes them)."""
+
+
+#: the words of an unknown plural (dozens, tens, hundreds tell an order of magnitude: they are counts)
+_UNKNOWN_PLURAL = frozenset({"several", "a number of", "many", "an unknown number of", "an unspecified number of",
+                             "an unidentified number of", "unknown number of", "unspecified number of"})
+
+
 def _number(token: str) -> int:
     if token.isdigit():
         return int(token)
+    if token in _UNKNOWN_PLURAL:
+        return Vague(_EN_NUMBERS[token])
     return _EN_NUMBERS.get(token) or _AR_NUMBERS[token]
 
 
@@ -171,9 +196,21 @@ def casualties_norm(norm: str) -> tuple[int | None, int | None]:
     if not _DEATH_WORDS.search(norm):
         return None, (count(_INJURED, norm) if _INJURY_WORDS.search(norm) else None)
     killed = count(_KILLED, norm, _KILLED_IF, _KILLED_PAIRS)
+    injured = count(_INJURED, norm) if _INJURY_WORDS.search(norm) else None
+    if count is _count:
+        together = {_number(m.group(1)) for p in _KILLED_AND_WOUNDED for m in p.finditer(norm)}
+        if together:  # the killed and the wounded counted together: half of them each
+            total = max(together)
+            half = total if isinstance(total, Vague) else max(1, total // 2)
+            if killed is None or killed in together:
+                killed = half
+            if injured in together:
+                injured = total if isinstance(total, Vague) else total - half
     if killed is None and any(p.search(norm) for p in _SINGLE_DEATH):
         killed = 1
-    return killed, (count(_INJURED, norm) if _INJURY_WORDS.search(norm) else None)
+    if killed is None and _UNKNOWN_DEAD.search(norm):
+        killed = Vague(10)
+    return killed, injured
 
 
 _ANY_NUMBER = re.compile(r"\d")
@@ -845,7 +882,7 @@ class Extractor:
             if (a1 and a2 and a1.kind in _STATE_KINDS and a2.kind in _STATE_KINDS
                     and a1.country and a2.country and a1.country != a2.country):
                 intensity = max(intensity, 9)  # a state striking another state's forces
-            if killed and killed >= 10:
+            if killed and killed >= 10 and not isinstance(killed, Vague):  # a count, not "several"
                 intensity += 1
         location = None
         if place is not None:
@@ -857,7 +894,8 @@ class Extractor:
         event = Event(
             category=category, mode=mode, actor1=a1, actor2=a2, location=location,
             occurred_on=occurred_on,
-            killed=killed, injured=injured, weapons=weapons,
+            killed=killed, injured=injured, killed_vague=isinstance(killed, Vague),
+            injured_vague=isinstance(injured, Vague), weapons=weapons,
             systems=sorted({m.entry.id for m in s.systems}),
             missile_range=next((m.entry.data["range"] for m in s.systems if m.entry.data.get("range")), None),
             intensity=min(intensity, 10),
@@ -885,9 +923,20 @@ def _add_casualties(draft: Draft, norm: str) -> None:
     if killed is None and injured is None:
         return
     e = draft.event
-    draft.event = e.model_copy(update={
-        "killed": max(e.killed or 0, killed or 0) if killed is not None else e.killed,
-        "injured": max(e.injured or 0, injured or 0) if injured is not None else e.injured})
+    k, kv = larger_toll(e.killed, e.killed_vague, killed, isinstance(killed, Vague))
+    i, iv = larger_toll(e.injured, e.injured_vague, injured, isinstance(injured, Vague))
+    draft.event = e.model_copy(update={"killed": k, "killed_vague": kv, "injured": i, "injured_vague": iv})
+
+
+def larger_toll(a: int | None, a_vague: bool, b: int | None, b_vague: bool) -> tuple[int | None, bool]:
+    """The larger of two counts of one toll, with whether it is vague (on a tie, a reported count wins)."""
+    if b is None:
+        return a, a_vague
+    if a is None:
+        return b, b_vague
+    if a != b:
+        return (a, a_vague) if a > b else (b, b_vague)
+    return a, a_vague and b_vague
 
 
 def _party(actor: Actor | None) -> str | None:
@@ -977,11 +1026,12 @@ def _merge(a: Event, b: Event) -> Event:
                                   and b.actor1.kind == "state_forces")
     if b.actor1 is not None and stronger and _party(b.actor1) != _party(actor2):  # no one attacks itself
         actor1 = b.actor1
+    killed, killed_vague = larger_toll(a.killed, a.killed_vague, b.killed, b.killed_vague)
+    injured, injured_vague = larger_toll(a.injured, a.injured_vague, b.injured, b.injured_vague)
     return a.model_copy(update={
         "mode": a.mode if a.mode != "other" else b.mode,
         "actor1": actor1, "actor2": actor2, "location": location,
-        "killed": max(a.killed or 0, b.killed or 0) or pick(a.killed, b.killed),
-        "injured": max(a.injured or 0, b.injured or 0) or pick(a.injured, b.injured),
+        "killed": killed, "killed_vague": killed_vague, "injured": injured, "injured_vague": injured_vague,
         "weapons": sorted(set(a.weapons) | set(b.weapons)),
         "systems": sorted(set(a.systems) | set(b.systems)),
         "missile_range": pick(a.missile_range, b.missile_range),

@@ -155,6 +155,16 @@ def test_mass_casualty_and_intensity_jump_are_flagged():
     assert alert.severity >= 4
 
 
+def test_an_unknown_plural_toll_is_not_a_mass_casualty():
+    core = AlertingCore(MemoryStore(), AlertingSettings())
+    core.process(_report("v1", _event("SYR", "TUR", intensity=6), T0))
+    vague = _event("SYR", "TUR", intensity=6, killed=10).model_copy(update={"killed_vague": True})
+    assert core.process(_report("v2", vague, T0 + dt.timedelta(hours=5))) == []
+    counted = vague.model_copy(update={"killed_vague": False})
+    [alert] = core.process(_report("v3", counted, T0 + dt.timedelta(hours=6)))
+    assert "MASS_CASUALTY" in alert.reasons
+
+
 def test_a_ceasefire_raises_nothing():
     core = AlertingCore(MemoryStore(), AlertingSettings())
     truce = _event("SYR", "TUR", mode="ceasefire", intensity=1, category="DEESCALATE")

@@ -194,6 +194,15 @@ def test_merge_takes_what_most_reports_say():
     assert merged.actor1.code == "US:MIL" and merged.actor2.code == "IQ:KH"
 
 
+def test_a_merged_toll_is_vague_only_if_no_report_counted_it():
+    vague = _event("US:MIL", None, "Al Bukamal", killed=10).model_copy(update={"killed_vague": True})
+    counted = vague.model_copy(update={"killed_vague": False})
+    assert merge([vague, vague]).killed_vague is True
+    assert merge([vague, counted, vague]).killed_vague is False
+    assert (merge([vague, vague.model_copy(update={"killed": 4, "killed_vague": False})]).killed,
+            merge([vague]).injured_vague) == (10, False)
+
+
 @pytest.mark.parametrize("prefer", [None, len])
 def test_votes_keep_the_leader_the_rule_picks(prefer):
     """The leader kept vote by vote is the winner the rule picks from all votes at once:

@@ -304,7 +304,7 @@ def test_a_coalition_strike_on_an_unknown_village_is_still_an_event(extractor):
 
 
 @pytest.mark.parametrize("sentence, expected", [
-    ("Warplanes struck the town, injuring several civilians; no fatalities were reported.", (None, 3)),
+    ("Warplanes struck the town, injuring several civilians; no fatalities were reported.", (None, 10)),
     ("On Feb 27, tribal fighters killed 2 IS militants near Ramadi.", (2, None)),
     ("The shelling killed between 13 and 17 people.", (13, None)),
     ("As a result 15 militants of the Syrian army were killed.", (15, None)),
@@ -438,3 +438,27 @@ def test_arabic_attacks_with_a_toll_a_day_or_a_place_are_reported(extractor, bod
 
 def test_arabic_count_before_the_verb_of_death():
     assert casualties("وقال المصدر إن «28 شخصا على الاقل قتلوا وأصيب نحو 55 آخرين بجروح»") == (28, 55)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    # an unknown plural is 10, as ACLED codes it; dozens are 12, a count
+    ("Clashes left several fighters dead.", (10, None)),
+    ("The shelling left deaths and injuries among the troops.", (10, None)),
+    ("An unspecified number of soldiers were killed in the ambush.", (10, None)),
+    ("وأسفر القصف عن سقوط قتلى وجرحى في صفوف المدنيين.", (10, None)),
+    # one count of the killed and the wounded together: half of it killed
+    ("The militants attacked the post, killing and wounding dozens of soldiers.", (6, 6)),
+    ("18 soldiers were killed or wounded in the attack.", (9, None)),
+    ("The raid killed and wounded several guards.", (10, 10)),
+])
+def test_vague_tolls_follow_acled(sentence, expected):
+    assert casualties(sentence) == expected
+
+
+def test_a_vague_toll_is_marked_and_a_reported_one_is_not(extractor):
+    [vague] = extractor.process(article("v", "Jets struck the town of Kafr Zeita, killing several civilians.",
+                                        FRIDAY)).events
+    [counted] = extractor.process(article("c", "Jets struck the town of Kafr Zeita, killing 14 civilians.",
+                                          FRIDAY)).events
+    assert (vague.killed, vague.killed_vague, vague.intensity) == (10, True, 8)
+    assert (counted.killed, counted.killed_vague, counted.intensity) == (14, False, 9)
