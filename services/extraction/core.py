@@ -622,6 +622,12 @@ _REFERENCE_BEFORE = re.compile(
     r"case of)(?: \S+){0,1}$")
 
 
+def _fuzzy(m: Mention) -> bool:
+    """A Latin place name matched by its spelling skeleton, not as written ("Bani-Moath" for Bāneh):
+    weak evidence of where an article is."""
+    return m.prefixed and not _ARABIC_LETTER.match(m.surface)
+
+
 def _construct(doc: Doc, trigger: Mention) -> bool:
     """Is an Arabic noun trigger made definite by the word after it (اغتيال الوزير "the minister's
     assassination", تفجير السفارة)? Such a name refers to an event; it reports one only when announced."""
@@ -759,7 +765,7 @@ class Extractor:
             # else where the actors fight and the large places named
             about = {m.entry.data.get("theatre") for m in mentions if m.kind == "actor"}
             about.update(m.entry.data["country"] for m in mentions
-                         if m.kind == "place" and m.entry.data["population"] >= SMALL_PLACE)
+                         if m.kind == "place" and m.entry.data["population"] >= SMALL_PLACE and not _fuzzy(m))
             about.discard(None)
             abroad = SMALL_PLACE
         def called(span: tuple[int, int]) -> str | None:
@@ -774,7 +780,7 @@ class Extractor:
             # calls it a town of that country: "the Saudi city of Jizan", "مدينة جازان السعودية"
             for span, group in list(spans.items()):
                 kept = [m for m in group if m.entry.data["country"] in about
-                        or m.entry.data["population"] >= abroad]
+                        or (m.entry.data["population"] >= abroad and not _fuzzy(m))]
                 if not kept and called(span) == "city":
                     named = self._town_country(doc, span)
                     kept = [m for m in group if m.entry.data["country"] == named]

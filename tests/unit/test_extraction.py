@@ -462,3 +462,11 @@ def test_a_vague_toll_is_marked_and_a_reported_one_is_not(extractor):
                                           FRIDAY)).events
     assert (vague.killed, vague.killed_vague, vague.intensity) == (10, True, 8)
     assert (counted.killed, counted.killed_vague, counted.intensity) == (14, False, 9)
+
+
+def test_a_name_matched_only_by_its_spelling_does_not_place_an_article_abroad(extractor):
+    # "Bani-Moath" is Bāneh (Iran) by spelling skeleton alone: weak evidence, it neither says the
+    # article is about Iran nor keeps that town over Sehar district of the war the article is about
+    [event] = extractor.process(article("b", "Two coalition airstrike raids were reported in Bani-Moath area of "
+                                             "Sehar district.", FRIDAY)).events
+    assert (event.location.name, event.location.country) == ("Saḩar", "YE")
