@@ -70,7 +70,9 @@ _AR_NUMBERS = {  # normalised spellings (ة -> ه, أ -> ا)
     "تسعه": 9, "تسع": 9, "عشره": 10, "عشر": 10, "عشرين": 20, "عشرون": 20, "ثلاثين": 30,
     "عشرات": 10, "العشرات": 10, "مئات": 100,
 }
-_NUM = r"(\d+|" + "|".join(sorted({*_EN_NUMBERS, *_AR_NUMBERS}, key=len, reverse=True)) + r")"
+#: a count starts a word (or follows the conjunction و): "ten" in "forgotten" is none
+_NUM = (r"(?<![a-z0-9\u0621-\u0647\u0649-\u064a])(\d+|"
+        + "|".join(sorted({*_EN_NUMBERS, *_AR_NUMBERS}, key=len, reverse=True)) + r")")
 _Q = (r"(?:at least |some |about |around |nearly |more than |over |up to |between |as many as |a total of |"
       r"على الاقل |نحو |حوالي |اكثر من |ما لا يقل عن )?")
 #: up to six words between a count and its verb: "15 militants of the syrian army were killed"

@@ -219,6 +219,8 @@ def test_casualty_counts(sentence, expected):
     # a singular verb tells one death; a doubt tells none
     ("An HTS commander, Muhammad Abbas aka Abu Hamza al-Masri, was killed during clashes.", (1, None)),
     ("It is unclear whether he survived or was killed.", (None, None)),
+    # a number word inside another word counts nothing: "ten" in "forgotten"
+    ("The village was long forgotten, and one guard was killed there.", (1, None)),
 ])
 def test_casualty_counts_add_up_and_leave_out_ages(sentence, expected):
     assert casualties(sentence) == expected
