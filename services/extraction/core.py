@@ -433,8 +433,22 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
     # not in "depots used by X"
     agents = [a for a in actors if passive and a.start >= trigger.end
               and _AGENT_MARKERS.search(_before(doc, a.start))]
+    if passive:
+        # an actor inside the attack's own words is its doer: "جرح جنديان في هجوم انتحاري"
+        agents[:0] = [a for a in actors if a.start >= trigger.start and a.end <= trigger.end]
     targets = [a for a in actors if a.start >= trigger.end
                and _TARGET_MARKERS.search(_before(doc, a.start))]
+    if not agents and not any(a.start < trigger.end for a in actors):
+        # no doer named before the attack word: the first actor after it is its doer ("قصفت قوات
+        # النظام البلدة", "clashes between X and Y") unless something else acted first, another
+        # attack word ("a suicide bomber killed 5 Iraqi soldiers") or a weapon ("فجرت سيارة مفخخة
+        # حافلة للحرس الثوري"): then it is the target
+        first = next((a for a in actors if a.start >= trigger.end and a not in targets), None)
+        if first is not None and (
+                any(trigger.end <= t.start and t.end <= first.start
+                    and t.entry.data["category"] in KINETIC_CATEGORIES for t in s.triggers)
+                or any(trigger.end <= w.start and w.end <= first.start for w in (*s.weapons, *s.systems))):
+            targets.insert(0, first)
     # an actor overlapping the trigger ("US strikes") is its agent: count it as before
     before = [a for a in actors if a.start < trigger.end]
     after = [a for a in actors if a.start >= trigger.end and a not in agents]

@@ -476,6 +476,17 @@ def force_aliases(forces: dict, code: str) -> list[str]:
         for noun in nouns[gender]:
             for adj in adjectives.get(gender, []):
                 out += [f"{noun} {adj}", _definite(f"{noun} {adj}")]
+    # an Arabic attack word with a state's adjective is that state's attack: "ضربة جوية أميركية",
+    # "قصف تركي" (the attack word stays a trigger too; the actor inside it is its doer)
+    for gender, key in (("ar_f", "ar_attacks_f"), ("ar_m", "ar_attacks_m")):
+        for noun in nouns.get(key, []):
+            for adj in adjectives.get(gender, []):
+                out += [f"{noun} {adj}", _definite(f"{noun} {adj}")]
+    # people in the plural or dual take the masculine adjective's sound plural: جنود عراقيين
+    for noun in nouns.get("ar_people", []):
+        for adj in adjectives.get("ar_m", []):
+            for plural in (adj + "ين", adj + "ون"):
+                out += [f"{noun} {plural}", _definite(f"{noun} {plural}")]
     return out
 
 

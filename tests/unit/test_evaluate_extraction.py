@@ -27,6 +27,10 @@ def test_the_evaluation_scores_each_benchmark_on_a_sample_of_rows():
             "acled.killed_accuracy", "oeda.assault_f1"} <= set(report.metrics)
     assert all(0.0 <= v <= 1.0 for v in report.metrics.values())
     assert report.details["acled"]["rows"] == 40 and report.details["oeda"]["rows"] == 40
+    # the roles are scored on the sentences whose coders named a country for a side
+    roles = report.details["oeda_roles"]
+    assert {"oeda.source_country", "oeda.target_country"} <= set(report.metrics)
+    assert roles["source"]["total"] + roles["target"]["total"] > 0
     assert set(report.as_json()["met"]) <= set(TARGETS)
 
 

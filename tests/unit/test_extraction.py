@@ -472,3 +472,21 @@ def test_a_name_matched_only_by_its_spelling_does_not_place_an_article_abroad(ex
     [event] = extractor.process(article("b", "Two coalition airstrike raids were reported in Bani-Moath area of "
                                              "Sehar district.", FRIDAY)).events
     assert (event.location.name, event.location.country) == ("Saḩar", "YE")
+
+
+@pytest.mark.parametrize("body, language, sides", [
+    # the doer inside the attack's own words stays the doer when the victims come first
+    ("قتل خمسة جنود عراقيين في هجوم انتحاري على نقطة تفتيش في الموصل.", "ar", ("UNK:ARMED", "IRQ:MIL")),
+    # a weapon acted first: the actor after it is the target (VSO with the weapon as subject)
+    ("وقالت الوكالة إن سيارة مفخخة فجرت حافلة مملوكة للحرس الثوري في مدينة زاهدان.", "ar", (None, "IRN:IRGC")),
+    # the doer right after the attack verb is still the doer
+    ("قصفت قوات النظام بلدة كفرنبل في ريف إدلب.", "ar", ("SYR:MIL", None)),
+    # a state's adjective on an Arabic attack word names whose attack it was
+    ("وأسفرت غارة جوية أميركية في شمال العراق عن مقتل ثمانية من مقاتلي البيشمركة.", "ar", ("USA:MIL", "IRQ:KRG")),
+    # English: another attack word between the first one and the actor makes it the target
+    ("A suicide bomber killed 5 Iraqi soldiers at a checkpoint in Mosul.", "en", (None, "IRQ:MIL")),
+    ("Clashes erupted between regime forces and IS fighters near Deir ez-Zor.", "en", ("SYR:MIL", "ISIS")),
+])
+def test_who_attacked_whom(extractor, body, language, sides):
+    events = [e for e in extractor.process(article("r", body, FRIDAY)).events if e.category == "ASSAULT"]
+    assert (events[0].actor1 and events[0].actor1.code, events[0].actor2 and events[0].actor2.code) == sides
