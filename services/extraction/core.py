@@ -69,6 +69,9 @@ _AR_NUMBERS = {  # normalised spellings (ة -> ه, أ -> ا)
     "خمسه": 5, "خمس": 5, "سته": 6, "ست": 6, "سبعه": 7, "سبع": 7, "ثمانيه": 8, "ثماني": 8,
     "تسعه": 9, "تسع": 9, "عشره": 10, "عشر": 10, "عشرين": 20, "عشرون": 20, "ثلاثين": 30,
     "عشرات": 10, "العشرات": 10, "مئات": 100,
+    # the dual tells two: "مقتل جنديين", "إصابة طفلين"
+    "جنديين": 2, "جنديان": 2, "طفلين": 2, "طفلان": 2, "شرطيين": 2, "ضابطين": 2, "مسلحين اثنين": 2,
+    "مدنيين اثنين": 2, "شقيقين": 2, "امراتين": 2,
 }
 #: a count starts a word (or follows the conjunction و): "ten" in "forgotten" is none
 _NUM = (r"(?<![a-z0-9\u0621-\u0647\u0649-\u064a])(\d+|"
@@ -126,8 +129,8 @@ _KILLED_AND_WOUNDED = [
 #: deaths told with no count at all: "leaving deaths and injuries", "dead and wounded", "قتلى وجرحى"
 _UNKNOWN_DEAD = re.compile(r"\b(?:deaths and injuries|dead and (?:wounded|injured)|loss of life|deaths on both sides|"
                            r"fatalities on both sides)\b|(?:^| )(?:قتلي وجرحي|قتلي ومصابين|القتلي والجرحي)(?: |$)")
-_SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) (?:متعاقد|جندي|مدني|شخص|طفل|مسلح|شرطي|ضابط)"),
-                 re.compile(r"(?:^| )(?:قتل|مقتل|استشهد|استشهاد) (?:احد|جندي|مدني|شخص|طفل|شرطي|ضابط|مسلح)"),
+_SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) (?:متعاقد|جندي|مدني|شخص|طفل|مسلح|شرطي|ضابط)(?: |$)"),
+                 re.compile(r"(?:^| )(?:قتل|مقتل|استشهد|استشهاد) (?:احد|جندي|مدني|شخص|طفل|شرطي|ضابط|مسلح)(?: |$)"),
                  re.compile(r"\b(?:a|an|one) " + _W + r"(?:was killed|was shot dead|died|killed)"),
                  re.compile(r"\b(?:killing|killed|shot dead) (?:a|an|one) "),
                  # the verb tells the number: "an HTS commander, Abu Hamza al-Masri, was killed"
@@ -440,14 +443,17 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
                and _TARGET_MARKERS.search(_before(doc, a.start))]
     if not agents and not any(a.start < trigger.end for a in actors):
         # no doer named before the attack word: the first actor after it is its doer ("قصفت قوات
-        # النظام البلدة", "clashes between X and Y") unless something else acted first, another
-        # attack word ("a suicide bomber killed 5 Iraqi soldiers") or a weapon ("فجرت سيارة مفخخة
-        # حافلة للحرس الثوري"): then it is the target
+        # النظام البلدة", "clashes between X and Y") unless something else acted before that actor,
+        # another attack word ("a suicide bomber killed 5 Iraqi soldiers") or a weapon ("فجرت سيارة
+        # مفخخة حافلة للحرس الثوري", "drones targeted a US base"): then it is the target
         first = next((a for a in actors if a.start >= trigger.end and a not in targets), None)
         if first is not None and (
-                any(trigger.end <= t.start and t.end <= first.start
+                any(t.end <= first.start and not _overlap(t, trigger)
                     and t.entry.data["category"] in KINETIC_CATEGORIES for t in s.triggers)
-                or any(trigger.end <= w.start and w.end <= first.start for w in (*s.weapons, *s.systems))):
+                or any(w.end <= first.start and not _overlap(w, trigger) for w in (*s.weapons, *s.systems))
+                # English puts the doer before its verb: "drones targeted a US base"
+                or (not _ARABIC_LETTER.match(trigger.surface)
+                    and _EN_PAST.search(doc.plain(trigger.start, trigger.end)))):
             targets.insert(0, first)
     # an actor overlapping the trigger ("US strikes") is its agent: count it as before
     before = [a for a in actors if a.start < trigger.end]
@@ -474,6 +480,14 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
         victim = actor2 if actor2 is not None and _mention_party(actor2) != _mention_party(doer) else None
         return doer, victim or (rest[0] if rest else None), speaker
     return actor1, actor2, speaker
+
+
+#: an English attack word that ends in a verb in the past: "targeted", "struck", "drones hit"
+_EN_PAST = re.compile(r"(?:[a-z]ed|\bstruck|\bshot|\bfought|\boverran|\bretook|\bhit|\bbeat|\bset fire)$")
+
+
+def _overlap(a: Mention, b: Mention) -> bool:
+    return a.start < b.end and b.start < a.end
 
 
 def choose_trigger(triggers: list[Mention]) -> Mention:
@@ -503,6 +517,8 @@ _MODE_FROM_WEAPON = [
     ("explosive", "bombing", 7), ("naval_vessel", "naval_attack", 7), ("small_arms", "ground_clash", 6),
 ]
 _STATE_KINDS = {"state_forces", "government"}
+_MANNED = {"fighter_jet", "helicopter"}
+_AIRCRAFT = _MANNED | {"drone"}
 
 # --------------------------------------------------------------------------- clauses
 
@@ -636,6 +652,20 @@ _REFERENCE_BEFORE = re.compile(
     r"\b(?:(?:days|weeks|months|years) (?:after|since)|since|wake of|aftermath of|investigation into|"
     r"inquiry into|trial over|trial of|anniversary of|accused of|condemned|denounced|perpetrators of|"
     r"case of)(?: \S+){0,1}$")
+
+
+def _aimed(doc: Doc, s: SentenceMentions, trigger: Mention) -> bool:
+    """Does the clause say what the attack was aimed at: a place or an actor right after "on",
+    "against", "على", "ضد" following the attack word?"""
+    return any(m.start >= trigger.end and _AIMED_AT.search(_before(doc, m.start, 20))
+               for m in (*s.actors, *s.places))
+
+
+#: "on", "against", "على", "ضد", with a part of the place in between: "على جنوب لبنان", "on northern Gaza"
+_AIMED_AT = re.compile(
+    r"(?:^| )(?:علي|ضد|نحو|الي)(?: (?:شمال|جنوب|شرق|غرب|وسط|شمالي|جنوبي|شرقي|غربي))?$|"
+    r"\b(?:on|against|at|targeting)(?: (?:the )?(?:north|south|east|west|northern|southern|eastern|western|"
+    r"central))?$")
 
 
 def _fuzzy(m: Mention) -> bool:
@@ -875,6 +905,10 @@ class Extractor:
                 if weapon in weapons:
                     mode, intensity = weapon_mode, weapon_intensity
                     break
+        elif mode == "shelling" and _AIRCRAFT & set(weapons):
+            # "قصفت الطائرات", "warplanes shelled": a bombardment from the air is an air strike
+            mode, intensity = ("drone_strike", 7) if "drone" in weapons and not _MANNED & set(weapons) \
+                else ("air_strike", 8)
         actor1, actor2, speaker = assign_roles(doc, s, trigger)
         clause = text[s.start:s.end]
         norm = doc.plain(s.start, s.end)
@@ -891,10 +925,12 @@ class Extractor:
             if _ARABIC_LETTER.match(trigger.surface) and not (
                     killed or injured or weapons or (actor1 and actor2) or _ANCHOR_TIME.search(norm)
                     or any(m.entry.data["precision"] != "country" for m in resolved)
-                    or _AR_NAMED_PLACE.search(norm)):
+                    or _AR_NAMED_PLACE.search(norm) or _aimed(doc, s, trigger)
+                    or any(_overlap(a, trigger) for a in s.actors)):
                 # an Arabic news sentence names a party or a country almost every time ("... اغتيال بوتو
-                # ينذر بانحدار باكستان"): reporting an attack takes a toll, a weapon, both sides, a day or
-                # a place below the country
+                # ينذر بانحدار باكستان"): reporting an attack takes a toll, a weapon, both sides, a day,
+                # a place below the country, what it was aimed at ("غارات على جنوب لبنان") or whose
+                # attack it was in its own words ("غارات إسرائيلية")
                 return None
         # a clause that names no place happened in the article's main country, as far as we know
         place = self._place(resolved, context) or context["main_country"]

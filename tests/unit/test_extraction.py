@@ -490,3 +490,23 @@ def test_a_name_matched_only_by_its_spelling_does_not_place_an_article_abroad(ex
 def test_who_attacked_whom(extractor, body, language, sides):
     events = [e for e in extractor.process(article("r", body, FRIDAY)).events if e.category == "ASSAULT"]
     assert (events[0].actor1 and events[0].actor1.code, events[0].actor2 and events[0].actor2.code) == sides
+
+
+@pytest.mark.parametrize("body, sides, mode", [
+    # headlines: the present tense, the attacker's adjective on the attack word, and what it was aimed at
+    ("غارات إسرائيلية على جنوب لبنان", ("ISR:MIL", None), "air_strike"),
+    ("الحوثيون يطلقون صواريخ على إسرائيل", ("YEM:HOUTHI", "ISR:GOV"), "rocket_attack"),
+    ("طائرات مسيرة تستهدف قاعدة أمريكية في سوريا", (None, "USA:MIL"), "drone_strike"),
+    ("غارة إسرائيلية تقتل خمسة مدنيين في غزة", ("ISR:MIL", "CIV"), "air_strike"),
+    ("Drones targeted a US base in eastern Syria.", (None, "USA:MIL"), "drone_strike"),
+    # a bombardment from the air is an air strike
+    ("Russian warplanes shelled a hospital in Maarat al-Numan.", ("RUS:MIL", None), "air_strike"),
+])
+def test_headlines_are_coded(extractor, body, sides, mode):
+    [event] = [e for e in extractor.process(article("h", body, FRIDAY)).events if e.category == "ASSAULT"]
+    assert ((event.actor1 and event.actor1.code, event.actor2 and event.actor2.code), event.mode) == (sides, mode)
+
+
+def test_the_arabic_dual_counts_two():
+    assert casualties("مقتل جنديين في هجوم على دورية للجيش") == (2, None)
+    assert casualties("مقتل جندي في هجوم على دورية للجيش") == (1, None)
