@@ -437,10 +437,15 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
     agents = [a for a in actors if passive and a.start >= trigger.end
               and _AGENT_MARKERS.search(_before(doc, a.start))]
     if passive:
-        # an actor inside the attack's own words is its doer: "جرح جنديان في هجوم انتحاري"
-        agents[:0] = [a for a in actors if a.start >= trigger.start and a.end <= trigger.end]
+        # an actor in the attack's own words is its doer: "جرح جنديان في هجوم انتحاري", "في قصف إسرائيلي"
+        agents[:0] = [a for a in actors if _overlap(a, trigger)]
     targets = [a for a in actors if a.start >= trigger.end
                and _TARGET_MARKERS.search(_before(doc, a.start))]
+    if _AR_TRANSITIVE_NOUN.search(doc.plain(trigger.start, trigger.end)):
+        # an Arabic verbal noun of a transitive verb takes its object right after it: "استهداف قاعدة
+        # أمريكية", "اغتيال القيادي" (unlike هجوم or غارة, whose next word is the doer)
+        targets[:0] = [a for a in actors if a.start >= trigger.end and not doc.text[trigger.end:a.start].strip()
+                       and a not in targets and not doc.plain(a.start, a.end).startswith("ل")]
     if not agents and not any(a.start < trigger.end for a in actors):
         # no doer named before the attack word: the first actor after it is its doer ("قصفت قوات
         # النظام البلدة", "clashes between X and Y") unless something else acted before that actor,
@@ -482,6 +487,8 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
     return actor1, actor2, speaker
 
 
+#: the verbal noun of a transitive verb (استفعال, افتعال, تفعيل): استهداف, اغتيال, اقتحام, تفجير, تدمير
+_AR_TRANSITIVE_NOUN = re.compile(r"(?:^| )(?:[وف]?[بل]?)(?:ال)?(?:است\S\Sا\S|ا\Sت\Sا\S|ت\S\Sي\S)$")
 #: an English attack word that ends in a verb in the past: "targeted", "struck", "drones hit"
 _EN_PAST = re.compile(r"(?:[a-z]ed|\bstruck|\bshot|\bfought|\boverran|\bretook|\bhit|\bbeat|\bset fire)$")
 
@@ -932,8 +939,13 @@ class Extractor:
                 # a place below the country, what it was aimed at ("غارات على جنوب لبنان") or whose
                 # attack it was in its own words ("غارات إسرائيلية")
                 return None
-        # a clause that names no place happened in the article's main country, as far as we know
-        place = self._place(resolved, context) or context["main_country"]
+        # of the countries a clause names, the one an attack was aimed at is where it happened ("إيران
+        # تطلق صواريخ على إسرائيل"); a clause that names no place happened in the article's main
+        # country, as far as we know
+        aimed = [m for m in resolved if _AIMED_AT.search(_before(doc, m.start, 20))] \
+            if category in KINETIC_CATEGORIES and all(m.entry.data["precision"] == "country" for m in resolved) \
+            else []
+        place = self._place(aimed or resolved, context) or context["main_country"]
         a1 = _actor(actor1) if actor1 else None
         a2 = _actor(actor2) if actor2 else None
         if category in KINETIC_CATEGORIES:

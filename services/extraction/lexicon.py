@@ -476,6 +476,8 @@ def force_aliases(forces: dict, code: str) -> list[str]:
         for noun in nouns[gender]:
             for adj in adjectives.get(gender, []):
                 out += [f"{noun} {adj}", _definite(f"{noun} {adj}")]
+                if gender == "ar_m" and " " not in noun:  # the indefinite accusative: جنديا أمريكيا
+                    out.append(f"{noun}ا {adj}ا")
     # an Arabic attack word with a state's adjective is that state's attack: "ضربة جوية أميركية",
     # "قصف تركي" (the attack word stays a trigger too; the actor inside it is its doer)
     for gender, key in (("ar_f", "ar_attacks_f"), ("ar_m", "ar_attacks_m")):

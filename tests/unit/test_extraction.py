@@ -499,6 +499,13 @@ def test_who_attacked_whom(extractor, body, language, sides):
     ("طائرات مسيرة تستهدف قاعدة أمريكية في سوريا", (None, "USA:MIL"), "drone_strike"),
     ("غارة إسرائيلية تقتل خمسة مدنيين في غزة", ("ISR:MIL", "CIV"), "air_strike"),
     ("Drones targeted a US base in eastern Syria.", (None, "USA:MIL"), "drone_strike"),
+    # the doer's adjective on the attack word in a passive clause; the object after a transitive verbal noun
+    ("استشهاد ثلاثة فلسطينيين في قصف إسرائيلي على خان يونس", ("ISR:MIL", "PSE:CIV"), "shelling"),
+    ("حزب الله يعلن استهداف موقع إسرائيلي بصواريخ موجهة", ("LBN:HZB", "ISR:MIL"), "missile_strike"),
+    ("إصابة 21 جنديا أمريكيا في هجمات على قواعد في العراق وسوريا", (None, "USA:MIL"), "other"),
+    ("مسيرة تركية تستهدف سيارة في ريف الحسكة وتقتل شخصين", ("TUR:MIL", None), "drone_strike"),
+    # an interception in the present tense: the interceptor was attacked
+    ("القوات الأمريكية تعترض طائرة مسيرة فوق البحر الأحمر", (None, "USA:MIL"), "drone_strike"),
     # a bombardment from the air is an air strike
     ("Russian warplanes shelled a hospital in Maarat al-Numan.", ("RUS:MIL", None), "air_strike"),
 ])
@@ -510,3 +517,16 @@ def test_headlines_are_coded(extractor, body, sides, mode):
 def test_the_arabic_dual_counts_two():
     assert casualties("مقتل جنديين في هجوم على دورية للجيش") == (2, None)
     assert casualties("مقتل جندي في هجوم على دورية للجيش") == (1, None)
+
+
+def test_of_two_countries_named_the_one_aimed_at_is_where_it_happened(extractor):
+    [event] = extractor.process(article("i", "إيران تطلق صواريخ باليستية على إسرائيل", FRIDAY)).events
+    assert (event.actor1.code, event.location.country) == ("IRN:GOV", "IL")
+
+
+def test_sending_weapons_is_a_deployment_and_sending_a_message_is_not(extractor):
+    [event] = extractor.process(article("s", "البنتاغون يرسل منظومات دفاع جوي إضافية إلى الشرق الأوسط",
+                                        FRIDAY)).events
+    assert (event.category, event.mode, event.actor1.code) == ("MOBILIZE", "deployment", "USA:MIL")
+    assert [e.category for e in extractor.process(article("m", "الرئيس يرسل رسالة إلى نظيره الفرنسي",
+                                                          FRIDAY)).events] != ["MOBILIZE"]
