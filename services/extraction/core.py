@@ -83,8 +83,8 @@ _W = r"(?:(?!and |or |killed |dead |injured |wounded )[a-z][a-z\-]* ){0,6}?"
 _KILLED = [
     re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |had been |was |are |reportedly |all )*"
                r"(?:killed|dead|died|deaths|fatalities|shot dead|executed)"),
-    re.compile(r"(?:killed|killing|kill|killing of|deaths of|death of|left|claimed the lives of|shot dead|executed) "
-               + _Q + _NUM + r"(?! (?:injured|wounded))"),
+    re.compile(r"(?:killed|killing|kill|kills|killing of|deaths of|death of|left|claimed the lives of|shot dead|"
+               r"executed) " + _Q + _NUM + r"(?! (?:injured|wounded))"),
     re.compile(r"(?:مقتل|قتل|استشهاد|سقوط|وفاه) " + _Q + _NUM),
     re.compile(_NUM + r" (?:\S+ )?(?:قتلي|قتيلا|قتيل|شهيدا|شهداء|اشخاص قتلوا)"),
     # "28 شخصا على الاقل قتلوا", "ثلاثة جنود لقوا حتفهم"
@@ -132,7 +132,7 @@ _UNKNOWN_DEAD = re.compile(r"\b(?:deaths and injuries|dead and (?:wounded|injure
 _SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) (?:متعاقد|جندي|مدني|شخص|طفل|مسلح|شرطي|ضابط)(?: |$)"),
                  re.compile(r"(?:^| )(?:قتل|مقتل|استشهد|استشهاد) (?:احد|جندي|مدني|شخص|طفل|شرطي|ضابط|مسلح)(?: |$)"),
                  re.compile(r"\b(?:a|an|one) " + _W + r"(?:was killed|was shot dead|died|killed)"),
-                 re.compile(r"\b(?:killing|killed|shot dead) (?:a|an|one) "),
+                 re.compile(r"\b(?:killing|killed|kills|kill|shot dead) (?:a|an|one) "),
                  # the verb tells the number: "an HTS commander, Abu Hamza al-Masri, was killed"
                  re.compile(r"\b(?<!or )(?:was|has been|had been) (?:reportedly )?"
                             r"(?:killed|shot dead|executed|assassinated)\b(?! or )"),
@@ -319,14 +319,14 @@ _SPEECH = re.compile(
 _THAT_BEFORE = re.compile(r"\bthat$|(?:^| )(?:ان|بان|وان)$")
 _SAID_AFTER = re.compile(r"[\s,]{0,3}(?:said|says|told|announced|reported|added|confirmed|stated)\b")
 _TARGET_MARKERS = re.compile(
-    r"\b(?:on|against|at|targeting|toward|towards|to)$|(?:^| )(?:علي|ضد|نحو|الي|مع)$")
+    r"\b(?:on|against|at|targeting|toward|towards|to)(?: (?:a|an|the))?$|(?:^| )(?:علي|ضد|نحو|الي|مع)$")
 #: a name introduced as a town ("the Saudi city of Jizan", "بمدينة جازان") or as a province
 _TOWN_BEFORE = re.compile(r"\b(?:city|town|village|port|border town|border city) of(?: the)?$|"
                           r"(?:^| )(?:و|ب|ل|ف|وب|ول)?(?:ال)?(?:مدينه|بلده|قريه|ميناء)$")
 _TOWN_OF = re.compile(r"(?:^| )(\S+) (?:border )?(?:city|town|village|port) of(?: the)?$")
 _PROVINCE_BEFORE = re.compile(r"\b(?:province|governorate|region) of(?: the)?$|"
                               r"(?:^| )(?:و|ب|ل|ف|وب|ول)?(?:ال)?(?:محافظه|منطقه|ولايه)$")
-_ADJUNCT_BEFORE = re.compile(r"\b(?:in|during) (?:the|these|those|this|an|a)$|(?:^| )(?:في|خلال|جراء)$")
+_ADJUNCT_BEFORE = re.compile(r"\b(?:in|during)(?: (?:the|these|those|this|an|a))?$|(?:^| )(?:في|خلال|جراء)$")
 _AGENT_MARKERS = re.compile(r"(?:\bby$)|(?:(?:^| )(?:قبل|يد)$)")
 
 
@@ -360,7 +360,8 @@ def _distinct(mentions: list[Mention]) -> list[Mention]:
 
 
 _LOCATIVE = re.compile(
-    r"\b(?:in|into|across|near|inside|from|to|over|of|eastern|western|northern|southern|central)$|"
+    r"\b(?:in|into|across|near|inside|from|to|over|of|eastern|western|northern|southern|central|"
+    r"(?:north|south)(?:east|west)(?:ern)?)$|"
     r"(?:^| )(?:في|شرق|شرقي|غرب|غربي|شمال|شمالي|جنوب|جنوبي|داخل|وسط|الي|من|اراضي)$|"
     r"\bborders? with$|(?:^| )(?:الحدود|حدود) مع$"
 )
@@ -429,6 +430,8 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
                 speaker = a
                 actors = [b for b in actors if b.end <= a.start or b.start >= a.end]  # its span
                 break
+    # "Israel says it killed ...": the speaker speaks of its own act
+    own_act = speaker is not None and _SAYS_IT.search(doc.plain(speaker.end, trigger.start))
     # "21 US personnel suffered injuries in the attacks", "جرح جنديان في هجوم": the event named as
     # where or how something happened to those named before it; they are its target
     passive = bool(trigger.entry.data.get("passive") or _ADJUNCT_BEFORE.search(_before(doc, trigger.start, 16)))
@@ -473,6 +476,8 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
     actor2 = others[0] if others else None
     if passive and not agents:
         actor1, actor2 = (None, actor1) if actor2 is None else (actor2, actor1)
+    if own_act and actor1 is None and _mention_party(speaker) != (actor2 and _mention_party(actor2)):
+        actor1 = speaker
     # Arabic: an attack noun with its doer attached by ل is that doer's attack, whatever else the
     # clause says: "قتل خمسة جنود في هجوم للحوثيين", "غارة لطيران التحالف"
     doers = [a for a in actors if a.prefixed and a is not speaker and doc.plain(a.start, a.end).startswith("ل")
@@ -487,10 +492,14 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
     return actor1, actor2, speaker
 
 
+#: "says it", "said its forces": what follows is the speaker's own act
+_SAYS_IT = re.compile(r"^(?:\S+ )?(?:says|said|announced|claimed|stated)(?: that)? (?:it|they|its forces|its troops|"
+                      r"its army|its jets)\b")
 #: the verbal noun of a transitive verb (استفعال, افتعال, تفعيل): استهداف, اغتيال, اقتحام, تفجير, تدمير
 _AR_TRANSITIVE_NOUN = re.compile(r"(?:^| )(?:[وف]?[بل]?)(?:ال)?(?:است\S\Sا\S|ا\Sت\Sا\S|ت\S\Sي\S)$")
 #: an English attack word that ends in a verb in the past: "targeted", "struck", "drones hit"
-_EN_PAST = re.compile(r"(?:[a-z]ed|\bstruck|\bshot|\bfought|\boverran|\bretook|\bhit|\bbeat|\bset fire)$")
+_EN_PAST = re.compile(r"(?:[a-z]ed|\bstruck|\bshot|\bfought|\boverran|\bretook|\bhit|\bbeat|\bset fire|"
+                      r"\b(?:kill|target|hit|pound)s|\bshot down|\bshoots? down)$")  # "strikes", "attacks": nouns too
 
 
 def _overlap(a: Mention, b: Mention) -> bool:

@@ -471,7 +471,7 @@ def force_aliases(forces: dict, code: str) -> list[str]:
     if not adjectives:
         return []
     nouns = forces["nouns"]
-    out = [f"{adj} {noun}" for adj in adjectives.get("en", []) for noun in nouns["en"]]
+    out = [f"{adj} {noun}" for adj in adjectives.get("en", []) for noun in (*nouns["en"], *nouns.get("en_attacks", []))]
     for gender in ("ar_f", "ar_m"):
         for noun in nouns[gender]:
             for adj in adjectives.get(gender, []):

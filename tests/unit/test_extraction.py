@@ -451,6 +451,8 @@ def test_arabic_count_before_the_verb_of_death():
     # one count of the killed and the wounded together: half of it killed
     ("The militants attacked the post, killing and wounding dozens of soldiers.", (6, 6)),
     ("18 soldiers were killed or wounded in the attack.", (9, None)),
+    ("Israeli strike kills three Palestinians in Khan Younis", (3, None)),
+    ("Gunmen kill a police officer in Baghdad", (1, None)),
     ("The raid killed and wounded several guards.", (10, 10)),
 ])
 def test_vague_tolls_follow_acled(sentence, expected):
@@ -508,6 +510,16 @@ def test_who_attacked_whom(extractor, body, language, sides):
     ("القوات الأمريكية تعترض طائرة مسيرة فوق البحر الأحمر", (None, "USA:MIL"), "drone_strike"),
     # a bombardment from the air is an air strike
     ("Russian warplanes shelled a hospital in Maarat al-Numan.", ("RUS:MIL", None), "air_strike"),
+    # English headlines: the present tense, a state's adjective on the attack word, "says it"
+    ("Israeli strike kills three Palestinians in Khan Younis", ("ISR:MIL", "PSE:CIV"), "other"),
+    ("Houthis fire ballistic missile at commercial ship in Red Sea", ("YEM:HOUTHI", None), "missile_strike"),
+    ("The Houthis said they fired a missile at a US destroyer.", ("YEM:HOUTHI", "USA:GOV"), "missile_strike"),
+    ("Israel says it killed a Hezbollah commander in an air strike", ("ISR:GOV", "LBN:HZB"), "air_strike"),
+    ("Islamic State attack kills five Syrian soldiers in the Badia desert", ("ISIS", "SYR:MIL"), "other"),
+    ("Two US soldiers wounded in rocket attack on base in Syria", (None, "USA:MIL"), "rocket_attack"),
+    ("Turkish drone strike kills two in northeast Syria", ("TUR:MIL", None), "drone_strike"),
+    # shooting a drone down is the shooter's act
+    ("US forces shoot down drone over the Red Sea", ("USA:MIL", None), "other"),
 ])
 def test_headlines_are_coded(extractor, body, sides, mode):
     [event] = [e for e in extractor.process(article("h", body, FRIDAY)).events if e.category == "ASSAULT"]
