@@ -542,3 +542,13 @@ def test_sending_weapons_is_a_deployment_and_sending_a_message_is_not(extractor)
     assert (event.category, event.mode, event.actor1.code) == ("MOBILIZE", "deployment", "USA:MIL")
     assert [e.category for e in extractor.process(article("m", "الرئيس يرسل رسالة إلى نظيره الفرنسي",
                                                           FRIDAY)).events] != ["MOBILIZE"]
+
+
+@pytest.mark.parametrize("body, region", [
+    ("غارات إسرائيلية على جنوب لبنان", ("southern Lebanon", "LB")),
+    ("مقتل جنديين في هجوم على دورية للجيش في سيناء", ("Sinai", "EG")),
+    ("Israeli troops raided a village in the West Bank.", ("West Bank", "PS")),
+])
+def test_conflict_regions_named_without_their_country(extractor, body, region):
+    [event] = [e for e in extractor.process(article("g", body, FRIDAY)).events if e.category == "ASSAULT"]
+    assert (event.location.name, event.location.country) == region
