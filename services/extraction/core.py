@@ -646,8 +646,9 @@ _CONTINUATION = re.compile(
     r"^(?:كما|واضاف|واضافت|وتابع|وتابعت|واكد|واكدت|وشدد|وشددت|واوضح|واوضحت|واشار|واشارت)(?: |$)")
 _DEFINITE = re.compile(r"^(?:ال|[وف]ال)")  # an Arabic trigger with the article: الضربات "the strikes"
 _DEFINITE_BEFORE = re.compile(r"(?:^| )(?:the|these|those|this|such|that|هذه|تلك|هذا)$")
-#: an Arabic noun that cannot be read as a verb, as written (ة kept): غارة, هجمات, and the verbal nouns
-#: تفجير, اغتيال, اعتداء, انفجار, استهداف, هجوم, مقتل, after any clitics (و ف ب ل ك)
+#: an Arabic noun that cannot be read as a verb (normalised): plurals in ات (هجمات) and the verbal nouns
+#: تفجير, اغتيال, اعتداء, انفجار, استهداف, هجوم, مقتل, after any clitics (و ف ب ل ك); a word that ends
+#: in ة as written (غارة) is one too (_TA_MARBUTA_END)
 _AR_NOUN = re.compile(r"^(?:[وف]?[بلك]?)(?:\S{3,}ات|ت\S\Sي\S|ا\Sت\Sا\S|ان\S\Sا\S|است\S\Sا\S|\S\Sو\S|م\S\S\S)$")
 #: what follows a noun to make it definite by construct (إضافة): a word with the article, اغتيال الوزير, or a
 #: name that ends in one, اغتيال رفيق الحريري (a preposition, على الجيش, starts no construct)
