@@ -80,11 +80,14 @@ _Q = (r"(?:at least |some |about |around |nearly |more than |over |up to |betwee
       r"على الاقل |نحو |حوالي |اكثر من |ما لا يقل عن )?")
 #: up to six words between a count and its verb: "15 militants of the syrian army were killed"
 _W = r"(?:(?!and |or |killed |dead |injured |wounded )[a-z][a-z\-]* ){0,6}?"
+#: "kill" after an attempt or a plan kills no one ("attempted to kill a policeman"); "managed to kill" does
+_UNTRIED = "".join(f"(?<!{w} to )" for w in ("attempted", "tried", "trying", "planned", "planning", "plotted",
+                                              "plotting", "threatened", "sought", "intended", "wanted"))
 _KILLED = [
     re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |had been |was |are |reportedly |all )*"
                r"(?:killed|dead|died|deaths|fatalities|shot dead|executed)"),
-    re.compile(r"(?:killed|killing|kill|kills|killing of|deaths of|death of|left|claimed the lives of|shot dead|"
-               r"executed) " + _Q + _NUM + r"(?! (?:injured|wounded))"),
+    re.compile(r"(?:killed|killing|" + _UNTRIED + r"kill|kills|killing of|deaths of|death of|left|claimed the lives of|"
+               r"shot dead|executed) " + _Q + _NUM + r"(?! (?:injured|wounded))"),
     re.compile(r"(?:مقتل|قتل|استشهاد|سقوط|وفاه) " + _Q + _NUM),
     re.compile(_NUM + r" (?:\S+ )?(?:قتلي|قتيلا|قتيل|شهيدا|شهداء|اشخاص قتلوا)"),
     # "28 شخصا على الاقل قتلوا", "ثلاثة جنود لقوا حتفهم"
@@ -132,7 +135,8 @@ _UNKNOWN_DEAD = re.compile(r"\b(?:deaths and injuries|dead and (?:wounded|injure
 _SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) (?:متعاقد|جندي|مدني|شخص|طفل|مسلح|شرطي|ضابط)(?: |$)"),
                  re.compile(r"(?:^| )(?:قتل|مقتل|استشهد|استشهاد) (?:احد|جندي|مدني|شخص|طفل|شرطي|ضابط|مسلح)(?: |$)"),
                  re.compile(r"\b(?:a|an|one) " + _W + r"(?:was killed|was shot dead|died|killed)"),
-                 re.compile(r"\b(?:killing|killed|kills|kill|shot dead) (?:a|an|one) "),
+                 # "kill a", not "tried to kill a"
+                 re.compile(r"\b(?:killing|killed|kills|" + _UNTRIED + r"kill|shot dead) (?:a|an|one) "),
                  # the verb tells the number: "an HTS commander, Abu Hamza al-Masri, was killed"
                  re.compile(r"\b(?<!or )(?:was|has been|had been) (?:reportedly )?"
                             r"(?:killed|shot dead|executed|assassinated)\b(?! or )"),

@@ -453,6 +453,8 @@ def test_arabic_count_before_the_verb_of_death():
     ("18 soldiers were killed or wounded in the attack.", (9, None)),
     ("Israeli strike kills three Palestinians in Khan Younis", (3, None)),
     ("Gunmen kill a police officer in Baghdad", (1, None)),
+    ("An armed man attempted to kill a policeman but was arrested.", (None, None)),
+    ("Rebel factions managed to kill 5 soldiers of the army.", (5, None)),
     ("The raid killed and wounded several guards.", (10, 10)),
 ])
 def test_vague_tolls_follow_acled(sentence, expected):
