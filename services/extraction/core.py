@@ -493,6 +493,16 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
                 if a is not doer and _mention_party(a) != _mention_party(doer)]
         victim = actor2 if actor2 is not None and _mention_party(actor2) != _mention_party(doer) else None
         return doer, victim or (rest[0] if rest else None), speaker
+    # "الجيش الإسرائيلي يعلن اغتيال قيادي في حزب الله", "أعلن الجيش استهداف ...": whoever announces an
+    # attack by its name did it
+    announcers = [a for a in s.actors if any(
+        t.entry.data["category"] in KINETIC_CATEGORIES and a.end <= t.start and _announces(doc, a, t)
+        for t in s.triggers)] if s.actors else []
+    if announcers:
+        doer = announcers[0]
+        rest = [a for a in _distinct(targets + after + before[::-1])
+                if a is not doer and _mention_party(a) != _mention_party(doer)]
+        return doer, rest[0] if rest else None, None
     return actor1, actor2, speaker
 
 
@@ -659,6 +669,17 @@ _AR_NOUN = re.compile(r"^(?:[وف]?[بلك]?)(?:\S{3,}ات|ت\S\Sي\S|ا\Sت\Sا
 _GENITIVE_AFTER = re.compile(
     r"^(?:(?!(?:علي|في|من|ضد|الي|عن|قرب|داخل|بين|مع|عند|امس|اليوم|[وبلف]\S*)(?: |$))\S+ )?ال\S{2,}")
 #: announcing an attack by its name reports it: "أعلن الجيش اغتيال القيادي"
+#: between an actor and the attack it announces: "X يعلن اغتيال", "X announced the killing of"
+_ANNOUNCING = re.compile(r"^(?:" + _alternatives("أعلن أعلنت يعلن تعلن") + r"|(?:announced|announces)(?: the)?)$")
+
+
+_ANNOUNCED_EN = re.compile(r"\b(?:announced|announces|confirmed|confirms)(?: the)?$")
+
+
+def _announces(doc: Doc, actor: Mention, trigger: Mention) -> bool:
+    """Does ``actor`` announce ``trigger`` by its name: "X يعلن اغتيال", or verb first, "أعلن X اغتيال"?"""
+    between = doc.plain(actor.end, trigger.start)
+    return bool(_ANNOUNCING.match(between) or (not between and _ANNOUNCED_BEFORE.search(_before(doc, actor.start, 12))))
 _ANNOUNCED_BEFORE = re.compile(r"(?:^| )(?:" + _alternatives("أعلن أعلنت يعلن تعلن") + r")(?: \S+)?$")
 #: a trigger named as the background or the subject of something else refers to a known event:
 #: "six days after the assassination of ...", "منذ هجوم انتحاري", "the investigation into the bombing",
@@ -990,7 +1011,10 @@ class Extractor:
                          or _DEFINITE_BEFORE.search(_before(doc, t.start, 8))
                          or _REFERENCE_BEFORE.search(_before(doc, t.start, 30))
                          or _construct(doc, t)) for t in triggers]
-        concrete = bool(killed or injured or _ANCHOR_TIME.search(norm))
+        # an attack announced by its name is news: "the army announced the killing of", "أعلن الجيش اغتيال"
+        concrete = bool(killed or injured or _ANCHOR_TIME.search(norm)
+                        or any(_ANNOUNCED_EN.search(_before(doc, t.start, 24))
+                               or _ANNOUNCED_BEFORE.search(_before(doc, t.start, 24)) for t in triggers))
         toll_only = not s.actors and all(t.entry.data.get("casualty") for t in triggers)
         return Draft(event, trigger, actor1, actor2, order, any(definite), all(definite) and not concrete, toll_only)
 

@@ -508,6 +508,10 @@ def test_who_attacked_whom(extractor, body, language, sides):
     ("حزب الله يعلن استهداف موقع إسرائيلي بصواريخ موجهة", ("LBN:HZB", "ISR:MIL"), "missile_strike"),
     ("إصابة 21 جنديا أمريكيا في هجمات على قواعد في العراق وسوريا", (None, "USA:MIL"), "other"),
     ("مسيرة تركية تستهدف سيارة في ريف الحسكة وتقتل شخصين", ("TUR:MIL", None), "drone_strike"),
+    # whoever announces an attack by its name did it, verb first or last
+    ("الجيش الإسرائيلي يعلن اغتيال قيادي في حزب الله بغارة على جنوب لبنان", ("ISR:MIL", "LBN:HZB"), "air_strike"),
+    ("أعلن الجيش الإسرائيلي اغتيال قيادي في حماس", ("ISR:MIL", "PSE:HAMAS"), "targeted_killing"),
+    ("The Israeli military announced the killing of a Hamas commander in Gaza.", ("ISR:MIL", "PSE:HAMAS"), "other"),
     # an interception in the present tense: the interceptor was attacked
     ("القوات الأمريكية تعترض طائرة مسيرة فوق البحر الأحمر", (None, "USA:MIL"), "drone_strike"),
     # a bombardment from the air is an air strike
