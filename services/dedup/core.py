@@ -403,14 +403,17 @@ class DedupCore:
         """The stored reports of a cluster's members: from this process's cache, and
         from Redis for those another replica wrote (a report gone with its key's expiry
         is left out)."""
-        missing = [a for a in members if self._members.get((cid, a)) is None]
-        if missing:
-            for a, raw in zip(missing, self.store.hmget(f"{self.prefix}cluster:{cid}:reports", missing), strict=True):
-                if raw is not None:
-                    data = json.loads(raw)
-                    self._members.put((cid, a), (Event.model_validate(data["e"]),
-                                                 SourceRef.model_validate(data["s"])))
-        return [(a, p) for a in members if (p := self._members.get((cid, a))) is not None]
+        found = [(a, self._members.get((cid, a))) for a in members]
+        missing = [a for a, p in found if p is None]
+        if not missing:
+            return found
+        fetched = {}
+        for a, raw in zip(missing, self.store.hmget(f"{self.prefix}cluster:{cid}:reports", missing), strict=True):
+            if raw is not None:
+                data = json.loads(raw)
+                fetched[a] = (Event.model_validate(data["e"]), SourceRef.model_validate(data["s"]))
+                self._members.put((cid, a), fetched[a])
+        return [(a, p if p is not None else fetched[a]) for a, p in found if p is not None or a in fetched]
 
     def _report(self, cid: str, start: int, joined: tuple[int, str, list[str]],
                 article: ArticleEnriched) -> EventReported:
