@@ -497,7 +497,7 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
     # attack by its name did it
     announcers = [a for a in s.actors if any(
         t.entry.data["category"] in KINETIC_CATEGORIES and a.end <= t.start and _announces(doc, a, t)
-        for t in s.triggers)] if s.actors else []
+        for t in s.triggers)]
     if announcers:
         doer = announcers[0]
         rest = [a for a in _distinct(targets + after + before[::-1])
@@ -680,6 +680,8 @@ def _announces(doc: Doc, actor: Mention, trigger: Mention) -> bool:
     """Does ``actor`` announce ``trigger`` by its name: "X يعلن اغتيال", or verb first, "أعلن X اغتيال"?"""
     between = doc.plain(actor.end, trigger.start)
     return bool(_ANNOUNCING.match(between) or (not between and _ANNOUNCED_BEFORE.search(_before(doc, actor.start, 12))))
+
+
 _ANNOUNCED_BEFORE = re.compile(r"(?:^| )(?:" + _alternatives("أعلن أعلنت يعلن تعلن") + r")(?: \S+)?$")
 #: a trigger named as the background or the subject of something else refers to a known event:
 #: "six days after the assassination of ...", "منذ هجوم انتحاري", "the investigation into the bombing",
@@ -1013,8 +1015,8 @@ class Extractor:
                          or _construct(doc, t)) for t in triggers]
         # an attack announced by its name is news: "the army announced the killing of", "أعلن الجيش اغتيال"
         concrete = bool(killed or injured or _ANCHOR_TIME.search(norm)
-                        or any(_ANNOUNCED_EN.search(_before(doc, t.start, 24))
-                               or _ANNOUNCED_BEFORE.search(_before(doc, t.start, 24)) for t in triggers))
+                        or any(_ANNOUNCED_EN.search(b) or _ANNOUNCED_BEFORE.search(b)
+                               for b in (_before(doc, t.start, 24) for t in triggers)))
         toll_only = not s.actors and all(t.entry.data.get("casualty") for t in triggers)
         return Draft(event, trigger, actor1, actor2, order, any(definite), all(definite) and not concrete, toll_only)
 
