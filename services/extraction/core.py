@@ -79,15 +79,27 @@ _NUM = (r"(?<![a-z0-9\u0621-\u0647\u0649-\u064a])(\d+|"
 _Q = (r"(?:at least |some |about |around |nearly |more than |over |up to |between |as many as |a total of |"
       r"على الاقل |نحو |حوالي |اكثر من |ما لا يقل عن )?")
 #: up to six words between a count and its verb: "15 militants of the syrian army were killed"
-_W = r"(?:(?!and |or |killed |dead |injured |wounded )[a-z][a-z\-]* ){0,6}?"
+#: one word of them: not a verb of the toll, a joiner or the start of a clause ("30 civilians and regime shelling
+#: which killed 1 man" counts the one)
+_W_WORD = r"(?!(?:and|or|killed|dead|injured|wounded|which|who|that|when|while|after) )[a-z][a-z\-]* "
+#: "and" joins words of one group ("21 regime and loyalist militia fighters"), not another count ("3 soldiers and
+#: 2 ...", "and a civilian") nor another verb ("raided 12 villages and killed 2")
+_W = (r"(?:" + _W_WORD + r"(?:and (?!(?:a|an|one|another|" + "|".join(_EN_NUMBERS) + r") |\d)" + _W_WORD
+      + r")?){0,6}?")
 #: "kill" after an attempt or a plan kills no one ("attempted to kill a policeman"); "managed to kill" does
 _UNTRIED = "".join(f"(?<!{w} to )" for w in ("attempted", "tried", "trying", "planned", "planning", "plotted",
                                               "plotting", "threatened", "sought", "intended", "wanted"))
+#: the words of one item of a list of the dead ("a young man", "an iraqi military officer", "two of her children",
+#: "17 soldiers from the syrian regime"): no verb, no count, no joiner, no clause ("who", "in", "riding")
+_W_LIST = (r"(?:(?!(?:and|or|a|an|another|killed|dead|injured|wounded|executed|assassinated|shot|were|was|while|"
+           r"including|among|whom|them|who|which|that|by|in|on|at|near|with|for|during|to|after|before|as|"
+           r"suspected|accused|believed|" + "|".join(_EN_NUMBERS) + r") |\d|[a-z\-]*ing )"
+           r"[a-z][a-z\-]* ){0,6}+")  # (possessive: an item gives no words back)
 _KILLED = [
     re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |had been |was |are |reportedly |all )*"
                r"(?:killed|dead|died|deaths|fatalities|shot dead|executed)"),
     re.compile(r"(?:killed|killing|" + _UNTRIED + r"kill|kills|killing of|deaths of|death of|left|claimed the lives of|"
-               r"shot dead|executed) " + _Q + _NUM + r"(?! (?:injured|wounded))"),
+               r"shot dead|executed|execution of|executing) " + _Q + _NUM + r"(?! (?:injured|wounded))"),
     re.compile(r"(?:مقتل|قتل|استشهاد|سقوط|وفاه) " + _Q + _NUM),
     re.compile(_NUM + r" (?:\S+ )?(?:قتلي|قتيلا|قتيل|شهيدا|شهداء|اشخاص قتلوا)"),
     # "28 شخصا على الاقل قتلوا", "ثلاثة جنود لقوا حتفهم"
@@ -112,6 +124,10 @@ _KILLED_PAIRS = [
     ((" and ",), re.compile(_Q + _NUM + r" " + _W_NO_NUMBER + r"and " + _Q + _NUM + r" " + _W_NO_NUMBER
                             + r"(?:were |have been |had been |are |reportedly |all )*(?:killed|dead|died)")),
     (("قتل", "استشهاد"), re.compile(r"(?:مقتل|قتل|استشهاد) " + _Q + _NUM + r" (?:\S+ ){1,3}?و" + _NUM + r" ")),
+    # "21 regime fighters were killed along with 26 rebels"
+    ((" along with ", " as well as ", " in addition to "),
+     re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |had been |reportedly )*(?:killed|dead) "
+                r"(?:along with|as well as|in addition to) " + _Q + _NUM + r"(?: |$)")),
 ]
 _INJURED = [
     re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |was |are |reportedly )*(?:injured|wounded|hurt)"),
@@ -124,19 +140,86 @@ _INJURED = [
 #: killed or wounded", "مقتل وإصابة 18": half of it are counted as killed (ACLED's convention), an unknown
 #: plural ("several") as it is
 _KILLED_AND_WOUNDED = [
-    re.compile(r"(?:killing|killed) (?:and|or) (?:wounding|injuring|wounded|injured) " + _Q + _NUM),
+    # "killing and wounding dozens", "the killing and injuring of dozens", "the death and injury of a number of"
+    re.compile(r"(?:killing|killed|deaths?) (?:and|or) (?:wounding|injuring|wounded|injured|injury|injuries) (?:of )?"
+               + _Q + _NUM),
+    # casualties are the killed and the wounded: "with 25 regime casualties confirmed"
+    re.compile(_Q + _NUM + r" (?:[a-z\-]+ ){0,3}?casualties\b"),
     re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |had been |reportedly )*(?:killed|dead) (?:and|or) "
                r"(?:wounded|injured)"),
     re.compile(r"(?:مقتل|قتل) (?:و|او )(?:اصابه|جرح) " + _Q + _NUM),
 ]
 #: deaths told with no count at all: "leaving deaths and injuries", "dead and wounded", "قتلى وجرحى"
-_UNKNOWN_DEAD = re.compile(r"\b(?:deaths and injuries|dead and (?:wounded|injured)|loss of life|deaths on both sides|"
-                           r"fatalities on both sides)\b|(?:^| )(?:قتلي وجرحي|قتلي ومصابين|القتلي والجرحي)(?: |$)")
+_UNKNOWN_DEAD = re.compile(r"\b(?:deaths and injuries|dead and (?:wounded|injured)|loss of (?:life|lives)|"
+                           r"deaths on both sides|fatalities on both sides|"
+                           r"(?:deaths|fatalities) (?:were |have been )?reported|"
+                           # those aboard a vehicle, its crew: how many is not told
+                           r"killing (?:all )?(?:those|everyone|the people) (?:aboard|on board|inside)|"
+                           r"(?:those|everyone) (?:aboard|on board|inside) (?:\S+ ){0,3}?(?:were|was|had been) killed|"
+                           r"killing (?:the|its|their) crews?|(?:the|its|their) crews? (?:was|were) killed|"
+                           r"human losses|heavy casualties|casualties (?:on|from|among) both sides|"
+                           r"(?:causing|caused|leaving|left) (?:deaths?|fatalities) and (?:injury|injuries))\b|"
+                           r"(?:^| )(?:قتلي وجرحي|قتلي ومصابين|القتلي والجرحي)(?: |$)")
+#: the dead named one by one or group by group: "killing a woman and a child", "a policeman and an officer
+#: were killed", "killed a commander and three of his associates", "the death of two fighters and 17 soldiers";
+#: not a range ("between 100 and 500")
+_Q_ITEM = _Q.replace("between |", "")
+_ITEM_HEAD = r"(?:" + _Q_ITEM + _NUM + r" |(a|an|another) )"
+_ITEM = re.compile(r"(and (?!as many as |up to ))?" + _ITEM_HEAD + _W_LIST)  # ("2 and as many as 5": a range)
+_ITEM_ANY = r"(?:" + _Q_ITEM + _NUM.replace(r"])(\d+|", r"])(?:\d+|") + r" |a |an |another )" + _W_LIST
+_LISTED = r"(" + _ITEM_ANY + r"(?:(?:and )?" + _ITEM_ANY + r")+)"
+_LISTED_DEAD = [
+    re.compile(r"\b(?:killing|killed|kills|" + _UNTRIED + r"kill|shot dead|assassinated|assassinating|executed|"
+               r"executing|deaths? of|killing of|execution of) " + _LISTED + r"(?!(?:were|was|are|have been) )"),
+    re.compile(r"(?:^| )" + _LISTED + r"(?:were|have been|had been) (?:reportedly )?"
+               r"(?:killed|shot dead|executed|assassinated)\b"),
+    re.compile(r"\bleft " + _LISTED + r"(?:dead|killed)\b"),
+]
+
+
+def _list_count(span: str) -> int | None:
+    """The dead a list counts: its items, each one ("a", "an", "another") or a count; an item follows
+    the one before after "and", or after a comma (gone in the normalised text) when both are single ("a
+    woman, a child"; not "a commander, 3 ..." nor "four members of a militia"). Of several runs of items
+    so joined, the largest; None when no run has two items, or one counts an unknown plural."""
+    best, run, pos, before = None, [], 0, None
+    while True:
+        m = _ITEM.match(span, pos) if pos < len(span) else None
+        if m is None or (run and not m.group(1) and not (
+                m.group(3) and before is not None and before[0] and not before[1].endswith("of "))):
+            if len(run) > 1 and not any(isinstance(v, Vague) for v in run):
+                best = max(best or 0, sum(run))
+            if m is None:
+                return best
+            run = []
+        single = m.group(3) is not None  # (group 2: the count)
+        run.append(1 if single else _number(m.group(2)))
+        before, pos = (single, m.group(0)), m.end()
+
+
+def _listed(norm: str) -> int | None:
+    """The most dead a list of them names, or None."""
+    counts = [_list_count(m.group(1)) for p in _LISTED_DEAD for m in p.finditer(norm + " ")]
+    return max((c for c in counts if c is not None), default=None)
+
+
+_DENIED = re.compile(r"\b(?:no|nor|neither|without|not)\b")
 _SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) (?:متعاقد|جندي|مدني|شخص|طفل|مسلح|شرطي|ضابط)(?: |$)"),
                  re.compile(r"(?:^| )(?:قتل|مقتل|استشهد|استشهاد) (?:احد|جندي|مدني|شخص|طفل|شرطي|ضابط|مسلح)(?: |$)"),
                  re.compile(r"\b(?:a|an|one) " + _W + r"(?:was killed|was shot dead|died|killed)"),
-                 # "kill a", not "tried to kill a"
-                 re.compile(r"\b(?:killing|killed|kills|" + _UNTRIED + r"kill|shot dead) (?:a|an|one) "),
+                 # "kill a", not "tried to kill a"; "assassinated a commander", "the later death of a man"
+                 re.compile(r"\b(?:killing|killed|kills|" + _UNTRIED + r"kill|shot dead|assassinated|assassinating|"
+                            r"executed|executing|beheaded|beheading|death of) (?:a|an|one) "),
+                 re.compile(r"\b(?:shot dead|assassinated|assassinating) the (?:[a-z\-]+ ){0,3}?"
+                            r"(?:colonel|general|commander|leader|chief|head|director|deputy|officer|mayor|judge|sheikh|"
+                            r"imam|cleric|governor|official|journalist|activist)\b"),
+                 # one person named by a role: "killing the owner", "killed the driver"
+                 re.compile(r"\b(?:killing|killed|kills|shot dead|assassinated|assassinating) the "
+                            r"(?:owner|driver|pilot|guard|mayor|imam|mukhtar|father|mother|son|daughter|husband|wife|"
+                            r"brother|sister|boy|girl|man|woman|child|shepherd|farmer|doctor|nurse|teacher)\b"),
+                 # "a young man was shot and killed", "was stabbed to death"
+                 re.compile(r"\b(?:a|an|one) " + _W + r"was (?:shot|stabbed|beaten|hanged|burned|gunned down) "
+                            r"(?:and killed|to death|dead)\b"),
                  # the verb tells the number: "an HTS commander, Abu Hamza al-Masri, was killed"
                  re.compile(r"\b(?<!or )(?:was|has been|had been) (?:reportedly )?"
                             r"(?:killed|shot dead|executed|assassinated)\b(?! or )"),
@@ -170,8 +253,10 @@ def _count(patterns: list[re.Pattern], text: str, guarded: Sequence[tuple[tuple[
     values = [_number(m.group(1)) for p in patterns for m in p.finditer(text)]
     values += [_number(m.group(1)) for words, p in guarded if any(w in text for w in words)
                for m in p.finditer(text)]
-    values += [_number(m.group(1)) + _number(m.group(2)) for words, p in pairs if any(w in text for w in words)
-               for m in p.finditer(text) if not _PART_OF.search(text, max(0, m.start() - 14), m.start())]
+    values += [a + b for words, p in pairs if any(w in text for w in words) for m in p.finditer(text)
+               if not _PART_OF.search(text, max(0, m.start() - 14), m.start())
+               for a, b in [(_number(m.group(1)), _number(m.group(2)))]
+               if not isinstance(a, Vague) and not isinstance(b, Vague)]  # ("5 ... along with several ...")
     values = [v for v in values if v < 100000]
     return max(values) if values else None
 
@@ -181,13 +266,13 @@ def casualties(sentence: str) -> tuple[int | None, int | None]:
 
 
 _DEATH_WORDS = re.compile(
-    r"kill|dead|die|death|fatalit|execut|assassinat|bodies|corpses|قتل|قتي|مقتل|شهيد|شهدا|استشهاد|وفا|مصرع|جثث|جثه|جثام")
+    r"kill|dead|die|death|fatalit|execut|assassinat|bodies|corpses|loss of li|lives|casualt|"
+    r"قتل|قتي|مقتل|شهيد|شهدا|استشهاد|وفا|مصرع|جثث|جثه|جثام")
 _INJURY_WORDS = re.compile(r"injur|wound|hurt|اصاب|اصيب|جرح|جريح|مصاب")
 
 
 _SPACES = re.compile(r" {2,}")
 _OLD_DEAD = re.compile(r"mass graves?|مقبره جماعيه|مقابر جماعيه")
-_BODIES = re.compile(r"\b(?:bodies|corpses)\b|(?:^| )(?:جثث|جثه|جثامين)(?= |$)")
 
 
 def casualties_norm(norm: str) -> tuple[int | None, int | None]:
@@ -201,7 +286,8 @@ def casualties_norm(norm: str) -> tuple[int | None, int | None]:
     else:
         count = _no_count  # no number, no count: only "a soldier was killed" can tell one death
     if ("grave" in norm or "مقبره" in norm or "مقابر" in norm) and _OLD_DEAD.search(norm):
-        norm = _BODIES.sub(" ", norm)  # a mass grave holds the dead of earlier days
+        # a mass grave holds the dead of earlier days: "the remains of 70 people killed by IS"
+        return None, (count(_INJURED, norm) if _INJURY_WORDS.search(norm) else None)
     if not _DEATH_WORDS.search(norm):
         return None, (count(_INJURED, norm) if _INJURY_WORDS.search(norm) else None)
     killed = count(_KILLED, norm, _KILLED_IF, _KILLED_PAIRS)
@@ -215,10 +301,15 @@ def casualties_norm(norm: str) -> tuple[int | None, int | None]:
                 killed = half
             if injured in together:
                 injured = total if isinstance(total, Vague) else total - half
+    listed = _listed(norm) if count is _count or killed is None else None
+    if listed is not None and (killed is None or listed > killed):
+        killed = listed
+    if killed is None:  # (before a single death: "the vehicle's crew was killed" tells no number)
+        m = _UNKNOWN_DEAD.search(norm)
+        if m and not _DENIED.search(norm, max(0, m.start() - 40), m.start()):  # "no injuries or fatalities"
+            killed = Vague(10)
     if killed is None and any(p.search(norm) for p in _SINGLE_DEATH):
         killed = 1
-    if killed is None and _UNKNOWN_DEAD.search(norm):
-        killed = Vague(10)
     return killed, injured
 
 
@@ -255,8 +346,12 @@ _MONTHS = {
 _MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
 #: what is not a count of casualties: "no fatalities", days of the month, years
 _NOT_COUNTS = re.compile(
-    r"\b(?:no|nor|without|neither|not any) (?:[a-z]+ ){0,2}?(?:fatalities|deaths|casualties|injuries|dead|killed)\b|"
+    r"\b(?:no|nor|without|neither|not any) (?:[a-z]+ ){0,2}?(?:fatalities|deaths|casualties|injuries|dead|killed)"
+    r"(?: (?:or|nor|and) (?:fatalities|deaths|casualties|injuries))?\b|"
     r"\b" + _MONTH + r" \d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)? (?:of )?" + _MONTH + r"\b|\b(?:19|20)\d\d\b|"
+    # animals: "killed five of his sheep", "killing a number of sheep"
+    r"\b(?:\d+|" + "|".join(_EN_NUMBERS) + r") (?:of (?:his|her|their|the) |heads of )?"
+    r"(?:sheep|goats|cows|cattle|camels|livestock|animals|horses|donkeys|chickens|birds)\b|"
     # ages and spans of time: "a 20-year-old man", "طفل (13 عاما)", "منذ 20 عاما"
     r"\b\d{1,3}[ -](?:year|month|week|day)s?[ -]old\b|\b(?:ages?|aged) (?:of |between )?\d{1,3}"
     r"(?: (?:and|to) \d{1,3})?\b|(?:^| )\d{1,3} (?:عاما|عام|سنه|سنوات|اعوام|شهرا|اشهر)(?= |$)")

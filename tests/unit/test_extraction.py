@@ -226,6 +226,48 @@ def test_casualty_counts_add_up_and_leave_out_ages(sentence, expected):
     assert casualties(sentence) == expected
 
 
+@pytest.mark.parametrize("sentence, expected", [
+    # the dead named one by one or group by group add up
+    ("The airstrike hit a house, killing a woman and a child and injuring a man.", (2, None)),
+    ("Shells hit the town, killing a woman, a child, and at least one other civilian.", (3, None)),
+    ("The raid killed a local commander and three of his aides.", (4, None)),
+    ("A policeman and an army officer were killed by a roadside bomb.", (2, None)),
+    ("The clashes caused the death of two fighters from the rebel side and 17 soldiers from the army.", (19, None)),
+    ("At least 21 soldiers were killed along with 26 rebels.", (47, None)),
+    # ... but a breakdown, a range, an apposition or a clause is not another item
+    ("Three civilians including one child were killed by the shelling.", (3, None)),
+    ("The coalition reported killing between 100 and 500 fighters.", (100, None)),
+    ("The shelling killed at least 1 person, a child, and injured other civilians.", (1, None)),
+    ("Militants killed a soldier in an attack on a checkpoint.", (1, None)),
+    ("Four members of a militia were killed in the clashes.", (4, None)),
+    ("The blast killed 3 soldiers and 5 civilians were injured.", (3, 5)),
+    # "and" inside one group of the dead, not before another clause or verb
+    ("21 regime and loyalist militia fighters were killed in the clashes.", (21, None)),
+    ("Airstrikes injured 30 civilians and shelling which killed 1 man hit the town.", (1, 30)),
+    ("The army raided 12 villages and killed 2 militants.", (2, None)),
+    # one death told by its verb or its victim's role
+    ("A young man was shot and killed by border guards.", (1, None)),
+    ("Gunmen assassinated a commander on the outskirts of the village.", (1, None)),
+    ("A missile hit a civilian house, killing the owner.", (1, None)),
+    ("The shelling led to the later death of a man from his injuries.", (1, None)),
+    # deaths with no number are an unknown plural (10, as ACLED codes them), unless denied
+    ("The attack caused loss of life on the other side.", (10, None)),
+    ("Deaths were reported among the attackers.", (10, None)),
+    ("A rocket destroyed the vehicle, killing those aboard.", (10, None)),
+    ("It was reported that its crew was killed.", (10, None)),
+    ("Regime forces shelled the town with no injuries or fatalities reported.", (None, None)),
+    ("Warplanes struck the village; neither injuries nor fatalities were reported.", (None, None)),
+    # the killed and the wounded told together: half of them are the dead
+    ("The battles resulted in the killing and injuring of dozens.", (6, None)),
+    ("The rebels captured the area with 25 regime casualties confirmed.", (12, None)),
+    # animals and the dead of a mass grave are not this event's toll
+    ("Settlers attacked a shepherd and killed five of his sheep.", (None, None)),
+    ("Police found a mass grave with the remains of 70 people killed by militants.", (None, None)),
+])
+def test_casualty_lists_and_unknown_tolls(sentence, expected):
+    assert casualties(sentence) == expected
+
+
 def test_weekday_resolves_to_the_latest_such_day():
     assert resolve_date("وقع الهجوم يوم الأربعاء", FRIDAY) == dt.date(2023, 10, 25)
     assert resolve_date("on Friday", FRIDAY) == dt.date(2023, 10, 27)
