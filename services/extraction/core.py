@@ -99,7 +99,8 @@ _KILLED = [
     re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |had been |was |are |reportedly |all )*"
                r"(?:killed|dead|died|deaths|fatalities|shot dead|executed)"),
     re.compile(r"(?:killed|killing|" + _UNTRIED + r"kill|kills|killing of|deaths of|death of|left|claimed the lives of|"
-               r"shot dead|executed|execution of|executing) " + _Q + _NUM + r"(?! (?:injured|wounded))"),
+               r"shot dead|executed|execution of|executing|assassinated|assassinating) " + _Q + _NUM
+               + r"(?! (?:injured|wounded))"),
     re.compile(r"(?:مقتل|قتل|استشهاد|سقوط|وفاه) " + _Q + _NUM),
     re.compile(_NUM + r" (?:\S+ )?(?:قتلي|قتيلا|قتيل|شهيدا|شهداء|اشخاص قتلوا)"),
     # "28 شخصا على الاقل قتلوا", "ثلاثة جنود لقوا حتفهم"
@@ -154,10 +155,11 @@ _UNKNOWN_DEAD = re.compile(r"\b(?:deaths and injuries|dead and (?:wounded|injure
                            r"deaths on both sides|fatalities on both sides|"
                            r"(?:deaths|fatalities) (?:were |have been )?reported|"
                            # those aboard a vehicle, its crew: how many is not told
-                           r"killing (?:all )?(?:those|everyone|the people) (?:aboard|on board|inside)|"
+                           r"killing (?:all )?(?:those|everyone|the people) (?:aboard|onboard|on board|inside)|"
                            r"(?:those|everyone) (?:aboard|on board|inside) (?:\S+ ){0,3}?(?:were|was|had been) killed|"
                            r"killing (?:the|its|their) crews?|(?:the|its|their) crews? (?:was|were) killed|"
                            r"human losses|heavy casualties|casualties (?:on|from|among) both sides|"
+                           r"losses (?:in|of) (?:life|lives)|"
                            r"(?:causing|caused|leaving|left) (?:deaths?|fatalities) and (?:injury|injuries))\b|"
                            r"(?:^| )(?:قتلي وجرحي|قتلي ومصابين|القتلي والجرحي)(?: |$)")
 #: the dead named one by one or group by group: "killing a woman and a child", "a policeman and an officer
@@ -165,9 +167,12 @@ _UNKNOWN_DEAD = re.compile(r"\b(?:deaths and injuries|dead and (?:wounded|injure
 #: not a range ("between 100 and 500")
 _Q_ITEM = _Q.replace("between |", "")
 _ITEM_HEAD = r"(?:" + _Q_ITEM + _NUM + r" |(a|an|another) )"
-_ITEM = re.compile(r"(and (?!as many as |up to ))?" + _ITEM_HEAD + _W_LIST)  # ("2 and as many as 5": a range)
+_ITEM = re.compile(r"(and (?!as many as |up to ))?(?:" + _ITEM_HEAD[3:-1] + r"|(?<=and )(his|her|their) (?:"
+                   + _NUM + r" )?)" + _W_LIST)  # ("a woman and her two children")  # ("2 and as many as 5": a range)
 _ITEM_ANY = r"(?:" + _Q_ITEM + _NUM.replace(r"])(\d+|", r"])(?:\d+|") + r" |a |an |another )" + _W_LIST
-_LISTED = r"(" + _ITEM_ANY + r"(?:(?:and )?" + _ITEM_ANY + r")+)"
+#: ("a woman and her daughter": one more, after "and")
+_LISTED = r"(" + _ITEM_ANY + r"(?:(?:and )?" + _ITEM_ANY + r"|and (?:his|her|their) (?:" + _NUM.replace(
+    r"])(\d+|", r"])(?:\d+|") + r" )?" + _W_LIST + r")+)"
 _LISTED_DEAD = [
     re.compile(r"\b(?:killing|killed|kills|" + _UNTRIED + r"kill|shot dead|assassinated|assassinating|executed|"
                r"executing|deaths? of|killing of|execution of) " + _LISTED + r"(?!(?:were|was|are|have been) )"),
@@ -192,8 +197,9 @@ def _list_count(span: str) -> int | None:
             if m is None:
                 return best
             run = []
-        single = m.group(3) is not None  # (group 2: the count)
-        run.append(1 if single else _number(m.group(2)))
+        # groups: 2 a count, 3 "a", 4 "his" (5 its count)
+        single = m.group(3) is not None or (m.group(4) is not None and m.group(5) is None)
+        run.append(1 if single else _number(m.group(2) or m.group(5)))
         before, pos = (single, m.group(0)), m.end()
 
 
@@ -214,9 +220,10 @@ _SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) (?:متعاقد|جندي|م�
                             r"(?:colonel|general|commander|leader|chief|head|director|deputy|officer|mayor|judge|sheikh|"
                             r"imam|cleric|governor|official|journalist|activist)\b"),
                  # one person named by a role: "killing the owner", "killed the driver"
-                 re.compile(r"\b(?:killing|killed|kills|shot dead|assassinated|assassinating) the "
+                 re.compile(r"\b(?:killing|killed|kills|shot dead|assassinated|assassinating|death of) the "
                             r"(?:owner|driver|pilot|guard|mayor|imam|mukhtar|father|mother|son|daughter|husband|wife|"
                             r"brother|sister|boy|girl|man|woman|child|shepherd|farmer|doctor|nurse|teacher)\b"),
+                 re.compile(r"\b(?:a|an|one) " + _W + r"(?:succumbed|later died) "),
                  # "a young man was shot and killed", "was stabbed to death"
                  re.compile(r"\b(?:a|an|one) " + _W + r"was (?:shot|stabbed|beaten|hanged|burned|gunned down) "
                             r"(?:and killed|to death|dead)\b"),
@@ -266,7 +273,7 @@ def casualties(sentence: str) -> tuple[int | None, int | None]:
 
 
 _DEATH_WORDS = re.compile(
-    r"kill|dead|die|death|fatalit|execut|assassinat|bodies|corpses|loss of li|lives|casualt|"
+    r"kill|dead|die|death|fatalit|execut|assassinat|bodies|corpses|loss of li|losses|lives|casualt|succumb|"
     r"قتل|قتي|مقتل|شهيد|شهدا|استشهاد|وفا|مصرع|جثث|جثه|جثام")
 _INJURY_WORDS = re.compile(r"injur|wound|hurt|اصاب|اصيب|جرح|جريح|مصاب")
 

@@ -232,6 +232,9 @@ def test_casualty_counts_add_up_and_leave_out_ages(sentence, expected):
     ("Shells hit the town, killing a woman, a child, and at least one other civilian.", (3, None)),
     ("The raid killed a local commander and three of his aides.", (4, None)),
     ("A policeman and an army officer were killed by a roadside bomb.", (2, None)),
+    ("A man and his son were killed by the shelling.", (2, None)),
+    ("The strike killed a woman and her two children.", (3, None)),
+    ("Militants raided a house, assassinating two tribal commanders.", (2, None)),
     ("The clashes caused the death of two fighters from the rebel side and 17 soldiers from the army.", (19, None)),
     ("At least 21 soldiers were killed along with 26 rebels.", (47, None)),
     # ... but a breakdown, a range, an apposition or a clause is not another item
@@ -250,11 +253,15 @@ def test_casualty_counts_add_up_and_leave_out_ages(sentence, expected):
     ("Gunmen assassinated a commander on the outskirts of the village.", (1, None)),
     ("A missile hit a civilian house, killing the owner.", (1, None)),
     ("The shelling led to the later death of a man from his injuries.", (1, None)),
+    ("A landmine hit an ambulance, resulting in the death of the driver.", (1, None)),
+    ("A man succumbed to wounds received in the shelling.", (1, None)),
     # deaths with no number are an unknown plural (10, as ACLED codes them), unless denied
     ("The attack caused loss of life on the other side.", (10, None)),
     ("Deaths were reported among the attackers.", (10, None)),
     ("A rocket destroyed the vehicle, killing those aboard.", (10, None)),
     ("It was reported that its crew was killed.", (10, None)),
+    ("The source mentioned heavy losses in life and equipment.", (10, None)),
+    ("The army suffered heavy losses in equipment.", (None, None)),
     ("Regime forces shelled the town with no injuries or fatalities reported.", (None, None)),
     ("Warplanes struck the village; neither injuries nor fatalities were reported.", (None, None)),
     # the killed and the wounded told together: half of them are the dead
