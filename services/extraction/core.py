@@ -144,12 +144,13 @@ _KILLED_AND_WOUNDED = [
     # "killing and wounding dozens", "the killing and injuring of dozens", "the death and injury of a number of"
     re.compile(r"(?:killing|killed|deaths?) (?:and|or) (?:wounding|injuring|wounded|injured|injury|injuries) (?:of )?"
                + _Q + _NUM),
-    # casualties are the killed and the wounded: "with 25 regime casualties confirmed"
-    re.compile(_Q + _NUM + r" (?:[a-z\-]+ ){0,3}?casualties\b"),
     re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |had been |reportedly )*(?:killed|dead) (?:and|or) "
                r"(?:wounded|injured)"),
     re.compile(r"(?:مقتل|قتل) (?:و|او )(?:اصابه|جرح) " + _Q + _NUM),
 ]
+#: casualties are the killed and the wounded: "with 25 regime casualties confirmed" (a count: "an unknown number
+#: of casualties" may all be wounded)
+_CASUALTIES = re.compile(_Q + _NUM + r" (?:[a-z\-]+ ){0,3}?casualties\b")
 #: deaths told with no count at all: "leaving deaths and injuries", "dead and wounded", "قتلى وجرحى"
 _UNKNOWN_DEAD = re.compile(r"\b(?:deaths and injuries|dead and (?:wounded|injured)|loss of (?:life|lives)|"
                            r"deaths on both sides|fatalities on both sides|"
@@ -158,7 +159,7 @@ _UNKNOWN_DEAD = re.compile(r"\b(?:deaths and injuries|dead and (?:wounded|injure
                            r"killing (?:all )?(?:those|everyone|the people) (?:aboard|onboard|on board|inside)|"
                            r"(?:those|everyone) (?:aboard|on board|inside) (?:\S+ ){0,3}?(?:were|was|had been) killed|"
                            r"killing (?:the|its|their) crews?|(?:the|its|their) crews? (?:was|were) killed|"
-                           r"human losses|heavy casualties|casualties (?:on|from|among) both sides|"
+                           r"human losses|casualties (?:on|from|among) both sides|"
                            r"losses (?:in|of) (?:life|lives)|"
                            r"(?:causing|caused|leaving|left) (?:deaths?|fatalities) and (?:injury|injuries))\b|"
                            r"(?:^| )(?:قتلي وجرحي|قتلي ومصابين|القتلي والجرحي)(?: |$)")
@@ -287,6 +288,10 @@ def casualties_norm(norm: str) -> tuple[int | None, int | None]:
         return None, None  # most sentences: nothing below can match
     if _ANY_NUMBER.search(norm) or not _NUMBER_WORDS.isdisjoint(norm.split(" ")):
         norm, cut = _NOT_COUNTS.subn(" ", norm)
+        if "to " in norm or "and " in norm or "-" in norm:
+            # of a range, the lower bound (ACLED's conservative count)
+            norm, ranges = _RANGE.subn(lambda m: m.group(1) or m.group(2), norm)
+            cut += ranges
         if cut:
             norm = _SPACES.sub(" ", norm)
         count = _count
@@ -301,6 +306,8 @@ def casualties_norm(norm: str) -> tuple[int | None, int | None]:
     injured = count(_INJURED, norm) if _INJURY_WORDS.search(norm) else None
     if count is _count:
         together = {_number(m.group(1)) for p in _KILLED_AND_WOUNDED for m in p.finditer(norm)}
+        if "casualties" in norm:
+            together.update(n for m in _CASUALTIES.finditer(norm) if not isinstance(n := _number(m.group(1)), Vague))
         if together:  # the killed and the wounded counted together: half of them each
             total = max(together)
             half = total if isinstance(total, Vague) else max(1, total // 2)
@@ -321,6 +328,9 @@ def casualties_norm(norm: str) -> tuple[int | None, int | None]:
 
 
 _ANY_NUMBER = re.compile(r"\d")
+#: a range of counts: "between 7 to 9 fatalities", "killing 10-12 people" (not "between 13 and 17": a list
+#: reads "and" too, "two fighters and 17 soldiers", so only with "between")
+_RANGE = re.compile(r"\b(between \d+) (?:and|to) \d+\b|\b(\d+)(?: to |-)\d+\b")
 #: the words of the number words (all of them: "a number of" needs "number")
 _NUMBER_WORDS = frozenset(w for phrase in (*_EN_NUMBERS, *_AR_NUMBERS) for w in phrase.split() if w not in ("a", "of"))
 

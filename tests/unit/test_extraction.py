@@ -267,6 +267,11 @@ def test_casualty_counts_add_up_and_leave_out_ages(sentence, expected):
     # the killed and the wounded told together: half of them are the dead
     ("The battles resulted in the killing and injuring of dozens.", (6, None)),
     ("The rebels captured the area with 25 regime casualties confirmed.", (12, None)),
+    # ... an unknown number of casualties may all be wounded
+    ("Airstrikes hit a bus, causing an unknown number of casualties.", (None, None)),
+    # of a range, the lower bound
+    ("The bombing caused between 7 to 9 fatalities.", (7, None)),
+    ("The raid killed 10-12 people.", (10, None)),
     # animals and the dead of a mass grave are not this event's toll
     ("Settlers attacked a shepherd and killed five of his sheep.", (None, None)),
     ("Police found a mass grave with the remains of 70 people killed by militants.", (None, None)),
