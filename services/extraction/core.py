@@ -97,9 +97,11 @@ _W_LIST = (r"(?:(?!(?:and|or|a|an|another|killed|dead|injured|wounded|executed|a
            r"[a-z][a-z\-]* ){0,6}+")  # (possessive: an item gives no words back)
 _KILLED = [
     re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |had been |was |are |reportedly |all )*"
-               r"(?:killed|dead|died|deaths|fatalities|shot dead|executed)"),
-    re.compile(r"(?:killed|killing|" + _UNTRIED + r"kill|kills|killing of|deaths of|death of|left|claimed the lives of|"
-               r"shot dead|executed|execution of|executing|assassinated|assassinating) " + _Q + _NUM
+               r"(?:killed|dead|died|deaths|fatalities|shot dead|executed|gunned down)"),
+    re.compile(r"(?:killed|killing|" + _UNTRIED + r"kill|kills|(?:killing|deaths?) of(?: the)?|left|"
+               r"claimed the lives of|shot dead|executed|execution of|executing|assassinated|assassinating|"
+               r"gunned down|fatally shot) "
+               + _Q + _NUM
                + r"(?! (?:injured|wounded))"),
     re.compile(r"(?:مقتل|قتل|استشهاد|سقوط|وفاه) " + _Q + _NUM),
     re.compile(_NUM + r" (?:\S+ )?(?:قتلي|قتيلا|قتيل|شهيدا|شهداء|اشخاص قتلوا)"),
@@ -216,15 +218,20 @@ _SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) (?:متعاقد|جندي|م�
                  re.compile(r"\b(?:a|an|one) " + _W + r"(?:was killed|was shot dead|died|killed)"),
                  # "kill a", not "tried to kill a"; "assassinated a commander", "the later death of a man"
                  re.compile(r"\b(?:killing|killed|kills|" + _UNTRIED + r"kill|shot dead|assassinated|assassinating|"
-                            r"executed|executing|beheaded|beheading|death of) (?:a|an|one) "),
-                 re.compile(r"\b(?:shot dead|assassinated|assassinating) the (?:[a-z\-]+ ){0,3}?"
+                            r"executed|executing|beheaded|beheading|death of|fatally shot|gunned down) "
+                            r"(?:a|an|one|another) "),
+                 # "which led to his death"; whoever is assassinated is one person
+                 re.compile(r"\b(?:led|leading|resulted|resulting) (?:to|in) (?:his|her) death\b"),
+                 re.compile(r"\b(?:assassinated|assassinating) the "),
+                 re.compile(r"\b(?:shot dead|fatally shot|gunned down) the (?:[a-z\-]+ ){0,3}?"
                             r"(?:colonel|general|commander|leader|chief|head|director|deputy|officer|mayor|judge|sheikh|"
                             r"imam|cleric|governor|official|journalist|activist)\b"),
                  # one person named by a role: "killing the owner", "killed the driver"
                  re.compile(r"\b(?:killing|killed|kills|shot dead|assassinated|assassinating|death of) the "
                             r"(?:owner|driver|pilot|guard|mayor|imam|mukhtar|father|mother|son|daughter|husband|wife|"
-                            r"brother|sister|boy|girl|man|woman|child|shepherd|farmer|doctor|nurse|teacher)\b"),
-                 re.compile(r"\b(?:a|an|one) " + _W + r"(?:succumbed|later died) "),
+                            r"brother|sister|boy|girl|man|woman|child|shepherd|farmer|doctor|nurse|teacher|bomber|"
+                            r"gunman|attacker|assailant)\b"),
+                 re.compile(r"\b(?:a|an|one) " + _W + r"(?:succumbed|later died|was found dead) "),
                  # "a young man was shot and killed", "was stabbed to death"
                  re.compile(r"\b(?:a|an|one) " + _W + r"was (?:shot|stabbed|beaten|hanged|burned|gunned down) "
                             r"(?:and killed|to death|dead)\b"),
@@ -275,6 +282,7 @@ def casualties(sentence: str) -> tuple[int | None, int | None]:
 
 _DEATH_WORDS = re.compile(
     r"kill|dead|die|death|fatalit|execut|assassinat|bodies|corpses|loss of li|losses|lives|casualt|succumb|"
+    r"gunned down|fatally|"
     r"قتل|قتي|مقتل|شهيد|شهدا|استشهاد|وفا|مصرع|جثث|جثه|جثام")
 _INJURY_WORDS = re.compile(r"injur|wound|hurt|اصاب|اصيب|جرح|جريح|مصاب")
 
@@ -668,7 +676,10 @@ _AIRCRAFT = _MANNED | {"drone"}
 #: "... while regime forces shelled ...", "...، فيما أصيب ...". A clause with no
 #: trigger of its own stays part of the clause before it.
 _CLAUSE_BREAK = re.compile(
-    r";\s+|\s+(?=(?:while|whereas|after|before|following|in retaliation for|in response to|as|and then)\s)|"
+    r";\s+|\s+(?=(?:while|whereas|after|before|following|in retaliation for|in response to|and then)\s)|"
+    # "as" starts a clause, not a comparison: "as many as 6", "as well as", "as a result"
+    r"(?<!\bmany)(?<!\bmuch)(?<!\bwell)(?<!\bfar)(?<!\blong)(?<!\bsoon)\s+"
+    r"(?=as\s(?!many\s|much\s|well\s|far\s|long\s|soon\s|a\sresult\s))|"
     r"[,،]?\s+(?=(?:فيما|بينما|في حين|ردا على|ردًا على|رداً على|بعد|عقب|إثر|اثر|وذلك بعد|قبل)\s)"
 )
 _NEGATION = re.compile(

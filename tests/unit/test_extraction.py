@@ -255,6 +255,11 @@ def test_casualty_counts_add_up_and_leave_out_ages(sentence, expected):
     ("The shelling led to the later death of a man from his injuries.", (1, None)),
     ("A landmine hit an ambulance, resulting in the death of the driver.", (1, None)),
     ("A man succumbed to wounds received in the shelling.", (1, None)),
+    ("The border guards shot a fighter, which led to his death.", (1, None)),
+    ("Soldiers fatally shot a man at the checkpoint.", (1, None)),
+    ("Gunmen assassinated the party's nominated candidate in the city.", (1, None)),
+    ("Snipers gunned down 3 soldiers on the mountain.", (3, None)),
+    ("A bomb hit the vehicle, which resulted in the death of the 6 fighters.", (6, None)),
     # deaths with no number are an unknown plural (10, as ACLED codes them), unless denied
     ("The attack caused loss of life on the other side.", (10, None)),
     ("Deaths were reported among the attackers.", (10, None)),
@@ -278,6 +283,12 @@ def test_casualty_counts_add_up_and_leave_out_ages(sentence, expected):
 ])
 def test_casualty_lists_and_unknown_tolls(sentence, expected):
     assert casualties(sentence) == expected
+
+
+def test_as_many_as_is_a_count_not_a_clause(extractor):
+    [event] = extractor.process(article("m", "Government soldiers killed as many as 6 Houthi militiamen during "
+                                             "clashes in Marib.", FRIDAY)).events
+    assert (event.actor2.code, event.killed) == ("YEM:HOUTHI", 6)
 
 
 def test_weekday_resolves_to_the_latest_such_day():
