@@ -239,6 +239,21 @@ _SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) (?:متعاقد|جندي|م�
                  re.compile(r"\b(?<!or )(?:was|has been|had been) (?:reportedly )?"
                             r"(?:killed|shot dead|executed|assassinated)\b(?! or )"),
                  re.compile(r"\b(?:killing|killed) (?:him|her|himself|herself)\b")]
+#: each pattern list by the scripts a clause is written in: a pattern of the other language is not tried
+_ARABIC_ANY = re.compile(r"[\u0621-\u064a]")
+_LATIN_ANY = re.compile(r"[a-z]")
+
+
+def _split_by_script(patterns: list[re.Pattern], scripts: str) -> dict[tuple[bool, bool], list[re.Pattern]]:
+    """(has Arabic, has Latin) -> the patterns to try, from one script letter per pattern ("e" or "a")."""
+    return {(ar, en): [p for p, c in zip(patterns, scripts, strict=True) if (c == "a" and ar) or (c == "e" and en)]
+            for ar in (False, True) for en in (False, True)}
+
+
+_KILLED_BY = _split_by_script(_KILLED, "eeaaa")
+_INJURED_BY = _split_by_script(_INJURED, "eeeaa")
+_KILLED_AND_WOUNDED_BY = _split_by_script(_KILLED_AND_WOUNDED, "eea")
+_SINGLE_DEATH_BY = _split_by_script(_SINGLE_DEATH, "aa" + "e" * (len(_SINGLE_DEATH) - 2))
 
 
 #: counts that break down a total given before them: "43 people, including 27 civilians and 14 children"
@@ -305,15 +320,16 @@ def casualties_norm(norm: str) -> tuple[int | None, int | None]:
         count = _count
     else:
         count = _no_count  # no number, no count: only "a soldier was killed" can tell one death
+    script = (bool(_ARABIC_ANY.search(norm)), bool(_LATIN_ANY.search(norm)))
     if ("grave" in norm or "مقبره" in norm or "مقابر" in norm) and _OLD_DEAD.search(norm):
         # a mass grave holds the dead of earlier days: "the remains of 70 people killed by IS"
-        return None, (count(_INJURED, norm) if _INJURY_WORDS.search(norm) else None)
+        return None, (count(_INJURED_BY[script], norm) if _INJURY_WORDS.search(norm) else None)
     if not _DEATH_WORDS.search(norm):
-        return None, (count(_INJURED, norm) if _INJURY_WORDS.search(norm) else None)
-    killed = count(_KILLED, norm, _KILLED_IF, _KILLED_PAIRS)
-    injured = count(_INJURED, norm) if _INJURY_WORDS.search(norm) else None
+        return None, (count(_INJURED_BY[script], norm) if _INJURY_WORDS.search(norm) else None)
+    killed = count(_KILLED_BY[script], norm, _KILLED_IF, _KILLED_PAIRS)
+    injured = count(_INJURED_BY[script], norm) if _INJURY_WORDS.search(norm) else None
     if count is _count:
-        together = {_number(m.group(1)) for p in _KILLED_AND_WOUNDED for m in p.finditer(norm)}
+        together = {_number(m.group(1)) for p in _KILLED_AND_WOUNDED_BY[script] for m in p.finditer(norm)}
         if "casualties" in norm:
             together.update(n for m in _CASUALTIES.finditer(norm) if not isinstance(n := _number(m.group(1)), Vague))
         if together:  # the killed and the wounded counted together: half of them each
@@ -323,14 +339,14 @@ def casualties_norm(norm: str) -> tuple[int | None, int | None]:
                 killed = half
             if injured in together:
                 injured = total if isinstance(total, Vague) else total - half
-    listed = _listed(norm) if count is _count or killed is None else None
+    listed = _listed(norm) if script[1] and (count is _count or killed is None) else None
     if listed is not None and (killed is None or listed > killed):
         killed = listed
     if killed is None:  # (before a single death: "the vehicle's crew was killed" tells no number)
         m = _UNKNOWN_DEAD.search(norm)
         if m and not _DENIED.search(norm, max(0, m.start() - 40), m.start()):  # "no injuries or fatalities"
             killed = Vague(10)
-    if killed is None and any(p.search(norm) for p in _SINGLE_DEATH):
+    if killed is None and any(p.search(norm) for p in _SINGLE_DEATH_BY[script]):
         killed = 1
     return killed, injured
 
@@ -357,6 +373,10 @@ _WEEKDAYS = {
 _YESTERDAY = re.compile(r"\b(?:yesterday|last night|overnight)\b|(?:^| )(?:امس|البارحه|الليله الماضيه)(?: |$)")
 _TODAY = re.compile(r"\b(?:today|this morning|earlier today|tonight)\b|(?:^| )(?:اليوم|فجر اليوم|صباح اليوم)(?: |$)")
 _WEEKDAY = re.compile(r"(?:^| )(?:on |last |يوم |)(" + "|".join(_WEEKDAYS) + r")(?: |$)")
+#: any word of a relative date, as a plain alternation: Python's regex engine scans for its first letters
+#: quickly, where the patterns above, anchored at word edges in two scripts, try every position
+_DATE_WORDS = re.compile("|".join(["yesterday", "last night", "overnight", "امس", "البارحه", "الليله الماضيه",
+                                   "today", "this morning", "tonight", "اليوم", *_WEEKDAYS]))
 
 
 _MONTHS = {
@@ -369,6 +389,7 @@ _MONTHS = {
     "تشرين الثاني": 11, "كانون الاول": 12,
 }
 _MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
+_MONTH_WORDS = re.compile(_MONTH)  # (a plain alternation: a fast first test, see _DATE_WORDS)
 #: what is not a count of casualties: "no fatalities", days of the month, years
 _NOT_COUNTS = re.compile(
     r"\b(?:no|nor|without|neither|not any) (?:[a-z]+ ){0,2}?(?:fatalities|deaths|casualties|injuries|dead|killed)"
@@ -389,8 +410,8 @@ _YEAR = re.compile(r"(?:^| )(?:in |since |عام |سنه |منذ |في |(?:" + _
 def _absolute_date(norm: str, published: dt.datetime) -> dt.date | None:
     """A written date ("on January 9", "17 تشرين الاول"), the year taken from the text or
     the latest such day not after the publication."""
-    if not _ANY_NUMBER.search(norm):
-        return None  # no day number, no written date (and no scan of every month name)
+    if not _ANY_NUMBER.search(norm) or not _MONTH_WORDS.search(norm):
+        return None  # no day number or no month, no written date
     for pattern, day_group, month_group in ((_DAY_MONTH, 1, 2), (_MONTH_DAY, 2, 1)):
         m = pattern.search(norm)
         if not m:
@@ -422,6 +443,8 @@ def resolve_date_norm(norm: str, published: dt.datetime) -> dt.date:
     absolute = _absolute_date(norm, published)
     if absolute is not None:
         return absolute
+    if not _DATE_WORDS.search(norm):
+        return day
     if _YESTERDAY.search(norm):
         return day - dt.timedelta(days=1)
     if _TODAY.search(norm):
@@ -676,12 +699,13 @@ _AIRCRAFT = _MANNED | {"drone"}
 #: "... while regime forces shelled ...", "...، فيما أصيب ...". A clause with no
 #: trigger of its own stays part of the clause before it.
 _CLAUSE_BREAK = re.compile(
-    r";\s+|\s+(?=(?:while|whereas|after|before|following|in retaliation for|in response to|and then)\s)|"
-    # "as" starts a clause, not a comparison: "as many as 6", "as well as", "as a result"
-    r"(?<!\bmany)(?<!\bmuch)(?<!\bwell)(?<!\bfar)(?<!\blong)(?<!\bsoon)\s+"
-    r"(?=as\s(?!many\s|much\s|well\s|far\s|long\s|soon\s|a\sresult\s))|"
+    r";\s+|\s+(?=(?:while|whereas|after|before|following|in retaliation for|in response to|and then)\s|"
+    # "as" starts a clause, not a comparison: "as many as 6", "as well as", "as a result" (and see _AS_COMPARED)
+    r"as\s(?!many\s|much\s|well\s|far\s|long\s|soon\s|a\sresult\s))|"
     r"[,،]?\s+(?=(?:فيما|بينما|في حين|ردا على|ردًا على|رداً على|بعد|عقب|إثر|اثر|وذلك بعد|قبل)\s)"
 )
+#: the second "as" of "as many as" (a lookbehind in _CLAUSE_BREAK would cost it its fast scan)
+_AS_COMPARED = re.compile(r"(?:many|much|well|far|long|soon)$")
 _NEGATION = re.compile(
     r"\b(?:no|not|never|nor|neither|without|denied|did not|didn't|failed to|foiled|thwarted|prevented)$|"
     r"(?:^| )(?:لم|لن|لا|ما|عدم|نفي|نفت|دون|بدون|احباط|احبطت|افشال)$")
@@ -713,11 +737,30 @@ def _unreal(doc: Doc, trigger: Mention) -> bool:
                     and not _SUBJECTED.search(_before(doc, trigger.start, 160))))
 
 
-_ANCHOR_TIME = re.compile(
+class _Gated:
+    """A pattern tried only where a plain alternation of its words matches first: Python's regex engine
+    scans for the first letters of a plain alternation quickly, where a pattern anchored at word edges
+    in two scripts is tried at every position of the text."""
+
+    __slots__ = ("gate", "precise")
+
+    def __init__(self, precise: str, words: Sequence[str]) -> None:
+        self.precise = re.compile(precise)
+        self.gate = re.compile("|".join(sorted(words, key=len, reverse=True)))
+
+    def search(self, text: str) -> re.Match | None:
+        return self.precise.search(text) if self.gate.search(text) else None
+
+
+_ANCHOR_TIME = _Gated(
     r"\b(?:yesterday|today|tonight|overnight|last night|this morning|on (?:monday|tuesday|wednesday|thursday|"
-    r"friday|saturday|sunday))\b|(?:^| )(?:امس|اليوم|الليله|فجر|صباح|مساء|ظهر)(?: |$)")
-_REPORT = re.compile(r"\b(?:reported|reportedly|said|claimed|according to)\b|"
-                     r"(?:^| )(?:اعلن|اعلنت|قال|قالت|افاد|افادت|ذكر|ذكرت|اكد|اكدت|مصدر|مصادر)(?: |$)")
+    r"friday|saturday|sunday))\b|(?:^| )(?:امس|اليوم|الليله|فجر|صباح|مساء|ظهر)(?: |$)",
+    ["yesterday", "today", "tonight", "overnight", "last night", "this morning", "monday", "tuesday", "wednesday",
+     "thursday", "friday", "saturday", "sunday", "امس", "اليوم", "الليله", "فجر", "صباح", "مساء", "ظهر"])
+_REPORT = _Gated(r"\b(?:reported|reportedly|said|claimed|according to)\b|"
+                 r"(?:^| )(?:اعلن|اعلنت|قال|قالت|افاد|افادت|ذكر|ذكرت|اكد|اكدت|مصدر|مصادر)(?: |$)",
+                 ["reported", "said", "claimed", "according to", "اعلن", "قال", "افاد", "ذكر", "اكد", "مصدر",
+                  "مصادر"])
 #: "in Harad", "near the village of Kafr Nabl": a named place the gazetteer may not know (English only:
 #: Arabic has no capitals to tell a name)
 _NAMED_PLACE = re.compile(
@@ -754,6 +797,8 @@ def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """(start, end) offsets of the clauses of the sentence text[start:end]."""
     cuts = [start]
     for m in _CLAUSE_BREAK.finditer(text, start, end):
+        if text.startswith("as", m.end()) and _AS_COMPARED.search(text, max(start, m.start() - 5), m.start()):
+            continue
         if m.start() - cuts[-1] >= 12 and end - m.end() >= 12:
             cuts.append(m.end())
     cuts.append(end)
