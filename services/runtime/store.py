@@ -12,6 +12,7 @@ Keys are given without the prefix; the store adds it. TTLs apply in Redis
 from __future__ import annotations
 
 import bisect
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -127,35 +128,34 @@ return {gets, unions, values, hashes}
 """
 
 # Check, then write, as one step (see Store.apply). KEYS: the keys of every check
-# and write, in order. ARGV: the number of checks, then per check (kind, n, n
-# expected values; one for ``sunion``), then per write (op, n, a, b, ttl); a check
-# or write covers the next n keys. Returns {0, index of the failed check} or
-# {1, result per write}.
+# and write, in order. ARGV[1]: JSON [checks, writes]; a check is [kind, n, expected
+# value per key (one, the union's size, for ``sunion``)], a write [op, n, a, b, ttl];
+# each covers the next n keys; a value given as a number is the argument of that index
+# (long values: inside the JSON they would be escaped and unescaped again). One JSON
+# argument, not thousands: Redis and the client handle each argument on its own.
+# Returns {0, index of the failed check} or {1, result per write}.
 _APPLY_LUA = _REGISTER_FN + """
-local nc = tonumber(ARGV[1])
-local p, k = 2, 1
-for i = 1, nc do
-  local kind, n = ARGV[p], tonumber(ARGV[p + 1])
-  p = p + 2
+local spec = cjson.decode(ARGV[1])
+local function value(v) if type(v) == 'number' then return ARGV[v] end return v end
+local k = 1
+for i, c in ipairs(spec[1]) do
+  local kind, n = c[1], c[2]
   if kind == 'sunion' then
-    if tostring(#redis.call('SUNION', unpack(KEYS, k, k + n - 1))) ~= ARGV[p] then return {0, i} end
-    p = p + 1
+    if #redis.call('SUNION', unpack(KEYS, k, k + n - 1)) ~= c[3] then return {0, i} end
   else
     for j = 0, n - 1 do
-      local key, want = KEYS[k + j], ARGV[p + j]
-      local have
-      if kind == 'get' then have = redis.call('GET', key) or ''
-      else have = tostring(redis.call('HLEN', key)) end
-      if have ~= want then return {0, i} end
+      local key, want = KEYS[k + j], c[3 + j]
+      if kind == 'get' then
+        want = value(want)
+        if (redis.call('GET', key) or '') ~= want then return {0, i} end
+      elseif redis.call('HLEN', key) ~= want then return {0, i} end
     end
-    p = p + n
   end
   k = k + n
 end
 local out = {}
-while p <= #ARGV do
-  local op, n, a, b, ttl = ARGV[p], tonumber(ARGV[p + 1]), ARGV[p + 2], ARGV[p + 3], tonumber(ARGV[p + 4])
-  p = p + 5
+for i, w in ipairs(spec[2]) do
+  local op, n, a, b, ttl = w[1], w[2], value(w[3]), value(w[4]), w[5]
   local r = 0
   if op == 'join' then
     local list, from = KEYS[k + 1], tonumber(b)
@@ -164,15 +164,18 @@ while p <= #ARGV do
   else
     for j = 0, n - 1 do
       local key = KEYS[k + j]
-      if op == 'set' then redis.call('SET', key, a)
-      elseif op == 'setnx' then r = redis.call('SETNX', key, a)
-      elseif op == 'sadd' then r = redis.call('SADD', key, a)
-      elseif op == 'hset' then r = redis.call('HSET', key, a, b) end
-      if ttl > 0 then redis.call('EXPIRE', key, ttl) end
+      if op == 'set' then
+        if ttl > 0 then redis.call('SET', key, a, 'EX', ttl) else redis.call('SET', key, a) end
+      else
+        if op == 'setnx' then r = redis.call('SETNX', key, a)
+        elseif op == 'sadd' then r = redis.call('SADD', key, a)
+        elseif op == 'hset' then r = redis.call('HSET', key, a, b) end
+        if ttl > 0 then redis.call('EXPIRE', key, ttl) end
+      end
     end
   end
   k = k + n
-  out[#out + 1] = r
+  out[i] = r
 end
 return {1, out}
 """
@@ -599,14 +602,23 @@ class RedisStore:
         return Gathered(g, [sorted(m) for m in members], _pairs(flat), [_pairs(h) for h in hflat])
 
     def apply(self, checks: list[Check], writes: list[Write]) -> list | None:
-        keys: list[str] = []
-        args: list = [len(checks)]
-        for c in checks:
-            keys += [self._k(k) for k in c.keys]
-            args += [c.kind, len(c.keys), *c.expected]
-        for w in writes:
-            keys += [self._k(k) for k in w.keys]
-            args += [w.op, len(w.keys), w.a, w.b, int(w.ttl)]
+        k = self._k
+        keys = [k(key) for c in checks for key in c.keys]
+        keys += [k(key) for w in writes for key in w.keys]
+        # a long value (a report, a record) goes as an argument of its own, by its index: inside the JSON
+        # it would be escaped and unescaped again
+        args: list[str] = [""]
+
+        def value(v: str) -> str | int:
+            if len(v) < 48:
+                return v
+            args.append(v)
+            return len(args)
+
+        spec = [[[c.kind, len(c.keys), *(int(e) if c.kind != "get" else value(e) for e in c.expected)]
+                 for c in checks],
+                [[w.op, len(w.keys), value(w.a), value(w.b), int(w.ttl)] for w in writes]]
+        args[0] = json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
         ok, out = self._apply(keys=keys, args=args)
         if not ok:
             return None
