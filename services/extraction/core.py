@@ -30,6 +30,21 @@ SUPPORTED_LANGUAGES = SUPPORTED
 KINETIC_CATEGORIES = {"ASSAULT"}
 _ENTITIES = TypeAdapter(list[Entity])
 
+class _Gated:
+    """A pattern tried only where a plain alternation of its words matches first: Python's regex engine
+    scans for the first letters of a plain alternation quickly, where a pattern anchored at word edges
+    in two scripts is tried at every position of the text."""
+
+    __slots__ = ("gate", "precise")
+
+    def __init__(self, precise: str, words: Sequence[str]) -> None:
+        self.precise = re.compile(precise)
+        self.gate = re.compile("|".join(sorted(words, key=len, reverse=True)))
+
+    def search(self, text: str) -> re.Match | None:
+        return self.precise.search(text) if self.gate.search(text) else None
+
+
 # --------------------------------------------------------------------------- sentences
 
 _SENTENCE_END = re.compile(r"(?<=[.!?؟])[\"'”»)]*\s+|\n+")
@@ -428,6 +443,15 @@ def _absolute_date(norm: str, published: dt.datetime) -> dt.date | None:
     return None
 
 
+#: a year or more before: "two years ago", "قبل عامين", "قبل أكثر من عام"
+_YEARS_AGO = _Gated(
+    r"\b(?:a|one|two|three|four|five|several|many|\d+) years? ago\b|\blast year\b|"
+    r"(?:^| )(?:العام|السنه|عام|سنه) (?:الماضي|الماضيه|المنصرم|المنصرمه)(?: |$)|"
+    r"(?:^| )قبل (?:اكثر من |نحو |حوالي )?(?:عام|عامين|سنه|سنتين|اعوام|سنوات|\d+ (?:اعوام|سنوات|عاما)|"
+    r"(?:ثلاث|اربع|خمس|ست|سبع|ثماني|تسع|عشر)\S* (?:سنوات|اعوام))(?: |$)",
+    ["ago", "قبل", "last year", "الماضي", "المنصرم"])
+
+
 def historical_norm(norm: str, published: dt.datetime) -> bool:
     """Does the (normalised) sentence place its events in an earlier year ("in 1999", "منذ عام 2002")?"""
     return bool(_YEARISH.search(norm)) and any(int(y) < published.year - 1 for y in _YEAR.findall(norm))
@@ -708,20 +732,28 @@ _CLAUSE_BREAK = re.compile(
 _AS_COMPARED = re.compile(r"(?:many|much|well|far|long|soon)$")
 _NEGATION = re.compile(
     r"\b(?:no|not|never|nor|neither|without|denied|did not|didn't|failed to|foiled|thwarted|prevented)$|"
-    r"(?:^| )(?:لم|لن|لا|ما|عدم|نفي|نفت|دون|بدون|احباط|احبطت|افشال)$")
+    r"(?:^| )[وف]?(?:لم|لن|لا|ما|عدم|نفي|نفت|دون|بدون|احباط|احبطت|افشال|لم (?:يكن|تكن) هناك|ليس هناك|"
+    r"لا (?:يوجد|توجد))$|"
+    r"\bthere (?:was|were|is|are) no$")
 #: a trigger after these tells of an attack feared, planned, prevented or possible, not one that happened
 _IRREALIS = re.compile(
     r"\b(?:would|could|might|may (?:be|have|attack|strike|target)|plans? to|planned to|planning to|plot to|"
     r"plotted to|fears? of|fear that|"
     r"risk of|threat of|prevent(?:ed)?|avoid|in order to|intended to|aims? to|seeks? to|capable of)\b[^.;]*$|"
-    r"(?:^| )(?:خوفا|خشيه|خشية|تحسبا|احتمال|لمنع|منع|تجنب|يخطط|تخطط|خطط|مخطط|لتجنب|سوف|بهدف|قادره|قادر|"
+    r"(?:^| )[وف]?(?:خوفا|خشيه|خشية|تحسبا|احتمال|لمنع|منع|تجنب|يخطط|تخطط|خطط|مخطط|مخططات|مؤامره|لتجنب|سوف|"
+    r"بهدف|قادره|قادر|"
     r"يسعي|تسعي|تعتزم|يعتزم|ينوي|تنوي|محاوله منع|يعتزمون|ينوون|يخططون|يستعد|يستعدون|تستعد|استعداد|"
     r"تدرب|تدربوا|يتدربون|لشن|لتنفيذ|لارتكاب|للقيام|تدرس|يدرس|بصدد|الخيار|خيار|الخطط|التوقعات|توقعات|"
-    r"يمكن|ممكن|رجحت|رجح|مبررا|مبرر)(?: |$)[^.؟]*$|(?:^| )(?:اي|لاي|باي|من اي)$|"
+    r"يمكن|ممكن|رجحت|رجح|مبررا|مبرر|"
+    # asked for, likely, maybe, denied, on a condition: "طلب تنفيذ ضربات", "من المرجح ان", "ربما", "نفى الجيش قيام",
+    # "اذا ما حدث"
+    r"طلب|طالب|يطالب|تطالب|المرجح|يرجح|ترجح|ربما|يمكنهم|يمكنه|يمكنها|بامكان|بامكانه|نفي|نفت|ينفي|تنفي|"
+    r"اذا|واذا|لو|ولو)(?: |$)[^.؟]*$|(?:^| )(?:اي|لاي|باي|من اي)$|"
+    r"\b(?:(?<!known )(?<!clear )(?<!sure )(?<!asked )(?<!see )if|denied|denies|deny)\b[^.;]*$|"
     r"\b(?:preparing to|prepared to|trained to|to carry out|to launch|to stage)\b[^.;]*$|"
     r"\b(?:possible|potential|imminent|future|any)$")
 #: ... or is qualified as such right after it: "ضربة جوية محتملة", "هجماتها المرتقبة"
-_IRREALIS_AFTER = re.compile(r"^(?:\S+ )?(?:" + "|".join(
+_IRREALIS_AFTER = re.compile(r"^(?:\S+ ){0,3}?(?:" + "|".join(
     f"{w}|{w}ه|ال{w}|ال{w}ه" for w in ("محتمل", "مرتقب", "وشيك", "مقبل", "متوقع")) + r")(?: |$)")
 #: the purpose prefix ل on a verbal noun: لتفجير "in order to blow up", للهجوم "for the attack"
 _PURPOSE = re.compile(r"^(?:ل|ول|فل)(?!ل)")
@@ -735,21 +767,6 @@ def _unreal(doc: Doc, trigger: Mention) -> bool:
                 or _IRREALIS_AFTER.match(doc.plain(trigger.end, trigger.end + 30))
                 or (trigger.prefixed and _PURPOSE.match(doc.plain(trigger.start, trigger.end))
                     and not _SUBJECTED.search(_before(doc, trigger.start, 160))))
-
-
-class _Gated:
-    """A pattern tried only where a plain alternation of its words matches first: Python's regex engine
-    scans for the first letters of a plain alternation quickly, where a pattern anchored at word edges
-    in two scripts is tried at every position of the text."""
-
-    __slots__ = ("gate", "precise")
-
-    def __init__(self, precise: str, words: Sequence[str]) -> None:
-        self.precise = re.compile(precise)
-        self.gate = re.compile("|".join(sorted(words, key=len, reverse=True)))
-
-    def search(self, text: str) -> re.Match | None:
-        return self.precise.search(text) if self.gate.search(text) else None
 
 
 _ANCHOR_TIME = _Gated(
@@ -866,6 +883,45 @@ _REFERENCE_BEFORE = re.compile(
     r"case of)(?: \S+){0,1}$")
 
 
+#: an attack named as the subject of something else that is the news: its anniversary, its investigation or
+#: trial, its repercussions, who is accused of it ("الذكرى 13 لمجزرة", "التحقيقات في التفجير", "تداعيات
+#: اغتيال", "the anniversary of the bombing"): not a report of it, whatever the clause dates or counts
+_STRONG_REFERENCE = re.compile(
+    r"(?:^| )[وف]?(?:ب|ل|في )?(?:ال)?(?:" + _alternatives(
+        "ذكرى ذكري تحقيق تحقيقات محاكمة محاكمات تداعيات خلفية متهم متهمة متهمين متهمون المتهم اعترافات "
+        "مشاهد")
+    + r")(?: (?:\d+|علي|في|عن|حول|ب\S*|مع|ال\S+|\S+ علي|تنفيذ|شن)){0,3}$|"
+    r"(?:^| )(?:الوقوف|تقف|يقف|يقفون|كان|كانت) وراء(?: \S+)?$|"
+    # attacks of a kind, not one: "مثل هذه التفجيرات", "such attacks"
+    r"(?:^| )مثل (?:هذه|هذا|تلك|ال\S+)$|\bsuch$|"
+    r"\b(?:anniversary of|investigation into|investigations into|inquiry into|trial over|trial of|"
+    r"accused of|charged with|convicted of|suspected of|repercussions of|mark(?:s|ed|ing)? the)(?: \S+){0,1}$")
+
+
+#: ... or qualified as an earlier one right after it: "عمليات انتحارية سابقة", "the previous attacks"
+_PAST_AFTER = re.compile(r"^(?:\S+ )?(?:سابق|سابقه|السابق|السابقه|سابقا)(?: |$)")
+
+
+#: what joins an attack to the words that tell of it: "التفجير الذي استهدف", "the bombing that killed"
+_RELATIVE = re.compile(r"^(?:(?:\S+ ){0,3}?(?:الذي|التي|الذين|اللذين|that|which|who)(?: \S+){0,3}|"
+                       r"ب|with|with an?|by|using|)$")  # (or its weapon: "اعتداء بسيارة مفخخة")
+
+
+def _all_referenced(doc: Doc, triggers: list[Mention]) -> bool:
+    """Is every attack word of a clause the subject of something else (its anniversary, inquiry, ...),
+    an earlier attack, or in a relative clause that tells of such an attack ("the investigation into the
+    bombing that killed five")?"""
+    before: Mention | None = None
+    for t in sorted(triggers, key=lambda m: m.start):
+        if not (_STRONG_REFERENCE.search(_before(doc, t.start, 30))
+                or _PAST_AFTER.match(doc.plain(t.end, t.end + 24))
+                or (before is not None and t.start >= before.end
+                    and _RELATIVE.match(doc.plain(before.end, t.start)))):
+            return False
+        before = t
+    return True
+
+
 def _aimed(doc: Doc, s: SentenceMentions, trigger: Mention) -> bool:
     """Does the clause say what the attack was aimed at: a place or an actor right after "on",
     "against", "على", "ضد" following the attack word?"""
@@ -946,10 +1002,14 @@ class Extractor:
                         continue  # history ("in 2002 ..."), not news
                     statistic = bool(_STATISTIC.search(plain) or _QUESTION.search(text, s_start, s_end)
                                      or (_PERIOD.search(plain) and _TALLY.search(plain)))
+                    # an attack "two years ago", "قبل عامين" (its own clause in Arabic: "... اغتاله مسلحون،
+                    # قبل عامين"): history, though the sentence's other news, a protest that commemorates
+                    # it, stands
+                    long_ago = bool(_YEARS_AGO.search(plain))
                     continues = bool(_CONTINUATION.search(plain[:40]))
                     for c_start, c_end in self._clauses(text, inside, s_start, s_end):
                         s = self._sentence(inside, c_start, c_end)
-                        draft = self._event(doc, s, published, context, statistic, number)
+                        draft = self._event(doc, s, published, context, statistic, number, long_ago)
                         if draft is None:
                             continue
                         if continues and topic is not None and not sentence_actors and draft.event.actor1 is None:
@@ -1100,7 +1160,7 @@ class Extractor:
                                                -countries.get(m.entry.data["country"], 0), m.start))
 
     def _event(self, doc: Doc, s: SentenceMentions, published: dt.datetime, context: dict,
-               statistic: bool, order: int) -> Draft | None:
+               statistic: bool, order: int, long_ago: bool = False) -> Draft | None:
         text = doc.text
         triggers = [t for t in s.triggers if not _NEGATION.search(_before(doc, t.start, 14))
                     and not (t.entry.data["category"] in KINETIC_CATEGORIES and _unreal(doc, t))
@@ -1129,6 +1189,8 @@ class Extractor:
         if category == "ASSAULT":
             if statistic:
                 return None  # "attacks fell by 38%": a statistic, not an event
+            if long_ago or _all_referenced(doc, triggers):
+                return None  # "the anniversary of the massacre", "التحقيقات في التفجير": not its report
             anchored = (actor1 or actor2 or resolved or weapons or killed or injured
                         or _ANCHOR_TIME.search(norm) or _REPORT.search(norm) or _NAMED_PLACE.search(clause)
                         or _AR_NAMED_PLACE.search(norm))

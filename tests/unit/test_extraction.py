@@ -358,6 +358,43 @@ def test_an_attack_feared_planned_or_only_referred_to_is_not_reported(extractor,
     assert [e for e in extractor.process(article("i", body, FRIDAY)).events if e.category == "ASSAULT"] == []
 
 
+@pytest.mark.parametrize("body", [
+    # the subject of an anniversary, an investigation, a confession or an accusation
+    "تحيي البلاد اليوم الذكرى العاشرة لمجزرة القرية.",
+    "The country marks today the anniversary of the bombing of the embassy.",
+    "تواصلت أمس التحقيقات في التفجير الذي استهدف دورية للجيش.",
+    "The investigation into the bombing that killed five soldiers continued on Monday.",
+    "وبث التلفزيون اعترافات المتهمين حول تنفيذ اعتداء بسيارة مفخخة.",
+    "وقالت محامية المتهمة بمحاولة قتل جنود إن موكلتها بريئة.",
+    # a year or more ago, or qualified as an earlier attack
+    "اغتاله مسلحون قبل عامين في بغداد.",
+    "Gunmen killed the mayor two years ago in Baghdad.",
+    "The bombing last year killed 20 people in the capital.",
+    "ونفذت الحركة عمليات انتحارية سابقة في لاهور.",
+    # possible, asked for, likely, denied, on a condition, or not there
+    "وظهرت تقارير عن ضربة جوية أميركية أو إسرائيلية محتملة لإيران.",
+    "وطلب القائد تنفيذ ضربات جوية عاجلة لوقف تقدم المدرعات.",
+    "من المرجح أن يكون الموساد هو من أقدم على اغتيال العالم.",
+    "نفى الجيش قيام المسلحين بإسقاط طائرة مسيرة في دارفور.",
+    "The army denied that militants shot down a drone over Darfur.",
+    "وقال إن أنقرة مستعدة لتحمل الانتقادات إذا شنت هجوما.",
+    "Ankara is ready to face criticism if it launches an attack.",
+    "ولم تكن هناك سيارة مفخخة في الموقع.",
+])
+def test_an_attack_that_is_the_subject_of_other_news_or_not_real_is_not_reported(extractor, body):
+    assert [e for e in extractor.process(article("r", body, FRIDAY)).events if e.category == "ASSAULT"] == []
+
+
+def test_a_protest_over_an_attack_years_ago_is_news_and_the_attack_is_not(extractor):
+    body = "Dozens of protesters took to the streets of Sitra to commemorate three activists executed a year ago."
+    assert [e.category for e in extractor.process(article("y", body, FRIDAY)).events] == ["UNREST"]
+
+
+def test_if_after_known_is_no_condition(extractor):
+    body = "Warplanes whose identity is not known if they were Russian or Syrian struck the town of Saraqib."
+    assert [e.mode for e in extractor.process(article("r", body, FRIDAY)).events] == ["air_strike"]
+
+
 def test_a_kidnapping_coerces_and_is_not_kinetic(extractor):
     [event] = extractor.process(article("k", "Gunmen kidnapped two aid workers in Mogadishu yesterday.",
                                         FRIDAY)).events
