@@ -747,7 +747,7 @@ _IRREALIS = re.compile(
     r"يمكن|ممكن|رجحت|رجح|مبررا|مبرر|"
     # asked for, likely, maybe, denied, on a condition: "طلب تنفيذ ضربات", "من المرجح ان", "ربما", "نفى الجيش قيام",
     # "اذا ما حدث"
-    r"طلب|طالب|يطالب|تطالب|المرجح|يرجح|ترجح|ربما|يمكنهم|يمكنه|يمكنها|بامكان|بامكانه|نفي|نفت|ينفي|تنفي|"
+    r"طلب|طالب|يطالب|تطالب|المرجح|تخطيط|بتخطيط|يرجح|ترجح|ربما|يمكنهم|يمكنه|يمكنها|بامكان|بامكانه|نفي|نفت|ينفي|تنفي|"
     r"اذا|واذا|لو|ولو)(?: |$)[^.؟]*$|(?:^| )(?:اي|لاي|باي|من اي)$|"
     r"\b(?:(?<!known )(?<!clear )(?<!sure )(?<!asked )(?<!see )if|denied|denies|deny)\b[^.;]*$|"
     r"\b(?:preparing to|prepared to|trained to|to carry out|to launch|to stage)\b[^.;]*$|"
@@ -761,9 +761,29 @@ _PURPOSE = re.compile(r"^(?:ل|ول|فل)(?!ل)")
 _SUBJECTED = re.compile(r"(?:^| )[وف]?(?:تعرض|تعرضت|تعرضوا|يتعرض|تتعرض|يتعرضون)(?: |$)")
 
 
+#: the dead of an accident are no attack's toll: "killed in a gas cylinder explosion", "حادث سير"
+_ACCIDENT = _Gated(
+    r"\b(?:gas (?:cylinder |leak |tank )?explosion|traffic accident|car accident|road accident|plane crash|"
+    r"house fire|building collapse|drowned|drowning|electrocuted)\b|"
+    r"(?:^| )(?:انفجار (?:اسطوانه|قاروره|خزان) غاز|انفجار غاز|حادث سير|حادث مروري|حادث مرور|تصادم|انهيار مبني|"
+    r"حريق|غرقا|غرق)(?: |$)",
+    ["gas", "accident", "crash", "fire", "collapse", "drown", "electrocut", "غاز", "حادث", "تصادم", "انهيار",
+     "حريق", "غرق"])
+
+
+#: a bomb found or defused is no attack: "فككت قوات الأمن سيارة مفخخة", "police dismantled two IEDs"
+_DEFUSED = re.compile(
+    r"(?:^| )[وف]?(?:عثرت|عثر|العثور|ضبطت|ضبط|تفكيك|فككت|فكك|ابطال|ابطلت)(?: |$)[^.؟]*$|"
+    r"\b(?:defused|defusing|dismantled|dismantling|found an?|discovered an?|seized an?)\b[^.;]*$")
+
+
+def _defused(doc: Doc, trigger: Mention) -> bool:
+    return bool(_DEFUSED.search(_before(doc, trigger.start, 40)))
+
+
 def _unreal(doc: Doc, trigger: Mention) -> bool:
     """Is the attack feared, planned, prevented or a purpose ("to blow up"), not reported as done?"""
-    return bool(_IRREALIS.search(_before(doc, trigger.start, 40))
+    return bool(_IRREALIS.search(_before(doc, trigger.start, 40)) or _defused(doc, trigger)
                 or _IRREALIS_AFTER.match(doc.plain(trigger.end, trigger.end + 30))
                 or (trigger.prefixed and _PURPOSE.match(doc.plain(trigger.start, trigger.end))
                     and not _SUBJECTED.search(_before(doc, trigger.start, 160))))
@@ -889,9 +909,16 @@ _REFERENCE_BEFORE = re.compile(
 _STRONG_REFERENCE = re.compile(
     r"(?:^| )[وف]?(?:ب|ل|في )?(?:ال)?(?:" + _alternatives(
         "ذكرى ذكري تحقيق تحقيقات محاكمة محاكمات تداعيات خلفية متهم متهمة متهمين متهمون المتهم اعترافات "
-        "مشاهد")
-    + r")(?: (?:\d+|علي|في|عن|حول|ب\S*|مع|ال\S+|\S+ علي|تنفيذ|شن)){0,3}$|"
-    r"(?:^| )(?:الوقوف|تقف|يقف|يقفون|كان|كانت) وراء(?: \S+)?$|"
+        "مشاهد منفذ منفذي مرتكب مرتكبي خلاف جدل")
+    + r")(?: (?:\d+|علي|في|عن|حول|ب\S*|مع|و?ال\S+|\S+ علي|تنفيذ|شن|جريمه|عمليه|اخر)){0,3}$|"
+    # a time after it: "بعد ستة أيام على اغتيال", "بعد ساعات على آخر هجوم", "days after the bombing"
+    r"(?:^| )(?:ايام|اسابيع|اشهر|شهور|سنوات|اعوام|ساعات|يوم|ساعه|يومين|اسبوع|اسبوعين|شهر|شهرين) "
+    r"(?:بعد|علي|من)(?: (?:ال\S+|اخر|عمليه|جريمه)){0,2}$|"
+    r"\b(?:hours|days|weeks|months|years|a day|a week|a month) (?:after|since)(?: the| a| an)?$|"
+    r"(?:^| )[وب]?(?:ال)?(?:وقوف|تقف|يقف|يقفون|كان|كانت) وراء(?: \S+)?$|"
+    # a film's or a book's title: "فيلم «اغتيال جيسي جيمس»", "the film The Assassination of ..."
+    r"(?:^| )(?:فيلم|الفيلم|كتاب|الكتاب|روايه|الروايه|مسلسل|المسلسل|قصيده)$|"
+    r"\b(?:film|movie|book|novel|series)(?: the)?$|"
     # attacks of a kind, not one: "مثل هذه التفجيرات", "such attacks"
     r"(?:^| )مثل (?:هذه|هذا|تلك|ال\S+)$|\bsuch$|"
     r"\b(?:anniversary of|investigation into|investigations into|inquiry into|trial over|trial of|"
@@ -899,7 +926,8 @@ _STRONG_REFERENCE = re.compile(
 
 
 #: ... or qualified as an earlier one right after it: "عمليات انتحارية سابقة", "the previous attacks"
-_PAST_AFTER = re.compile(r"^(?:\S+ )?(?:سابق|سابقه|السابق|السابقه|سابقا)(?: |$)")
+_PAST_AFTER = re.compile(r"^(?:\S+ )?(?:سابق|سابقه|السابق|السابقه|سابقا|مماثل|مماثله|المماثل|المماثله|similar|"
+                         r"previous)(?: |$)")
 
 
 #: what joins an attack to the words that tell of it: "التفجير الذي استهدف", "the bombing that killed"
@@ -907,14 +935,14 @@ _RELATIVE = re.compile(r"^(?:(?:\S+ ){0,3}?(?:الذي|التي|الذين|ال�
                        r"ب|with|with an?|by|using|)$")  # (or its weapon: "اعتداء بسيارة مفخخة")
 
 
-def _all_referenced(doc: Doc, triggers: list[Mention]) -> bool:
+def _all_referenced(doc: Doc, triggers: list[Mention], end: int) -> bool:
     """Is every attack word of a clause the subject of something else (its anniversary, inquiry, ...),
     an earlier attack, or in a relative clause that tells of such an attack ("the investigation into the
     bombing that killed five")?"""
     before: Mention | None = None
     for t in sorted(triggers, key=lambda m: m.start):
         if not (_STRONG_REFERENCE.search(_before(doc, t.start, 30))
-                or _PAST_AFTER.match(doc.plain(t.end, t.end + 24))
+                or _PAST_AFTER.match(doc.plain(t.end, min(t.end + 24, end)))
                 or (before is not None and t.start >= before.end
                     and _RELATIVE.match(doc.plain(before.end, t.start)))):
             return False
@@ -1165,11 +1193,18 @@ class Extractor:
         triggers = [t for t in s.triggers if not _NEGATION.search(_before(doc, t.start, 14))
                     and not (t.entry.data["category"] in KINETIC_CATEGORIES and _unreal(doc, t))
                     and (s.weapons or s.systems or not t.entry.data.get("needs_weapon"))]
+        defusal = False
         if not triggers:
-            return None
+            # a bomb found or defused: a security operation of its own, not an attack
+            triggers = [t for t in s.triggers if t.entry.data["category"] in KINETIC_CATEGORIES and _defused(doc, t)
+                        and not _NEGATION.search(_before(doc, t.start, 14))][:1]
+            if not triggers:
+                return None
+            defusal = True
         trigger = choose_trigger(triggers)
         data = trigger.entry.data
-        category, mode, intensity = data["category"], data["mode"], data["intensity"]
+        category, mode, intensity = ("OTHER", "defusal", 1) if defusal else (
+            data["category"], data["mode"], data["intensity"])
         weapons = sorted({m.entry.id for m in s.weapons} | {m.entry.data["class"] for m in s.systems})
         if mode == "from_weapons":
             mode = "other"
@@ -1189,7 +1224,7 @@ class Extractor:
         if category == "ASSAULT":
             if statistic:
                 return None  # "attacks fell by 38%": a statistic, not an event
-            if long_ago or _all_referenced(doc, triggers):
+            if long_ago or _all_referenced(doc, triggers, s.end):
                 return None  # "the anniversary of the massacre", "التحقيقات في التفجير": not its report
             anchored = (actor1 or actor2 or resolved or weapons or killed or injured
                         or _ANCHOR_TIME.search(norm) or _REPORT.search(norm) or _NAMED_PLACE.search(clause)
@@ -1248,6 +1283,8 @@ class Extractor:
                         or any(_ANNOUNCED_EN.search(b) or _ANNOUNCED_BEFORE.search(b)
                                for b in (_before(doc, t.start, 24) for t in triggers)))
         toll_only = not s.actors and all(t.entry.data.get("casualty") for t in triggers)
+        if toll_only and category in KINETIC_CATEGORIES and _ACCIDENT.search(norm):
+            return None  # "two killed in a gas cylinder explosion": the dead of an accident
         return Draft(event, trigger, actor1, actor2, order, any(definite), all(definite) and not concrete, toll_only)
 
 

@@ -380,6 +380,16 @@ def test_an_attack_feared_planned_or_only_referred_to_is_not_reported(extractor,
     "وقال إن أنقرة مستعدة لتحمل الانتقادات إذا شنت هجوما.",
     "Ankara is ready to face criticism if it launches an attack.",
     "ولم تكن هناك سيارة مفخخة في الموقع.",
+    # a time after it, its perpetrator's arrest, similar earlier ones, a plan, a film's title, an accident
+    "وسيلقي الرئيس كلمة اليوم بعد ستة أيام على اغتيال رئيسة الوزراء.",
+    "The president will speak today, six days after the assassination of the prime minister.",
+    "وتم إلقاء القبض على منفذ جريمة اغتيال الشيخ في بغداد أمس.",
+    "وتعرضت بلدات المنطقة منذ فترة إلى تفجيرات مماثلة أوقعت عشرات القتلى.",
+    "وقال عباس إنه تلقى معلومات بتخطيط الحركة لاغتياله بعبوة ناسفة.",
+    "وفاز الممثل بجائزة عن دوره في فيلم «اغتيال جيسي جيمس».",
+    "The actor won an award for his role in the film The Assassination of Jesse James.",
+    "قتل شخصان أمس جراء انفجار أسطوانة غاز في مطعم بالمدينة.",
+    "Two people were killed yesterday in a gas cylinder explosion at a restaurant.",
 ])
 def test_an_attack_that_is_the_subject_of_other_news_or_not_real_is_not_reported(extractor, body):
     assert [e for e in extractor.process(article("r", body, FRIDAY)).events if e.category == "ASSAULT"] == []
@@ -388,6 +398,17 @@ def test_an_attack_that_is_the_subject_of_other_news_or_not_real_is_not_reported
 def test_a_protest_over_an_attack_years_ago_is_news_and_the_attack_is_not(extractor):
     body = "Dozens of protesters took to the streets of Sitra to commemorate three activists executed a year ago."
     assert [e.category for e in extractor.process(article("y", body, FRIDAY)).events] == ["UNREST"]
+
+
+@pytest.mark.parametrize("body", [
+    "Security forces dismantled an IED planted near a market in Mahmudiyah yesterday.",
+    "Police defused two roadside bombs on the road to Baquba.",
+    "وفككت قوات الأمن أمس سيارة مفخخة قرب السفارة في بغداد.",
+    "وعثرت الشرطة على عبوة ناسفة قرب مدرسة في الموصل.",
+])
+def test_a_bomb_found_or_defused_is_a_security_operation_not_an_attack(extractor, body):
+    events = extractor.process(article("f", body, FRIDAY)).events
+    assert [(e.category, e.mode) for e in events] == [("OTHER", "defusal")]
 
 
 def test_if_after_known_is_no_condition(extractor):
