@@ -447,9 +447,12 @@ def _absolute_date(norm: str, published: dt.datetime) -> dt.date | None:
 _YEARS_AGO = _Gated(
     r"\b(?:a|one|two|three|four|five|several|many|\d+) years? ago\b|\blast year\b|"
     r"(?:^| )(?:العام|السنه|عام|سنه) (?:الماضي|الماضيه|المنصرم|المنصرمه)(?: |$)|"
+    # decades: "في الخمسينات", "in the 1950s"
+    r"(?:^| )(?:في )?(?:الخمسينات|الستينات|السبعينات|الثمانينات|التسعينات|الخمسينيات|الستينيات|السبعينيات|"
+    r"الثمانينيات|التسعينيات)(?: |$)|\bin the (?:19\d0s|fifties|sixties|seventies|eighties|nineties)\b|"
     r"(?:^| )قبل (?:اكثر من |نحو |حوالي )?(?:عام|عامين|سنه|سنتين|اعوام|سنوات|\d+ (?:اعوام|سنوات|عاما)|"
     r"(?:ثلاث|اربع|خمس|ست|سبع|ثماني|تسع|عشر)\S* (?:سنوات|اعوام))(?: |$)",
-    ["ago", "قبل", "last year", "الماضي", "المنصرم"])
+    ["ago", "قبل", "last year", "الماضي", "المنصرم", "ينات", "ات", "in the"])
 
 
 def historical_norm(norm: str, published: dt.datetime) -> bool:
@@ -733,7 +736,7 @@ _AS_COMPARED = re.compile(r"(?:many|much|well|far|long|soon)$")
 _NEGATION = re.compile(
     r"\b(?:no|not|never|nor|neither|without|denied|did not|didn't|failed to|foiled|thwarted|prevented)$|"
     r"(?:^| )[وف]?(?:لم|لن|لا|ما|عدم|نفي|نفت|دون|بدون|احباط|احبطت|افشال|لم (?:يكن|تكن) هناك|ليس هناك|"
-    r"لا (?:يوجد|توجد))$|"
+    r"لا (?:يوجد|توجد)|(?:ال)?مضاد(?:ه)? (?:لل|ل)?)$|"
     r"\bthere (?:was|were|is|are) no$")
 #: a trigger after these tells of an attack feared, planned, prevented or possible, not one that happened
 _IRREALIS = re.compile(
@@ -747,7 +750,7 @@ _IRREALIS = re.compile(
     r"يمكن|ممكن|رجحت|رجح|مبررا|مبرر|"
     # asked for, likely, maybe, denied, on a condition: "طلب تنفيذ ضربات", "من المرجح ان", "ربما", "نفى الجيش قيام",
     # "اذا ما حدث"
-    r"طلب|طالب|يطالب|تطالب|المرجح|تخطيط|بتخطيط|يرجح|ترجح|ربما|يمكنهم|يمكنه|يمكنها|بامكان|بامكانه|نفي|نفت|ينفي|تنفي|"
+    r"طلب|طالب|يطالب|تطالب|المرجح|تخطيط|بتخطيط|اوامر|باوامر|يرجح|ترجح|ربما|يمكنهم|يمكنه|يمكنها|بامكان|بامكانه|نفي|نفت|ينفي|تنفي|"
     r"اذا|واذا|لو|ولو)(?: |$)[^.؟]*$|(?:^| )(?:اي|لاي|باي|من اي)$|"
     r"\b(?:(?<!known )(?<!clear )(?<!sure )(?<!asked )(?<!see )if|denied|denies|deny)\b[^.;]*$|"
     r"\b(?:preparing to|prepared to|trained to|to carry out|to launch|to stage)\b[^.;]*$|"
@@ -778,7 +781,8 @@ _DEFUSED = re.compile(
 
 
 def _defused(doc: Doc, trigger: Mention) -> bool:
-    return bool(_DEFUSED.search(_before(doc, trigger.start, 40)))
+    """(all a clause lists after "found" was found: "عثرت على سيارة مفخخة ... وقذائف هاون")"""
+    return bool(_DEFUSED.search(_before(doc, trigger.start, 120)))
 
 
 def _unreal(doc: Doc, trigger: Mention) -> bool:
@@ -909,7 +913,7 @@ _REFERENCE_BEFORE = re.compile(
 _STRONG_REFERENCE = re.compile(
     r"(?:^| )[وف]?(?:ب|ل|في )?(?:ال)?(?:" + _alternatives(
         "ذكرى ذكري تحقيق تحقيقات محاكمة محاكمات تداعيات خلفية متهم متهمة متهمين متهمون المتهم اعترافات "
-        "مشاهد منفذ منفذي مرتكب مرتكبي خلاف جدل")
+        "مشاهد منفذ منفذي مرتكب مرتكبي خلاف جدل اشتباه هدف")
     + r")(?: (?:\d+|علي|في|عن|حول|ب\S*|مع|و?ال\S+|\S+ علي|تنفيذ|شن|جريمه|عمليه|اخر)){0,3}$|"
     # a time after it: "بعد ستة أيام على اغتيال", "بعد ساعات على آخر هجوم", "days after the bombing"
     r"(?:^| )(?:ايام|اسابيع|اشهر|شهور|سنوات|اعوام|ساعات|يوم|ساعه|يومين|اسبوع|اسبوعين|شهر|شهرين) "
@@ -919,6 +923,8 @@ _STRONG_REFERENCE = re.compile(
     # a film's or a book's title: "فيلم «اغتيال جيسي جيمس»", "the film The Assassination of ..."
     r"(?:^| )(?:فيلم|الفيلم|كتاب|الكتاب|روايه|الروايه|مسلسل|المسلسل|قصيده)$|"
     r"\b(?:film|movie|book|novel|series)(?: the)?$|"
+    # one of a count: "رابع هجوم انتحاري", "ثالث أكبر هجوم"
+    r"(?:^| )(?:ثاني|ثالث|رابع|خامس|سادس|سابع|ثامن|تاسع|عاشر)(?: اكبر| اعنف| اخطر)?$|"
     # attacks of a kind, not one: "مثل هذه التفجيرات", "such attacks"
     r"(?:^| )مثل (?:هذه|هذا|تلك|ال\S+)$|\bsuch$|"
     r"\b(?:anniversary of|investigation into|investigations into|inquiry into|trial over|trial of|"

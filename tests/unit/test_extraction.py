@@ -390,6 +390,12 @@ def test_an_attack_feared_planned_or_only_referred_to_is_not_reported(extractor,
     "The actor won an award for his role in the film The Assassination of Jesse James.",
     "قتل شخصان أمس جراء انفجار أسطوانة غاز في مطعم بالمدينة.",
     "Two people were killed yesterday in a gas cylinder explosion at a restaurant.",
+    # one of a count, decades ago, orders, an anti-missile system, an attack's goal
+    "وهذا هو رابع هجوم انتحاري بسيارة مفخخة تشنه الجماعة في اليمن.",
+    "تخلت الحكومة في الخمسينات عن الحركات التي نفذت اغتيالات في البلاد.",
+    "وقالت الشرطة إنها تلقت أوامر بإطلاق النار على اللصوص.",
+    "وحصلت إسرائيل على نظام مضاد للصواريخ من الولايات المتحدة.",
+    "ورجح متابعون أن يكون الهدف من اعتداء أمس البحث عن الصدى الإعلامي.",
 ])
 def test_an_attack_that_is_the_subject_of_other_news_or_not_real_is_not_reported(extractor, body):
     assert [e for e in extractor.process(article("r", body, FRIDAY)).events if e.category == "ASSAULT"] == []
@@ -405,6 +411,8 @@ def test_a_protest_over_an_attack_years_ago_is_news_and_the_attack_is_not(extrac
     "Police defused two roadside bombs on the road to Baquba.",
     "وفككت قوات الأمن أمس سيارة مفخخة قرب السفارة في بغداد.",
     "وعثرت الشرطة على عبوة ناسفة قرب مدرسة في الموصل.",
+    # all a clause lists after "found" was found
+    "وقال إن القوة عثرت على سيارة مفخخة جاهزة للتفجير بالإضافة إلى كميات كبيرة من قذائف الهاون.",
 ])
 def test_a_bomb_found_or_defused_is_a_security_operation_not_an_attack(extractor, body):
     events = extractor.process(article("f", body, FRIDAY)).events
