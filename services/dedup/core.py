@@ -11,7 +11,10 @@ Article level. An article is one of:
   band, and its estimated Jaccard index reaches ``near_jaccard`` or the
   containment of the new text in the earlier one reaches ``near_containment``.
 * ``new``: the first article of a story. Only these enter the index, so a
-  duplicate always points at the first article of its story.
+  duplicate always points at the first article of its story. A text that is a
+  wall in front of the article (a consent banner, a bot check: see
+  :mod:`services.runtime.walls`) is new unless its URL was seen, and enters no
+  index: every page behind one wall reads the same, whatever its story.
 
 Duplicates are not dropped: their events are further reports of the story's
 events (another source, language and time), which is what corroboration counts.
@@ -55,6 +58,7 @@ from services.dedup.minhash import (
 )
 from services.runtime.settings import DedupSettings
 from services.runtime.store import Check, Gathered, Store, Write, sequence_key
+from services.runtime.walls import wall
 
 __all__ = ["ArticleVerdict", "ContentionError", "DedupCore", "theatre_country"]
 
@@ -100,6 +104,7 @@ class _Prepared:
     fp: Fingerprint
     bands: tuple[str, ...]  # its LSH bucket keys
     blocks: list[tuple[str, list[str]]]  # per event: its block, the blocks of its candidates
+    walled: bool = False  # its text is a wall in front of the article (a consent banner): no story by text
 
 
 class _View:
@@ -197,12 +202,14 @@ class DedupCore:
     # ------------------------------------------------------------------ article level
 
     def _decide(self, article: ArticleEnriched, fp: Fingerprint, view: _View, keys: tuple[str, str, str],
-                bands: tuple[str, ...]) -> ArticleVerdict:
+                bands: tuple[str, ...], walled: bool = False) -> ArticleVerdict:
         url_holder, text_holder = view.values.get(keys[1]), view.values.get(keys[2])
         if url_holder:
             holder, _, story = url_holder.partition("|")
             if holder != article.article_id:
                 return ArticleVerdict("exact_duplicate", holder, 1.0, story or holder, same_url=True)
+        if walled:  # a consent banner or a bot check: every page behind it reads the same, whatever its story
+            return ArticleVerdict("new", None, None, article.article_id)
         if text_holder and text_holder != article.article_id:
             return ArticleVerdict("exact_duplicate", text_holder, 1.0, text_holder)
         best: tuple[float, str] | None = None
@@ -280,7 +287,7 @@ class DedupCore:
         bands = batch_bands(fps, self.settings.bands) if fps else []
         return [_Prepared(a, self._keys(a, hashes[offsets[k]:offsets[k + 1]]), fps[k],
                           tuple(map(str.__add__, self._band_prefixes, bands[k])),
-                          self._blocks(a) if with_events else [])
+                          self._blocks(a) if with_events else [], wall(a.body) is not None)
                 for k, a in enumerate(articles)]
 
     def _plan(self, p: _Prepared, view: _View, with_events: bool) -> _Plan:
@@ -293,7 +300,7 @@ class DedupCore:
                                  f"another URL; ids must be unique")
             verdict = ArticleVerdict(r["status"], r["duplicate_of"], r["similarity"], r["story"], r["same_url"])
             return _Plan(verdict, [tuple(c) for c in r["clusters"]], [], False)
-        verdict = self._decide(p.article, p.fp, view, p.keys, p.bands)
+        verdict = self._decide(p.article, p.fp, view, p.keys, p.bands, p.walled)
         clusters, summaries = [], []
         if with_events and not verdict.same_url:
             clusters, summaries = self._assign(p.article, p.blocks, view)
@@ -309,7 +316,7 @@ class DedupCore:
                       "story": v.story, "same_url": v.same_url, "clusters": plan.clusters, "url": url_key}
             writes.append(Write("set", (art_key,), json.dumps(record), ttl=ttl))
             writes.append(Write("setnx", (url_key,), f"{aid}|{v.story}", ttl=ttl))
-            if v.status == "new":
+            if v.status == "new" and not p.walled:
                 writes.append(Write("set", (text_key,), aid, ttl=ttl))
                 writes.append(Write("set", (f"{self.prefix}sig:{aid}",), p.fp.encode(), ttl=ttl))
                 writes.append(Write("sadd", tuple(p.bands), aid, ttl=ttl))

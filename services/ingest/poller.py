@@ -46,6 +46,7 @@ from services.runtime.errors import SkipMessage
 from services.runtime.settings import IngestSettings
 from services.runtime.stage import TRANSIENT_ERRORS, Output
 from services.runtime.store import Store
+from services.runtime.walls import wall
 
 logger = logging.getLogger(__name__)
 
@@ -225,6 +226,12 @@ class FeedPoller:
         title, text, published, author = item.title, item.text, item.published_at, item.author
         if self._needs_page(feed, item):
             page = await self._page(feed, url)
+            blocked = wall(page.text) if page is not None else None
+            if blocked is not None:  # a consent banner or a bot check, not the article: keep the summary
+                self.metrics.inc(feed, "wall")
+                logger.warning("feed %s: page %s is a wall (%r), not the article; using the feed summary",
+                               feed.name, url, blocked)
+                page = None
             if page is not None:
                 text = page.text
                 title = title or page.title or ""

@@ -167,6 +167,21 @@ def test_refused_page_falls_back_to_the_summary_and_is_counted(server, store):
     assert poller.metrics.value("wire", "refused") == 1
 
 
+def test_a_page_that_is_a_consent_wall_falls_back_to_the_summary_and_is_counted(server, store):
+    server.route("/en.xml", Route(body=rss("Wire", [
+        {"title": "Shelling in Idlib", "link": server.url("/story"), "summary": "Shelling hit Ariha.",
+         "published": T0}])))
+    server.route("/story", Route(body=page("Shelling in Idlib", [
+        "We use cookies to give you the best experience on our website. By clicking Accept, you agree to the "
+        "storing of cookies on your device.", "Accept all cookies"]), content_type="text/html"))
+    feed = FeedConfig(name="wire", url=server.url("/en.xml"), full_text="always")
+    sink = ListSink()
+    poller = make_poller(server, store, [feed], sink)
+    run(poller, feed)
+    assert [a.body for a in sink.delivered] == ["Shelling hit Ariha."]
+    assert poller.metrics.value("wire", "wall") == 1
+
+
 def test_errors_back_off_exponentially_and_honour_retry_after(server, store):
     server.route("/down.xml", Route(status=500, body=b"oops", content_type="text/plain"))
     server.route("/busy.xml", Route(status=429, headers={"Retry-After": "900"}))

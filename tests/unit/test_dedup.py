@@ -12,6 +12,7 @@ from services.dedup.core import DedupCore
 from services.dedup.minhash import fingerprint, similarity
 from services.evaluate.dedup import article, rewrite
 from services.runtime.store import MemoryStore
+from services.runtime.walls import wall
 
 T0 = dt.datetime(2024, 2, 3, 8, 0, tzinfo=dt.UTC)
 
@@ -146,6 +147,36 @@ def test_article_statuses_and_what_they_point_at():
     assert core.verdict(article("a6", "Floods", OTHER_EN, "en", T0)).status == "new"
     # a redelivered article gets the verdict it had
     assert core.verdict(article("a4", title, body, "en", T0, "blog", "https://blog.example/y")) == near
+
+
+WALL_DE = ("Wir setzen auf unserer Website Cookies und andere Technologien ein, um Ihnen den vollen "
+           "Funktionsumfang unseres Angebotes anzubieten. Sie können auch zu Analysezwecken gesetzt werden.")
+
+
+def test_pages_behind_one_wall_are_not_one_story():
+    core = DedupCore(MemoryStore())
+    one = core.verdict(article("w1", "", "Trompete trifft Piano\n" + WALL_DE, "de", T0, "tv", "https://tv.example/1"))
+    two = core.verdict(article("w2", "", "Wagen kollidiert mit Lkw\n" + WALL_DE, "de", T0, "tv", "https://tv.example/2"))
+    same = core.verdict(article("w3", "", "Wagen kollidiert mit Lkw\n" + WALL_DE, "de", T0, "tv", "https://tv.example/2"))
+    assert (one.status, two.status) == ("new", "new")
+    assert (same.status, same.duplicate_of) == ("exact_duplicate", "w2")  # its URL is still its URL
+
+
+@pytest.mark.parametrize("text, phrase", [
+    ("Przykro nam, ale z adresu IP odnotowaliśmy ogromną ilość połączeń. Zaznacz NIE JESTEM ROBOTEM.",
+     "nie jestem robotem"),
+    ("This website uses cookies to improve your experience. Accept all cookies", "this website uses cookies"),
+    ("يستخدم هذا الموقع ملفات تعريف الارتباط لتحسين تجربتك.", "ملفات تعريف الارتباط"),
+    ("Please enable JavaScript in your browser to continue.", "enable javascript in your browser"),
+])
+def test_a_short_wall_text_is_told_by_its_phrase(text, phrase):
+    assert wall(text) == phrase
+
+
+def test_an_article_is_no_wall():
+    assert wall(STORY_EN) is None
+    # a long article that ends with a cookie notice left in by the page extractor
+    assert wall(STORY_EN * 4 + " We use cookies to improve your experience.") is None
 
 
 def test_an_article_id_reused_for_another_url_is_refused_not_taken_for_a_redelivery():
