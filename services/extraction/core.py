@@ -958,6 +958,45 @@ def _all_referenced(doc: Doc, triggers: list[Mention], end: int) -> bool:
     return True
 
 
+#: what puts a place inside the next one: "Sayda town in eastern Dar'a", "Tir Maallah in northern Homs",
+#: "Shafa in eastern Deir-ez-Zor", "بلدة صيدا في ريف درعا الشرقي"
+_IN_NEXT = re.compile(
+    r"^(?:(?:town|village|city|area|district|neighbou?rhood|camp|hill|site|areas|villages|towns) )?"
+    r"(?:in|of|near|outside|,)? ?(?:the )?(?:(?:north|south|east|west|northeast|northwest|southeast|southwest|"
+    r"central|eastern|western|northern|southern|north-eastern|north-western|south-eastern|south-western|"
+    r"rural|greater) )*(?:(?:countryside|outskirts|province|governorate|district|suburbs|region|city) of )?"
+    r"(?:the )?$|^(?:في|ب|قرب|شرق|غرب|شمال|جنوب)? ?(?:ريف|محافظه|مدينه|بلده|ضواحي)? ?$")
+
+
+_NAME_GOES_ON = re.compile(r"^(?:[\s-]*[A-Z][\w'’-]*){1,2}")
+
+
+def _in_next(doc: Doc, end: int, start: int) -> bool:
+    """Do the words between two places put the first inside the second? The rest of the first one's
+    name may come first: "Tir Maallah in northern Homs" ("Tir" is a name the gazetteer knows)."""
+    gap = doc.text[end:start]
+    m = _NAME_GOES_ON.match(gap)
+    words = normalize_plain(gap[m.end():] if m else gap)
+    # a word must say it ("in", "في", "countryside of"): two names side by side or after a comma are
+    # two places ("إسرائيل فتيل", "مدينة جازان، وأن ...")
+    return bool(words) and bool(_IN_NEXT.match(words + " "))
+
+
+def _inside(doc: Doc, places: list[Mention]) -> list[Mention]:
+    """Leave out a place said to lie in a place of another country: "Sayda town in eastern Dar'a" is
+    not Sidon, Lebanon (the place after it decides)."""
+    if len(places) < 2:
+        return places
+    ordered = sorted(places, key=lambda m: m.start)
+    dropped = set()
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if (a.entry.data["country"] != b.entry.data["country"] and b.start - a.end <= 60
+                and b.entry.data["precision"] != "country"
+                and _in_next(doc, a.end, b.start)):
+            dropped.add(id(a))
+    return [m for m in places if id(m) not in dropped] if dropped else places
+
+
 def _aimed(doc: Doc, s: SentenceMentions, trigger: Mention) -> bool:
     """Does the clause say what the attack was aimed at: a place or an actor right after "on",
     "against", "على", "ضد" following the attack word?"""
@@ -1127,12 +1166,34 @@ class Extractor:
             before = _before(doc, span[0], 24)
             return "city" if _TOWN_BEFORE.search(before) else "admin1" if _PROVINCE_BEFORE.search(before) else None
 
+        # a place said to lie in the next one ("Sayda town in eastern Dar'a", "Tir Maallah in northern
+        # Homs") is in a country the two share: both are read as that country's, whatever the article
+        # says elsewhere
+        nested = set()
+        ordered = sorted(spans)
+        for a, b in zip(ordered, ordered[1:], strict=False):
+            if b[0] - a[1] > 60 or not _in_next(doc, a[1], b[0]) or any(
+                    m.entry.data["precision"] == "country" for m in (*spans.get(a, ()), *spans.get(b, ()))):
+                continue
+            if a not in spans or b not in spans:
+                continue
+            shared = {m.entry.data["country"] for m in spans[a]} & {m.entry.data["country"] for m in spans[b]}
+            if len(shared) == 1:
+                country = shared.pop()
+                spans[a] = [m for m in spans[a] if m.entry.data["country"] == country]
+                spans[b] = [m for m in spans[b] if m.entry.data["country"] == country]
+                nested.update((a, b))
+            elif not shared:  # a village the gazetteer does not know, named like a town abroad
+                del spans[a]
+                nested.add(b)
         if about:
             # a town abroad that shares its name with a word of this article is not where the
             # article's events are: "Marat" (Saudi Arabia) in an article about Idlib, "Sahm"
             # (Şaḩam, Oman) in "Sahm El Golan village in Dar'a countryside"; unless the text
             # calls it a town of that country: "the Saudi city of Jizan", "مدينة جازان السعودية"
             for span, group in list(spans.items()):
+                if span in nested:
+                    continue
                 kept = [m for m in group if m.entry.data["country"] in about
                         or (m.entry.data["population"] >= abroad and not _fuzzy(m))]
                 if not kept and called(span) == "city":
@@ -1228,7 +1289,7 @@ class Extractor:
         clause = text[s.start:s.end]
         norm = doc.plain(s.start, s.end)
         killed, injured = casualties_norm(norm)
-        resolved = [m for m in context["places"] if s.start <= m.start < s.end]
+        resolved = _inside(doc, [m for m in context["places"] if s.start <= m.start < s.end])
         if category == "ASSAULT":
             if statistic:
                 return None  # "attacks fell by 38%": a statistic, not an event

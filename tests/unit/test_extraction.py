@@ -323,6 +323,17 @@ def test_an_article_that_names_no_place_is_placed_where_its_actors_fight(extract
     assert event.location is None
 
 
+@pytest.mark.parametrize("body", [
+    "A rebel commander was injured by an explosion that targeted his car in Sayda town in eastern Dar'a.",
+    "Faction fighters fired several shells near Tir Maallah in northern Homs.",
+    "Suspected coalition warplanes bombarded the town of Shafa in eastern Deir-ez-Zor.",
+])
+def test_a_place_said_to_lie_in_a_province_is_in_that_provinces_country(extractor, body):
+    # (Sidon, Tyre and Şaffā abroad share these towns' names)
+    [event] = extractor.process(article("n", body, FRIDAY)).events
+    assert event.location.country == "SY"
+
+
 def test_a_village_abroad_named_like_a_word_is_not_taken_in_an_article_about_another_country(extractor):
     body = "Syrian warplanes carried out raids on the town of Marat in southern Idleb."
     [event] = extractor.process(article("v", body, FRIDAY)).events
