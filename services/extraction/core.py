@@ -452,7 +452,8 @@ _YEARS_AGO = _Gated(
     r"الثمانينيات|التسعينيات)(?: |$)|\bin the (?:19\d0s|fifties|sixties|seventies|eighties|nineties)\b|"
     r"(?:^| )قبل (?:اكثر من |نحو |حوالي )?(?:عام|عامين|سنه|سنتين|اعوام|سنوات|\d+ (?:اعوام|سنوات|عاما)|"
     r"(?:ثلاث|اربع|خمس|ست|سبع|ثماني|تسع|عشر)\S* (?:سنوات|اعوام))(?: |$)",
-    ["ago", "قبل", "last year", "الماضي", "المنصرم", "ينات", "ينيات", "0s", "ties"])
+    ["ago", "قبل", "last year", "الماضي", "المنصرم", "ينات", "ينيات", "0s", "fifties", "sixties", "seventies",
+     "eighties", "nineties"])
 
 
 def historical_norm(norm: str, published: dt.datetime) -> bool:
@@ -731,6 +732,9 @@ _CLAUSE_BREAK = re.compile(
     r"as\s(?!many\s|much\s|well\s|far\s|long\s|soon\s|a\sresult\s))|"
     r"[,،]?\s+(?=(?:فيما|بينما|في حين|ردا على|ردًا على|رداً على|بعد|عقب|إثر|اثر|وذلك بعد|قبل)\s)"
 )
+#: any word that may break a clause, as a plain alternation (see _Gated): most sentences hold none
+_CLAUSE_WORDS = re.compile(r";|while|whereas|after|before|following|in re|and then|as\s|فيما|بينما|في حين|ردا|ردًا|"
+                           r"رداً|بعد|عقب|إثر|اثر|قبل")
 #: the second "as" of "as many as" (a lookbehind in _CLAUSE_BREAK would cost it its fast scan)
 _AS_COMPARED = re.compile(r"(?:many|much|well|far|long|soon)$")
 _NEGATION = re.compile(
@@ -739,22 +743,31 @@ _NEGATION = re.compile(
     r"لا (?:يوجد|توجد)|(?:ال)?مضاد(?:ه)? (?:لل|ل)?)$|"
     r"\bthere (?:was|were|is|are) no$")
 #: a trigger after these tells of an attack feared, planned, prevented or possible, not one that happened
+#: Arabic words of intent, fear, possibility, demand, likelihood, denial and condition ("طلب تنفيذ ضربات",
+#: "من المرجح ان", "ربما", "نفى الجيش قيام", "اذا ما حدث")
+_IRREALIS_AR = ["خوفا", "خشيه", "خشية", "تحسبا", "احتمال", "لمنع", "منع", "تجنب", "يخطط", "تخطط", "خطط", "مخطط",
+    "مخططات", "مؤامره", "لتجنب", "سوف", "بهدف", "قادره", "قادر", "يسعي", "تسعي", "تعتزم", "يعتزم", "ينوي", "تنوي",
+    "محاوله منع", "يعتزمون", "ينوون", "يخططون", "يستعد", "يستعدون", "تستعد", "استعداد", "تدرب", "تدربوا",
+    "يتدربون", "لشن", "لتنفيذ", "لارتكاب", "للقيام", "تدرس", "يدرس", "بصدد", "الخيار", "خيار", "الخطط", "التوقعات",
+    "توقعات", "يمكن", "ممكن", "رجحت", "رجح", "مبررا", "مبرر", "طلب", "طالب", "يطالب", "تطالب", "المرجح", "تخطيط",
+    "بتخطيط", "اوامر", "باوامر", "يرجح", "ترجح", "ربما", "يمكنهم", "يمكنه", "يمكنها", "بامكان", "بامكانه", "نفي",
+    "نفت", "ينفي", "تنفي", "اذا", "واذا", "لو", "ولو"]
 _IRREALIS = re.compile(
     r"\b(?:would|could|might|may (?:be|have|attack|strike|target)|plans? to|planned to|planning to|plot to|"
     r"plotted to|fears? of|fear that|"
     r"risk of|threat of|prevent(?:ed)?|avoid|in order to|intended to|aims? to|seeks? to|capable of)\b[^.;]*$|"
-    r"(?:^| )[وف]?(?:خوفا|خشيه|خشية|تحسبا|احتمال|لمنع|منع|تجنب|يخطط|تخطط|خطط|مخطط|مخططات|مؤامره|لتجنب|سوف|"
-    r"بهدف|قادره|قادر|"
-    r"يسعي|تسعي|تعتزم|يعتزم|ينوي|تنوي|محاوله منع|يعتزمون|ينوون|يخططون|يستعد|يستعدون|تستعد|استعداد|"
-    r"تدرب|تدربوا|يتدربون|لشن|لتنفيذ|لارتكاب|للقيام|تدرس|يدرس|بصدد|الخيار|خيار|الخطط|التوقعات|توقعات|"
-    r"يمكن|ممكن|رجحت|رجح|مبررا|مبرر|"
-    # asked for, likely, maybe, denied, on a condition: "طلب تنفيذ ضربات", "من المرجح ان", "ربما", "نفى الجيش قيام",
-    # "اذا ما حدث"
-    r"طلب|طالب|يطالب|تطالب|المرجح|تخطيط|بتخطيط|اوامر|باوامر|يرجح|ترجح|ربما|يمكنهم|يمكنه|يمكنها|بامكان|بامكانه|نفي|نفت|ينفي|تنفي|"
-    r"اذا|واذا|لو|ولو)(?: |$)[^.؟]*$|(?:^| )(?:اي|لاي|باي|من اي)$|"
+    r"(?:^| )[وف]?(?:" + "|".join(_IRREALIS_AR) + r")(?: |$)[^.؟]*$|(?:^| )(?:اي|لاي|باي|من اي)$|"
     r"\b(?:(?<!known )(?<!clear )(?<!sure )(?<!asked )(?<!see )if|denied|denies|deny)\b[^.;]*$|"
     r"\b(?:preparing to|prepared to|trained to|to carry out|to launch|to stage)\b[^.;]*$|"
     r"\b(?:possible|potential|imminent|future|any)$")
+#: the words _IRREALIS can match, as a plain alternation tried first (see _Gated); "any" in Arabic
+#: ("اي") is a part of too many words for it, and is looked for at the window's end alone
+_IRREALIS_GATE = re.compile("|".join([
+    "would", "could", "might", "may ", "plan", "plot", "fear", "risk", "threat", "prevent", "avoid", "in order to",
+    "intended", "aim", "seek", "capable", "if", "denie", "deny", "prepar", "trained", "to carry out", "to launch",
+    "to stage", "possible", "potential", "imminent", "future", "any",
+    *_IRREALIS_AR]))
+_ANY_AR = re.compile(r"(?:^| )(?:اي|لاي|باي|من اي)$")
 #: ... or is qualified as such right after it: "ضربة جوية محتملة", "هجماتها المرتقبة"
 _IRREALIS_AFTER = re.compile(r"^(?:\S+ ){0,3}?(?:" + "|".join(
     f"{w}|{w}ه|ال{w}|ال{w}ه" for w in ("محتمل", "مرتقب", "وشيك", "مقبل", "متوقع")) + r")(?: |$)")
@@ -789,7 +802,9 @@ def _defused(doc: Doc, trigger: Mention) -> bool:
 
 def _unreal(doc: Doc, trigger: Mention) -> bool:
     """Is the attack feared, planned, prevented or a purpose ("to blow up"), not reported as done?"""
-    return bool(_IRREALIS.search(_before(doc, trigger.start, 40)) or _defused(doc, trigger)
+    before = _before(doc, trigger.start, 40)
+    return bool((_IRREALIS_GATE.search(before) and _IRREALIS.search(before))
+                or (before.endswith("اي") and _ANY_AR.search(before)) or _defused(doc, trigger)
                 or _IRREALIS_AFTER.match(doc.plain(trigger.end, trigger.end + 30))
                 or (trigger.prefixed and _PURPOSE.match(doc.plain(trigger.start, trigger.end))
                     and not _SUBJECTED.search(_before(doc, trigger.start, 160))))
@@ -838,6 +853,8 @@ _QUESTION = re.compile(r"[?؟][\"'”»)\s]*$")
 
 def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """(start, end) offsets of the clauses of the sentence text[start:end]."""
+    if not _CLAUSE_WORDS.search(text, start, end):
+        return [(start, end)] if end > start else []
     cuts = [start]
     for m in _CLAUSE_BREAK.finditer(text, start, end):
         if text.startswith("as", m.end()) and _AS_COMPARED.search(text, max(start, m.start() - 5), m.start()):
