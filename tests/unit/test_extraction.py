@@ -114,6 +114,16 @@ def test_unmistakable_arabic_and_english_skip_the_detector(text, quick):
         assert language_identifier().identify(text) not in ("ar", "en")
 
 
+def test_a_feeds_declared_language_holds_for_a_short_item_dense_with_names():
+    from services.extraction.language import language_identifier
+
+    item = "On Feb 04, police forces killed 1 Islamic State militant in Arabeed village, west of Kirkuk."
+    assert language_identifier().identify(item, hint="en") == "en"
+    # ... but not for another language's prose
+    german = "Das Ministerium erklärte, dass Kampfflugzeuge in der Nacht Stellungen nahe der Grenzstadt angriffen."
+    assert language_identifier().identify(german, hint="en") == "de"
+
+
 def test_a_negated_attack_is_not_an_event(extractor):
     for body in ("Australia has not suffered any attack on its soil in peacetime.",
                  "ولم تتعرض أستراليا لأي هجوم على أراضيها."):
