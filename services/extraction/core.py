@@ -112,6 +112,7 @@ _W_LIST = (r"(?:(?!(?:and|or|a|an|another|killed|dead|injured|wounded|executed|a
            r"[a-z][a-z\-]* ){0,6}+")  # (possessive: an item gives no words back)
 _KILLED = [
     re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |had been |was |are |reportedly |all )*"
+               r"(?:(?:shot|stabbed|beaten) and )?"
                r"(?:killed|dead|died|deaths|fatalities|shot dead|executed|gunned down)"),
     re.compile(r"(?:killed|killing|" + _UNTRIED + r"kill|kills|(?:killing|deaths?) of(?: the)?|left|"
                r"claimed the lives of|shot dead|executed|execution of|executing|assassinated|assassinating|"
@@ -131,7 +132,8 @@ _KILLED_IF = [
                 r"(?:were |have been |had been |reportedly )*(?:killed|dead)")),
     # bodies found are the dead: "the bodies of 5 people were found", "انتشال 7 جثث"
     (("bodies", "corpses", "جثث", "جثامين"), re.compile(r"(?:bodies of|corpses of|جثث|جثامين) " + _Q + _NUM)),
-    (("bodies", "corpses", "جثث", "جثه", "جثامين"), re.compile(_NUM + r" (?:\S+ )?(?:bodies|corpses|جثث|جثه|جثامين)")),
+    (("bodies", "corpses", "جثث", "جثه", "جثامين"),
+     re.compile(_NUM + r" (?:\S+ ){0,2}?(?:bodies|corpses|جثث|جثه|جثامين)")),
 ]
 #: words between a count and what it counts, none of them a number ("six civilians, three women ..." lists
 #: the six, it does not add to them)
@@ -241,6 +243,12 @@ _SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) (?:متعاقد|جندي|م�
                  re.compile(r"\b(?:shot dead|fatally shot|gunned down) the (?:[a-z\-]+ ){0,3}?"
                             r"(?:colonel|general|commander|leader|chief|head|director|deputy|officer|mayor|judge|sheikh|"
                             r"imam|cleric|governor|official|journalist|activist)\b"),
+                 re.compile(r"\b(?:left|leaving) (?:a|an|one) " + _W + r"(?:dead|killed)\b"),
+                 re.compile(r"\b(?:one|1) (?:\S+ )?(?:fatality|death) (?:was |has been )?"
+                            r"(?:reported|recorded|confirmed)"),
+                 # a rank and a name: "killed Major Ibrahim al Hadhmi"
+                 re.compile(r"\b(?:killed|killing|assassinated|assassinating|shot dead) (?:the )?(?:major|colonel|"
+                            r"lieutenant|captain|general|brigadier|sergeant|commander|sheikh|imam|mayor|judge)\b"),
                  # one person named by a role: "killing the owner", "killed the driver"
                  re.compile(r"\b(?:killing|killed|kills|shot dead|assassinated|assassinating|death of) the "
                             r"(?:owner|driver|pilot|guard|mayor|imam|mukhtar|father|mother|son|daughter|husband|wife|"

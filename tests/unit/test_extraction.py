@@ -269,6 +269,13 @@ def test_casualty_counts_add_up_and_leave_out_ages(sentence, expected):
     ("Soldiers fatally shot a man at the checkpoint.", (1, None)),
     ("Gunmen assassinated the party's nominated candidate in the city.", (1, None)),
     ("Snipers gunned down 3 soldiers on the mountain.", (3, None)),
+    ("Three soldiers were shot and killed by snipers at the border.", (3, None)),
+    ("One fatality was reported in the battle for the town.", (1, None)),
+    ("A roadside bomb struck the police vehicle, leaving a policeman dead and three others wounded.", (1, 3)),
+    ("Snipers claim to have killed Major Ibrahim al-Hadhmi during an attack.", (1, None)),
+    ("5 more civilian bodies were recovered from the rubble of the shelling.", (5, None)),
+    # a count of the injured is no count of the dead
+    ("The shelling injured at least 5 people, leading to the death of a man.", (1, 5)),
     ("A bomb hit the vehicle, which resulted in the death of the 6 fighters.", (6, None)),
     # deaths with no number are an unknown plural (10, as ACLED codes them), unless denied
     ("The attack caused loss of life on the other side.", (10, None)),
