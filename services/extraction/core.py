@@ -759,12 +759,15 @@ _IRREALIS_AR = ["خوفا", "خشيه", "خشية", "تحسبا", "احتمال"
     "يتدربون", "لشن", "لتنفيذ", "لارتكاب", "للقيام", "تدرس", "يدرس", "بصدد", "الخيار", "خيار", "الخطط", "التوقعات",
     "توقعات", "يمكن", "ممكن", "رجحت", "رجح", "مبررا", "مبرر", "طلب", "طالب", "يطالب", "تطالب", "المرجح", "تخطيط",
     "بتخطيط", "اوامر", "باوامر", "يرجح", "ترجح", "ربما", "يمكنهم", "يمكنه", "يمكنها", "بامكان", "بامكانه", "نفي",
-    "نفت", "ينفي", "تنفي", "اذا", "واذا", "لو", "ولو"]
+    "نفت", "ينفي", "تنفي", "اذا", "واذا", "لو", "ولو", "بطلب", "طلبا", "تحتاج", "يحتاج", "بحاجه", "يتكهن", "تكهن",
+    "تكهنات"]
 _IRREALIS = re.compile(
     r"\b(?:would|could|might|may (?:be|have|attack|strike|target)|plans? to|planned to|planning to|plot to|"
     r"plotted to|fears? of|fear that|"
     r"risk of|threat of|prevent(?:ed)?|avoid|in order to|intended to|aims? to|seeks? to|capable of)\b[^.;]*$|"
     r"(?:^| )[وف]?(?:" + "|".join(_IRREALIS_AR) + r")(?: |$)[^.؟]*$|(?:^| )(?:اي|لاي|باي|من اي)$|"
+    # "may" before an imperfect verb: "قد يرتكبون مذبحة", "قد يعيدون تنظيم أنفسهم ويشنون هجمات"
+    r"(?:^| )[وف]?قد [ين]\S+(?: [^.؟]*)?$|"
     r"\b(?:(?<!known )(?<!clear )(?<!sure )(?<!asked )(?<!see )if|denied|denies|deny)\b[^.;]*$|"
     r"\b(?:preparing to|prepared to|trained to|to carry out|to launch|to stage)\b[^.;]*$|"
     r"\b(?:possible|potential|imminent|future|any)$")
@@ -774,7 +777,7 @@ _IRREALIS_GATE = re.compile("|".join([
     "would", "could", "might", "may ", "plan", "plot", "fear", "risk", "threat", "prevent", "avoid", "in order to",
     "intended", "aim", "seek", "capable", "if", "denie", "deny", "prepar", "trained", "to carry out", "to launch",
     "to stage", "possible", "potential", "imminent", "future", "any",
-    *_IRREALIS_AR]))
+    *_IRREALIS_AR, "قد "]))
 _ANY_AR = re.compile(r"(?:^| )(?:اي|لاي|باي|من اي)$")
 #: ... or is qualified as such right after it: "ضربة جوية محتملة", "هجماتها المرتقبة"
 _IRREALIS_AFTER = re.compile(r"^(?:\S+ ){0,3}?(?:" + "|".join(
@@ -797,9 +800,10 @@ _ACCIDENT = _Gated(
 
 #: a bomb found or defused is no attack: "فككت قوات الأمن سيارة مفخخة", "police dismantled two IEDs"
 _DEFUSED = _Gated(
-    r"(?:^| )[وف]?(?:عثرت|عثر|العثور|ضبطت|ضبط|تفكيك|فككت|فكك|ابطال|ابطلت)(?: |$)[^.؟]*$|"
+    r"(?:^| )[وف]?(?:عثرت|عثر|العثور|ضبطت|ضبط|تفكيك|فككت|فكك|ابطال|ابطلت|اكتشاف|اكتشفت|اكتشف)(?: |$)[^.؟]*$|"
     r"\b(?:defused|defusing|dismantled|dismantling|found an?|discovered an?|seized an?)\b[^.;]*$",
-    ["عثر", "العثور", "ضبط", "تفكيك", "فكك", "ابطال", "ابطلت", "defus", "dismantl", "found", "discovered",
+    ["عثر", "العثور", "ضبط", "تفكيك", "فكك", "ابطال", "ابطلت", "اكتشف", "اكتشاف", "defus", "dismantl", "found",
+     "discovered",
      "seized"])
 
 
@@ -834,7 +838,9 @@ _NAMED_PLACE = re.compile(
     r"governorate|region|outskirts|vicinity|countryside)s? (?:of )?)?(?!(?:January|February|March|April|May|June|"
     r"July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
     r"The|This|That|Which|Its|His|Her|Their)\b)[A-Z][\w'’-]{2,}")
-_STATISTIC = re.compile(r"%|(?:^| )(?:بنسبه|نسبه|المئه|percent|per cent|statistics|احصاءات|حصيله)(?: |$)")
+_STATISTIC = re.compile(r"%|(?:^| )(?:بنسبه|نسبه|المئه|percent|per cent|statistics|احصاءات|حصيله|بلغ عدد|"
+                        r"العدد المتزايد|عدد متزايد|increasing number of|growing number of|rising number of)"
+                        r"(?: |$)")
 def _alternatives(words: str) -> str:
     """Words as written, normalised like the text, as a regex alternation."""
     return "|".join(normalize_plain(w) for w in words.split())
@@ -940,7 +946,7 @@ _REFERENCE_BEFORE = re.compile(
 _STRONG_REFERENCE = re.compile(
     r"(?:^| )[وف]?(?:ب|ل|في )?(?:ال)?(?:" + _alternatives(
         "ذكرى ذكري تحقيق تحقيقات محاكمة محاكمات تداعيات خلفية متهم متهمة متهمين متهمون المتهم اعترافات "
-        "مشاهد منفذ منفذي مرتكب مرتكبي خلاف جدل اشتباه هدف")
+        "مشاهد منفذ منفذي مرتكب مرتكبي خلاف جدل اشتباه هدف موضوع ملف")
     + r")(?: (?:\d+|علي|في|عن|حول|ب\S*|مع|و?ال\S+|\S+ علي|تنفيذ|شن|جريمه|عمليه|اخر)){0,3}$|"
     # a time after it: "بعد ستة أيام على اغتيال", "بعد ساعات على آخر هجوم", "days after the bombing"
     r"(?:^| )(?:ايام|اسابيع|اشهر|شهور|سنوات|اعوام|ساعات|يوم|ساعه|يومين|اسبوع|اسبوعين|شهر|شهرين) "

@@ -424,6 +424,13 @@ def test_an_attack_feared_planned_or_only_referred_to_is_not_reported(extractor,
     "وقالت الشرطة إنها تلقت أوامر بإطلاق النار على اللصوص.",
     "وحصلت إسرائيل على نظام مضاد للصواريخ من الولايات المتحدة.",
     "ورجح متابعون أن يكون الهدف من اعتداء أمس البحث عن الصدى الإعلامي.",
+    # may, needs, speculation, a count over years, the subject of a case
+    "ويشير آخرون إلى أن المستوطنين قد يرتكبون مذبحة ضد المصلين.",
+    "وهذه تحتاج إلى ضربة إسرائيلية مسبقة تشل قدرات تلك القوى.",
+    "ويتكهن بعض المحللين بأن المسلحين سيشنون هجمات جديدة.",
+    "وخلال السنوات الست الماضية بلغ عدد الصواريخ التي أطلقت 6000 صاروخ.",
+    "Analysts point to the growing number of suicide attacks in the country.",
+    "وأكدت مصادر قضائية معنية بملف اغتيال اللواء أن التحقيق مستمر.",
 ])
 def test_an_attack_that_is_the_subject_of_other_news_or_not_real_is_not_reported(extractor, body):
     assert [e for e in extractor.process(article("r", body, FRIDAY)).events if e.category == "ASSAULT"] == []
