@@ -6,6 +6,7 @@ Works against any Kafka-protocol broker; nothing here knows which one.
 from __future__ import annotations
 
 import logging
+import socket
 import time
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
@@ -23,6 +24,17 @@ def wait_for_broker(servers: str, deadline_s: float = 20.0) -> None:
     """Block until the broker answers metadata requests, or raise InfrastructureError."""
     end = time.monotonic() + deadline_s
     last: Exception | None = None
+    # the port first, quietly: the Kafka client logs every refused connection as an error, and a
+    # broker that is still starting refuses a few
+    first = servers.split(",")[0].strip()
+    host, _, port = first.rpartition(":") if ":" in first else (first, "", "9092")
+    while time.monotonic() < end:
+        try:
+            socket.create_connection((host.strip("[]") or "localhost", int(port)), timeout=1).close()
+            break
+        except (OSError, ValueError) as exc:
+            last = exc
+            time.sleep(0.05)
     while time.monotonic() < end:
         try:
             admin = KafkaAdminClient(bootstrap_servers=servers, request_timeout_ms=3000)
