@@ -186,13 +186,15 @@ _UNKNOWN_DEAD = re.compile(r"\b(?:deaths and injuries|dead and (?:wounded|injure
 #: were killed", "killed a commander and three of his associates", "the death of two fighters and 17 soldiers";
 #: not a range ("between 100 and 500")
 _Q_ITEM = _Q.replace("between |", "")
-_ITEM_HEAD = r"(?:" + _Q_ITEM + _NUM + r" |(a|an|another) )"
-_ITEM = re.compile(r"(and (?!as many as |up to ))?(?:" + _ITEM_HEAD[3:-1] + r"|(?<=and )(his|her|their) (?:"
-                   + _NUM + r" )?)" + _W_LIST)  # ("a woman and her two children")  # ("2 and as many as 5": a range)
-_ITEM_ANY = r"(?:" + _Q_ITEM + _NUM.replace(r"])(\d+|", r"])(?:\d+|") + r" |a |an |another )" + _W_LIST
-#: ("a woman and her daughter": one more, after "and")
-_LISTED = r"(" + _ITEM_ANY + r"(?:(?:and )?" + _ITEM_ANY + r"|and (?:his|her|their) (?:" + _NUM.replace(
-    r"])(\d+|", r"])(?:\d+|") + r" )?" + _W_LIST + r")+)"
+#: _NUM without its group, for patterns that only find where a list is
+_NUM_NC = _NUM.replace(r"])(\d+|", r"])(?:\d+|")
+#: one item: a count, "a", or after "and" a possessive with or without a count ("a woman and her two
+#: children"); "and" before a range's end is no list ("2 and as many as 5")
+_ITEM = re.compile(r"(and (?!as many as |up to ))?(?:" + _Q_ITEM + _NUM + r" |(a|an|another) |"
+                   r"(?<=and )(his|her|their) (?:" + _NUM + r" )?)" + _W_LIST)
+_ITEM_ANY = r"(?:" + _Q_ITEM + _NUM_NC + r" |a |an |another )" + _W_LIST
+_LISTED = (r"(" + _ITEM_ANY + r"(?:(?:and )?" + _ITEM_ANY + r"|and (?:his|her|their) (?:" + _NUM_NC + r" )?"
+           + _W_LIST + r")+)")
 _LISTED_DEAD = [
     re.compile(r"\b(?:killing|killed|kills|" + _UNTRIED + r"kill|shot dead|assassinated|assassinating|executed|"
                r"executing|deaths? of|killing of|execution of) " + _LISTED + r"(?!(?:were|was|are|have been) )"),
@@ -276,7 +278,7 @@ def _split_by_script(patterns: list[re.Pattern], scripts: str) -> dict[tuple[boo
 _KILLED_BY = _split_by_script(_KILLED, "eeaaa")
 _INJURED_BY = _split_by_script(_INJURED, "eeeaa")
 _KILLED_AND_WOUNDED_BY = _split_by_script(_KILLED_AND_WOUNDED, "eea")
-_SINGLE_DEATH_BY = _split_by_script(_SINGLE_DEATH, "aa" + "e" * (len(_SINGLE_DEATH) - 2))
+_SINGLE_DEATH_BY = _split_by_script(_SINGLE_DEATH, "aa" + "e" * (len(_SINGLE_DEATH) - 2))  # (Arabic ones first)
 
 
 #: counts that break down a total given before them: "43 people, including 27 civilians and 14 children"
@@ -803,8 +805,7 @@ _DEFUSED = _Gated(
     r"(?:^| )[وف]?(?:عثرت|عثر|العثور|ضبطت|ضبط|تفكيك|فككت|فكك|ابطال|ابطلت|اكتشاف|اكتشفت|اكتشف)(?: |$)[^.؟]*$|"
     r"\b(?:defused|defusing|dismantled|dismantling|found an?|discovered an?|seized an?)\b[^.;]*$",
     ["عثر", "العثور", "ضبط", "تفكيك", "فكك", "ابطال", "ابطلت", "اكتشف", "اكتشاف", "defus", "dismantl", "found",
-     "discovered",
-     "seized"])
+     "discovered", "seized"])
 
 
 def _defused(doc: Doc, trigger: Mention) -> bool:
@@ -1011,21 +1012,6 @@ def _in_next(doc: Doc, end: int, start: int) -> bool:
     # a word must say it ("in", "في", "countryside of"): two names side by side or after a comma are
     # two places ("إسرائيل فتيل", "مدينة جازان، وأن ...")
     return bool(words) and bool(_IN_NEXT.match(words + " "))
-
-
-def _inside(doc: Doc, places: list[Mention]) -> list[Mention]:
-    """Leave out a place said to lie in a place of another country: "Sayda town in eastern Dar'a" is
-    not Sidon, Lebanon (the place after it decides)."""
-    if len(places) < 2:
-        return places
-    ordered = sorted(places, key=lambda m: m.start)
-    dropped = set()
-    for a, b in zip(ordered, ordered[1:], strict=False):
-        if (a.entry.data["country"] != b.entry.data["country"] and b.start - a.end <= 60
-                and b.entry.data["precision"] != "country"
-                and _in_next(doc, a.end, b.start)):
-            dropped.add(id(a))
-    return [m for m in places if id(m) not in dropped] if dropped else places
 
 
 def _aimed(doc: Doc, s: SentenceMentions, trigger: Mention) -> bool:
@@ -1320,7 +1306,7 @@ class Extractor:
         clause = text[s.start:s.end]
         norm = doc.plain(s.start, s.end)
         killed, injured = casualties_norm(norm)
-        resolved = _inside(doc, [m for m in context["places"] if s.start <= m.start < s.end])
+        resolved = [m for m in context["places"] if s.start <= m.start < s.end]
         if category == "ASSAULT":
             if statistic:
                 return None  # "attacks fell by 38%": a statistic, not an event
