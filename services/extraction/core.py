@@ -1014,6 +1014,21 @@ def _in_next(doc: Doc, end: int, start: int) -> bool:
     return bool(words) and bool(_IN_NEXT.match(words + " "))
 
 
+def _inside(doc: Doc, places: list[Mention]) -> list[Mention]:
+    """Leave out a place said to lie in a place of another country: "Sayda town in eastern Dar'a" is
+    not Sidon, Lebanon (the place after it decides)."""
+    if len(places) < 2:
+        return places
+    ordered = sorted(places, key=lambda m: m.start)
+    dropped = set()
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if (a.entry.data["country"] != b.entry.data["country"] and b.start - a.end <= 60
+                and b.entry.data["precision"] != "country"
+                and _in_next(doc, a.end, b.start)):
+            dropped.add(id(a))
+    return [m for m in places if id(m) not in dropped] if dropped else places
+
+
 def _aimed(doc: Doc, s: SentenceMentions, trigger: Mention) -> bool:
     """Does the clause say what the attack was aimed at: a place or an actor right after "on",
     "against", "على", "ضد" following the attack word?"""
@@ -1306,7 +1321,7 @@ class Extractor:
         clause = text[s.start:s.end]
         norm = doc.plain(s.start, s.end)
         killed, injured = casualties_norm(norm)
-        resolved = [m for m in context["places"] if s.start <= m.start < s.end]
+        resolved = _inside(doc, [m for m in context["places"] if s.start <= m.start < s.end])
         if category == "ASSAULT":
             if statistic:
                 return None  # "attacks fell by 38%": a statistic, not an event
