@@ -290,6 +290,19 @@ class Vague(int):
     """A count that stands for an unknown plural: "several", "a number of" (10, as ACLED codes them)."""
 
 
+class More(int):
+    """A count of dead told as more than those counted before: "3 more civilians", "1 more civilian later
+    died", "in addition, a man died of his wounds" (added to the toll it follows, not compared with it)."""
+
+
+#: a count of the dead said to come on top of others
+_MORE_DEAD = re.compile(
+    r"\b(?:\d+|" + "|".join(_EN_NUMBERS) + r") (?:more|additional|further) (?:[a-z\-]+ ){0,3}?"
+    r"(?:were |was |have |has |had |later |also )*(?:killed|died|dead|bodies|succumbed)\b|"
+    r"\b(?:killing|killed) (?:\d+|" + "|".join(_EN_NUMBERS) + r") (?:more|additional|other)\b|"
+    r"\bin addition,? (?:a|an|one|another) (?:[a-z\-]+ ){0,3}?(?:died|was killed|succumbed)\b")
+
+
 #: the words of an unknown plural (dozens, tens, hundreds tell an order of magnitude: they are counts)
 _UNKNOWN_PLURAL = frozenset({"several", "a number of", "many", "an unknown number of", "an unspecified number of",
                              "an unidentified number of", "unknown number of", "unspecified number of"})
@@ -373,6 +386,8 @@ def casualties_norm(norm: str) -> tuple[int | None, int | None]:
             killed = Vague(10)
     if killed is None and any(p.search(norm) for p in _SINGLE_DEATH_BY[script]):
         killed = 1
+    if killed is not None and not isinstance(killed, Vague) and script[1] and _MORE_DEAD.search(norm):
+        killed = More(killed)
     return killed, injured
 
 
@@ -896,6 +911,8 @@ class Draft:
     #: every trigger tells a toll ("three soldiers were wounded") and no actor is named: the
     #: casualties of an attack told just before, if there is one
     toll_only: bool = False
+    #: its dead come on top of those of the report it joins ("killing 3 more civilians")
+    more: bool = False
 
 
 _CONTINUATION = re.compile(
@@ -1386,7 +1403,8 @@ class Extractor:
         toll_only = not s.actors and all(t.entry.data.get("casualty") for t in triggers)
         if toll_only and category in KINETIC_CATEGORIES and _ACCIDENT.search(norm):
             return None  # "two killed in a gas cylinder explosion": the dead of an accident
-        return Draft(event, trigger, actor1, actor2, order, any(definite), all(definite) and not concrete, toll_only)
+        return Draft(event, trigger, actor1, actor2, order, any(definite), all(definite) and not concrete, toll_only,
+                     isinstance(killed, More))
 
 
 # --------------------------------------------------------------------------- one article, one event per happening
@@ -1401,7 +1419,10 @@ def _add_casualties(draft: Draft, norm: str) -> None:
     if killed is None and injured is None:
         return
     e = draft.event
-    k, kv = larger_toll(e.killed, e.killed_vague, killed, isinstance(killed, Vague))
+    if isinstance(killed, More) and not e.killed_vague:
+        k, kv = (e.killed or 0) + killed, False
+    else:
+        k, kv = larger_toll(e.killed, e.killed_vague, killed, isinstance(killed, Vague))
     i, iv = larger_toll(e.injured, e.injured_vague, injured, isinstance(injured, Vague))
     draft.event = e.model_copy(update={"killed": k, "killed_vague": kv, "injured": i, "injured_vague": iv})
 
@@ -1489,8 +1510,9 @@ def _same_happening(a: Event, b: Event) -> bool:
     return _compatible_place(a.location, b.location)
 
 
-def _merge(a: Event, b: Event) -> Event:
-    """One happening told twice: keep the most specific of each field."""
+def _merge(a: Event, b: Event, more: bool = False) -> Event:
+    """One happening told twice: keep the most specific of each field (the dead of ``b`` added to those
+    of ``a`` when ``more``: "killing 2 ... killing 3 more civilians")."""
     def pick(x, y):
         return x if x is not None else y
 
@@ -1504,7 +1526,10 @@ def _merge(a: Event, b: Event) -> Event:
                                   and b.actor1.kind == "state_forces")
     if b.actor1 is not None and stronger and _party(b.actor1) != _party(actor2):  # no one attacks itself
         actor1 = b.actor1
-    killed, killed_vague = larger_toll(a.killed, a.killed_vague, b.killed, b.killed_vague)
+    if more and b.killed and not a.killed_vague:
+        killed, killed_vague = (a.killed or 0) + b.killed, False
+    else:
+        killed, killed_vague = larger_toll(a.killed, a.killed_vague, b.killed, b.killed_vague)
     injured, injured_vague = larger_toll(a.injured, a.injured_vague, b.injured, b.injured_vague)
     return a.model_copy(update={
         "mode": a.mode if a.mode != "other" else b.mode,
@@ -1533,6 +1558,8 @@ def merge_drafts(drafts: list[Draft]) -> list[Draft]:
         if target is None and last is not None and d.order - last.order <= 1 \
                 and _compatible_place(last.event.location, e.location) and (
                     d.toll_only  # "... at Ain al-Asad. Three soldiers were wounded.": that attack's toll
+                    # "... killing 3 civilians. 1 more civilian later died.": more of that attack's dead
+                    or (d.more and e.actor1 is None and d.trigger.entry.data.get("casualty"))
                     # "US forces came under attack ... 21 US personnel were hurt in the attacks"
                     or (d.anaphoric and e.actor1 is None and e.actor2 is not None
                         and _party(e.actor2) == _party(last.event.actor2))):
@@ -1543,7 +1570,7 @@ def merge_drafts(drafts: list[Draft]) -> list[Draft]:
             if target is None and reference_only:
                 continue  # "the assassination of X" with nothing before it: background, not news
         if target is not None:
-            target.event = _merge(target.event, e)
+            target.event = _merge(target.event, e, d.more)
         else:
             kept.append(d)
     return kept

@@ -302,6 +302,14 @@ def test_casualty_lists_and_unknown_tolls(sentence, expected):
     assert casualties(sentence) == expected
 
 
+@pytest.mark.parametrize("body, killed", [
+    ("Warplanes carried out airstrikes on the town, killing 3 civilians. 1 more civilian later died of his wounds.", 4),
+    ("Regime forces shelled the town, killing 2 people. 3 more bodies were pulled from the rubble later.", 5),
+])
+def test_more_dead_add_to_the_toll_they_follow(extractor, body, killed):
+    assert [e.killed for e in extractor.process(article("m", body, FRIDAY)).events] == [killed]
+
+
 def test_as_many_as_is_a_count_not_a_clause(extractor):
     [event] = extractor.process(article("m", "Government soldiers killed as many as 6 Houthi militiamen during "
                                              "clashes in Marib.", FRIDAY)).events
