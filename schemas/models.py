@@ -83,6 +83,9 @@ class Event(_Model):
     actor2: Actor | None = None
     location: Location | None = None
     occurred_on: dt.date | None = None
+    occurred_until: dt.date | None = Field(
+        default=None, description="the last day of a period the report gives ('between 17 and 26 October'); "
+        "occurred_on is its first day")
     killed: int | None = Field(default=None, ge=0)
     injured: int | None = Field(default=None, ge=0)
     killed_vague: bool = Field(

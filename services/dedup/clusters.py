@@ -218,7 +218,8 @@ class Tally:
         self.count = 0
         self._votes = {"category": _Votes(), "mode": _Votes(), "actor1": _Votes(_actor_code),
                        "actor2": _Votes(_actor_code), "location": _Votes(_location_key, _location_precision),
-                       "occurred_on": _Votes(), "killed": _Votes(prefer=_same), "injured": _Votes(prefer=_same),
+                       "occurred_on": _Votes(), "occurred_until": _Votes(), "killed": _Votes(prefer=_same),
+                       "injured": _Votes(prefer=_same),
                        "missile_range": _Votes()}
         self._weapons: set[str] = set()
         self._systems: set[str] = set()
@@ -238,6 +239,7 @@ class Tally:
         votes["actor2"].add(e.actor2 if e.actor2 is not None and party(e.actor2) else None, i)
         votes["location"].add(e.location, i)
         votes["occurred_on"].add(e.occurred_on, i)
+        votes["occurred_until"].add(e.occurred_until, i)
         votes["killed"].add(e.killed, i)
         votes["injured"].add(e.injured, i)
         if e.killed is not None and not e.killed_vague:

@@ -468,6 +468,44 @@ def _absolute_date(norm: str, published: dt.datetime) -> dt.date | None:
     return None
 
 
+_D = r"(\d{1,2})"
+_Y = r"(?: (?:\S+ )?(\d{4}))?"  # a year after the month ("تشرين الاول 2023", "october of 2023")
+#: a period: "between 17 and 26 October", "from 17 to 26 October", "17-26 October", "between October 17 and 26",
+#: "between 28 September and 3 October", "بين 17 و26 تشرين الأول", "من 17 إلى 26 أكتوبر"; groups: first day,
+#: its month (or None: the last day's), last day, its month, year
+_PERIOD_DATES = [
+    (re.compile(r"(?:^| )[وف]?(?:between|from|بين|من) " + _D + r"(?: " + _MONTH + r")? "
+                r"(?:and |to |until |و ?|الي |حتي )" + _D + r" " + _MONTH + _Y + r"(?: |$)"), (1, 2, 3, 4, 5)),
+    (re.compile(r"(?:^| )" + _D + r" ?- ?" + _D + r" " + _MONTH + _Y + r"(?: |$)"), (1, None, 2, 3, 4)),
+    (re.compile(r"(?:^| )(?:between|from) " + _MONTH + r" " + _D + r" (?:and|to|until) (?:" + _MONTH + r" )?" + _D
+                + r"(?:,? (\d{4}))?(?: |$)"), (2, 1, 4, 3, 5)),
+]
+
+
+def _period(norm: str, published: dt.datetime) -> tuple[dt.date, dt.date] | None:
+    """The first and last day of a period a clause gives ("between 17 and 26 October"), the year taken
+    from the text or the latest one that puts the last day no later than the publication."""
+    if not _ANY_NUMBER.search(norm) or not _MONTH_WORDS.search(norm):
+        return None
+    for pattern, (d1, m1, d2, m2, y) in _PERIOD_DATES:
+        m = pattern.search(norm)
+        if not m:
+            continue
+        last_month = _MONTHS[m.group(m2) or m.group(m1)]  # ("between October 17 and 26": one month)
+        first_month = _MONTHS[m.group(m1)] if m1 and m.group(m1) else last_month
+        year = int(m.group(y)) if m.group(y) else published.year
+        try:
+            first, last = dt.date(year, first_month, int(m.group(d1))), dt.date(year, last_month, int(m.group(d2)))
+            if not m.group(y) and last > published.date() + dt.timedelta(days=1):
+                first, last = first.replace(year=year - 1), last.replace(year=year - 1)
+            if first > last:  # "between 28 December and 3 January": the first day is in the year before
+                first = first.replace(year=first.year - 1)
+        except ValueError:
+            continue
+        return first, last
+    return None
+
+
 #: a year or more before: "two years ago", "قبل عامين", "قبل أكثر من عام"
 _YEARS_AGO = _Gated(
     r"\b(?:a|one|two|three|four|five|several|many|\d+) years? ago\b|\blast year\b|"
@@ -1339,12 +1377,14 @@ class Extractor:
         norm = doc.plain(s.start, s.end)
         killed, injured = casualties_norm(norm)
         resolved = _inside(doc, [m for m in context["places"] if s.start <= m.start < s.end])
+        period = _period(norm, published)
+        dated = period[0] if period else _absolute_date(norm, published)  # a day the clause writes out
         if category == "ASSAULT":
             if statistic:
                 return None  # "attacks fell by 38%": a statistic, not an event
             if long_ago or _all_referenced(doc, triggers, s.end):
                 return None  # "the anniversary of the massacre", "التحقيقات في التفجير": not its report
-            anchored = (actor1 or actor2 or resolved or weapons or killed or injured
+            anchored = (actor1 or actor2 or resolved or weapons or killed or injured or dated
                         or _ANCHOR_TIME.search(norm) or _REPORT.search(norm) or _NAMED_PLACE.search(clause)
                         or _AR_NAMED_PLACE.search(norm))
             if not anchored:
@@ -1380,10 +1420,10 @@ class Extractor:
             location = Location(name=place.entry.name, geonameid=d["geonameid"], lat=d["lat"],
                                 lon=d["lon"], country=d["country"], admin1=d["admin1"],
                                 precision=d["precision"])
-        occurred_on = resolve_date_norm(norm, published)
+        occurred_on, occurred_until = period if period else (dated or resolve_date_norm(norm, published), None)
         event = Event(
             category=category, mode=mode, actor1=a1, actor2=a2, location=location,
-            occurred_on=occurred_on,
+            occurred_on=occurred_on, occurred_until=occurred_until,
             killed=killed, injured=injured, killed_vague=isinstance(killed, Vague),
             injured_vague=isinstance(injured, Vague), weapons=weapons,
             systems=sorted({m.entry.id for m in s.systems}),
@@ -1538,6 +1578,7 @@ def _merge(a: Event, b: Event, more: bool = False) -> Event:
         "weapons": sorted(set(a.weapons) | set(b.weapons)),
         "systems": sorted(set(a.systems) | set(b.systems)),
         "missile_range": pick(a.missile_range, b.missile_range),
+        "occurred_until": pick(a.occurred_until, b.occurred_until),
         "intensity": max(a.intensity, b.intensity),
         "attribution": pick(a.attribution, b.attribution),
     })

@@ -316,6 +316,24 @@ def test_as_many_as_is_a_count_not_a_clause(extractor):
     assert (event.actor2.code, event.killed) == ("YEM:HOUTHI", 6)
 
 
+@pytest.mark.parametrize("body, language, period", [
+    ("Between 17 and 26 October, Iran-backed groups attacked US forces in Iraq and Syria 16 times.", "en",
+     ("2023-10-17", "2023-10-26")),
+    ("وبين 17 و26 تشرين الأول، شنت فصائل مدعومة من إيران 16 هجوما على القوات الأمريكية في العراق.", "ar",
+     ("2023-10-17", "2023-10-26")),
+    ("From 28 September to 3 October, militants fired rockets at Ain al-Asad air base.", "en",
+     ("2023-09-28", "2023-10-03")),
+    ("Between October 17 and 26, drones attacked the al-Tanf garrison.", "en", ("2023-10-17", "2023-10-26")),
+    ("Between 28 December and 3 January, militants fired rockets at the base.", "en", ("2022-12-28", "2023-01-03")),
+    # one day is no period
+    ("On October 19, drones attacked the al-Tanf garrison.", "en", ("2023-10-19", None)),
+])
+def test_reported_history_gets_its_own_dates(extractor, body, language, period):
+    [event] = [e for e in extractor.process(article("p", body, FRIDAY, language)).events if e.category == "ASSAULT"]
+    until = event.occurred_until.isoformat() if event.occurred_until else None
+    assert (event.occurred_on.isoformat(), until) == period
+
+
 def test_weekday_resolves_to_the_latest_such_day():
     assert resolve_date("وقع الهجوم يوم الأربعاء", FRIDAY) == dt.date(2023, 10, 25)
     assert resolve_date("on Friday", FRIDAY) == dt.date(2023, 10, 27)
