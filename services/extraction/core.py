@@ -815,7 +815,7 @@ _IRREALIS_AR = ["خوفا", "خشيه", "خشية", "تحسبا", "احتمال"
     "توقعات", "يمكن", "ممكن", "رجحت", "رجح", "مبررا", "مبرر", "طلب", "طالب", "يطالب", "تطالب", "المرجح", "تخطيط",
     "بتخطيط", "اوامر", "باوامر", "يرجح", "ترجح", "ربما", "يمكنهم", "يمكنه", "يمكنها", "بامكان", "بامكانه", "نفي",
     "نفت", "ينفي", "تنفي", "اذا", "واذا", "لو", "ولو", "بطلب", "طلبا", "تحتاج", "يحتاج", "بحاجه", "يتكهن", "تكهن",
-    "تكهنات"]
+    "تكهنات", "جاهزه", "جاهز", "معده", "معد"]
 _IRREALIS = re.compile(
     r"\b(?:would|could|might|may (?:be|have|attack|strike|target)|plans? to|planned to|planning to|plot to|"
     r"plotted to|fears? of|fear that|"
@@ -861,9 +861,19 @@ _DEFUSED = _Gated(
      "discovered", "seized"])
 
 
+#: what puts an attack after "found": the body was found after the airstrike ("rescuers found a body after
+#: the airstrike", "عثرت فرق الإنقاذ على جثة بعد الغارة"): an attack, not a bomb found
+_AFTER_ATTACK = re.compile(r"\b(?:after|following|during|amid|as|when|while)\b|"
+                           r"(?:^| )(?:بعد|اثر|جراء|خلال|عندما|حين|بينما|اثناء)(?: |$)")
+
+
 def _defused(doc: Doc, trigger: Mention) -> bool:
-    """(all a clause lists after "found" was found: "عثرت على سيارة مفخخة ... وقذائف هاون")"""
-    return bool(_DEFUSED.search(_before(doc, trigger.start, 120)))
+    """Was the attack word's device found or defused? All a clause lists after "found" was found
+    ("عثرت على سيارة مفخخة جاهزة للتفجير بالإضافة الى قذائف الهاون"), unless the attack came
+    between ("found a body after the airstrike")."""
+    before = _before(doc, trigger.start, 120)
+    m = _DEFUSED.search(before)
+    return bool(m) and not _AFTER_ATTACK.search(before, m.start() + 1)
 
 
 def _unreal(doc: Doc, trigger: Mention) -> bool:
@@ -1352,7 +1362,8 @@ class Extractor:
         defusal = False
         if not triggers:
             # a bomb found or defused: a security operation of its own, not an attack
-            triggers = [t for t in s.triggers if t.entry.data["category"] in KINETIC_CATEGORIES and _defused(doc, t)
+            triggers = [t for t in s.triggers if t.entry.data["category"] in KINETIC_CATEGORIES
+                        and _defused(doc, t)
                         and not _NEGATION.search(_before(doc, t.start, 14))][:1]
             if not triggers:
                 return None

@@ -480,6 +480,15 @@ def test_a_bomb_found_or_defused_is_a_security_operation_not_an_attack(extractor
     assert [(e.category, e.mode) for e in events] == [("OTHER", "defusal")]
 
 
+@pytest.mark.parametrize("body", [
+    "Rescuers found a body in the rubble after the airstrike on the town of Saraqib yesterday, killing 3.",
+    "Police found a man dead after gunmen attacked his car in Baghdad yesterday.",
+])
+def test_what_is_found_after_an_attack_leaves_it_an_attack(extractor, body):
+    events = extractor.process(article("g", body, FRIDAY)).events
+    assert [e.category for e in events] == ["ASSAULT"]
+
+
 def test_if_after_known_is_no_condition(extractor):
     body = "Warplanes whose identity is not known if they were Russian or Syrian struck the town of Saraqib."
     assert [e.mode for e in extractor.process(article("r", body, FRIDAY)).events] == ["air_strike"]
