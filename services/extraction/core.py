@@ -813,9 +813,10 @@ _IRREALIS_AR = ["خوفا", "خشيه", "خشية", "تحسبا", "احتمال"
     "محاوله منع", "يعتزمون", "ينوون", "يخططون", "يستعد", "يستعدون", "تستعد", "استعداد", "تدرب", "تدربوا",
     "يتدربون", "لشن", "لتنفيذ", "لارتكاب", "للقيام", "تدرس", "يدرس", "بصدد", "الخيار", "خيار", "الخطط", "التوقعات",
     "توقعات", "يمكن", "ممكن", "رجحت", "رجح", "مبررا", "مبرر", "طلب", "طالب", "يطالب", "تطالب", "المرجح", "تخطيط",
-    "بتخطيط", "اوامر", "باوامر", "يرجح", "ترجح", "ربما", "يمكنهم", "يمكنه", "يمكنها", "بامكان", "بامكانه", "نفي",
-    "نفت", "ينفي", "تنفي", "اذا", "واذا", "لو", "ولو", "بطلب", "طلبا", "تحتاج", "يحتاج", "بحاجه", "يتكهن", "تكهن",
-    "تكهنات", "جاهزه", "جاهز", "معده", "معد"]
+    "بتخطيط", "اوامر", "باوامر", "يرجح", "ترجح", "ربما", "يمكنهم", "يمكنه", "يمكنها", "بامكان", "بامكانه",
+    "اذا", "واذا", "لو", "ولو", "بطلب", "طلبا", "تحتاج", "يحتاج", "بحاجه", "يتكهن", "تكهن", "تكهنات", "جاهزه",
+    "جاهز", "معده", "معد"]
+_IRREALIS_AR = list(dict.fromkeys(normalize_plain(w) for w in _IRREALIS_AR))  # as the text is: مؤامرة is موامره
 _IRREALIS = re.compile(
     r"\b(?:would|could|might|may (?:be|have|attack|strike|target)|plans? to|planned to|planning to|plot to|"
     r"plotted to|fears? of|fear that|"
@@ -823,7 +824,14 @@ _IRREALIS = re.compile(
     r"(?:^| )[وف]?(?:" + "|".join(_IRREALIS_AR) + r")(?: |$)[^.؟]*$|(?:^| )(?:اي|لاي|باي|من اي)$|"
     # "may" before an imperfect verb: "قد يرتكبون مذبحة", "قد يعيدون تنظيم أنفسهم ويشنون هجمات"
     r"(?:^| )[وف]?قد [ين]\S+(?: [^.؟]*)?$|"
-    r"\b(?:(?<!known )(?<!clear )(?<!sure )(?<!asked )(?<!see )if|denied|denies|deny)\b[^.;]*$|"
+    r"\b(?<!known )(?<!clear )(?<!sure )(?<!asked )(?<!see )if\b[^.;]*$|"
+    # denied, unless it is the attacker's role that is denied: "نفى الجيش قيام المسلحين بإسقاط طائرة", "the army
+    # denied that militants shot down a drone"; not "Hamas denied responsibility for the rocket attack"
+    r"(?:^| )[وف]?(?:نفي|نفت|ينفي|تنفي)(?! (?:\S+ ){0,3}(?:مسووليت\S*|مسووليه\S*|اي علاقه|علاقت\S*|صلت\S*|"
+    r"تورط\S*))"  # (normalised: مسؤولية is مسووليه)
+    r"(?: |$)[^.؟]*$|"
+    r"\b(?:denied|denies|deny)\b(?! (?:any )?(?:responsibility|involvement|role|links?|claims?|being behind))"
+    r"[^.;]*$|"
     r"\b(?:preparing to|prepared to|trained to|to carry out|to launch|to stage)\b[^.;]*$|"
     r"\b(?:possible|potential|imminent|future|any)$")
 #: the words _IRREALIS can match, as a plain alternation tried first (see _Gated); "any" in Arabic
@@ -832,7 +840,7 @@ _IRREALIS_GATE = re.compile("|".join([
     "would", "could", "might", "may ", "plan", "plot", "fear", "risk", "threat", "prevent", "avoid", "in order to",
     "intended", "aim", "seek", "capable", "if", "denie", "deny", "prepar", "trained", "to carry out", "to launch",
     "to stage", "possible", "potential", "imminent", "future", "any",
-    *_IRREALIS_AR, "قد "]))
+    *_IRREALIS_AR, "قد ", "نفي", "نفت", "ينفي", "تنفي"]))
 _ANY_AR = re.compile(r"(?:^| )(?:اي|لاي|باي|من اي)$")
 #: ... or is qualified as such right after it: "ضربة جوية محتملة", "هجماتها المرتقبة"
 _IRREALIS_AFTER = re.compile(r"^(?:\S+ ){0,3}?(?:" + "|".join(

@@ -489,6 +489,15 @@ def test_what_is_found_after_an_attack_leaves_it_an_attack(extractor, body):
     assert [e.category for e in events] == ["ASSAULT"]
 
 
+@pytest.mark.parametrize("body, language", [
+    ("Hamas denied responsibility for the rocket attack on Sderot that wounded 3 people yesterday.", "en"),
+    ("ونفت حركة حماس مسؤوليتها عن الهجوم الصاروخي على سديروت الذي أسفر عن إصابة 3 أشخاص أمس.", "ar"),
+    ("ونفى الحزب أي علاقة له بالتفجير الذي استهدف السوق أمس وأوقع 5 قتلى.", "ar"),
+])
+def test_a_denied_role_leaves_the_attack_reported(extractor, body, language):
+    assert [e.category for e in extractor.process(article("d", body, FRIDAY, language)).events] == ["ASSAULT"]
+
+
 def test_if_after_known_is_no_condition(extractor):
     body = "Warplanes whose identity is not known if they were Russian or Syrian struck the town of Saraqib."
     assert [e.mode for e in extractor.process(article("r", body, FRIDAY)).events] == ["air_strike"]
