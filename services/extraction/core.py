@@ -714,6 +714,9 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
     actor2 = others[0] if others else None
     if passive and not agents:
         actor1, actor2 = (None, actor1) if actor2 is None else (actor2, actor1)
+    if actor1 is not None and _victim(doc, s, actor1):
+        # "قتل جندي إسرائيلي في هجوم بسكين": the soldier is who was killed, whatever the attack word chosen
+        actor1, actor2 = (actor2 if actor2 is not None and not _victim(doc, s, actor2) else None), actor1
     if own_act and actor1 is None and _mention_party(speaker) != (actor2 and _mention_party(actor2)):
         actor1 = speaker
     # Arabic: an attack noun with its doer attached by ل is that doer's attack, whatever else the
@@ -1100,6 +1103,23 @@ def _inside(doc: Doc, places: list[Mention]) -> list[Mention]:
                 and _in_next(doc, a.end, b.start)):
             dropped.add(id(a))
     return [m for m in places if id(m) not in dropped] if dropped else places
+
+
+#: Arabic nouns of people that a toll verb right before them makes its victims: "قتل جندي", "إصابة عنصرين"
+_PEOPLE_AR = re.compile(r"^(?:ال)?(?:جندي|جنود|جنديين|جنديان|ضابط|ضباط|عسكري|عسكريين|عسكريون|عنصر|عناصر|عنصرين|شرطي|"
+                        r"شرطيين|مدني|مدنيين|مدنيون|مواطن|مواطنين|فرد|افراد)(?: |$)")
+
+
+def _victim(doc: Doc, s: SentenceMentions, actor: Mention) -> bool:
+    """Is the actor named as the dead or wounded of a toll word right before it ("قتل جندي إسرائيلي",
+    "مقتل 3 جنود أمريكيين")?"""
+    if not _PEOPLE_AR.match(doc.plain(actor.start, actor.end)):
+        return False
+    return any(t.entry.data.get("casualty") and t.end <= actor.start
+               and _COUNT_ONLY.match(doc.plain(t.end, actor.start)) for t in s.triggers)
+
+
+_COUNT_ONLY = re.compile(r"^(?:\d+|\S+)?$")
 
 
 def _aimed(doc: Doc, s: SentenceMentions, trigger: Mention) -> bool:

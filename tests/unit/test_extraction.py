@@ -700,6 +700,9 @@ def test_a_name_matched_only_by_its_spelling_does_not_place_an_article_abroad(ex
     # English: another attack word between the first one and the actor makes it the target
     ("A suicide bomber killed 5 Iraqi soldiers at a checkpoint in Mosul.", "en", (None, "IRQ:MIL")),
     ("Clashes erupted between regime forces and IS fighters near Deir ez-Zor.", "en", ("SYR:MIL", "ISIS")),
+    # the dead of a toll word are the target, whatever attack word the clause is coded by
+    ("قتل جندي إسرائيلي في هجوم بسكين قرب الخليل أمس، بحسب ما أعلن الجيش الذي قال إنه تم إطلاق النار على المنفذ.",
+     "ar", (None, "ISR:MIL")),
     # "the factions" are an armed group too: the subject of the verb, not its object
     ("استهدفت الفصائل القواعد الأمريكية في سوريا بطائرات مسيرة أمس.", "ar", ("UNK:ARMED", "USA:MIL")),
 ])
