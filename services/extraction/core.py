@@ -530,10 +530,13 @@ def resolve_date(sentence: str, published: dt.datetime) -> dt.date:
 
 
 def resolve_date_norm(norm: str, published: dt.datetime) -> dt.date:
-    day = published.date()
     absolute = _absolute_date(norm, published)
-    if absolute is not None:
-        return absolute
+    return absolute if absolute is not None else _relative_date(norm, published)
+
+
+def _relative_date(norm: str, published: dt.datetime) -> dt.date:
+    """The day a clause's relative words give ("yesterday", "الخميس"), else the publication day."""
+    day = published.date()
     if not _DATE_WORDS.search(norm):
         return day
     if _YESTERDAY.search(norm):
@@ -1119,7 +1122,7 @@ def _victim(doc: Doc, s: SentenceMentions, actor: Mention) -> bool:
                and _COUNT_ONLY.match(doc.plain(t.end, actor.start)) for t in s.triggers)
 
 
-_COUNT_ONLY = re.compile(r"^(?:\d+|\S+)?$")
+_COUNT_ONLY = re.compile(r"^\S*$")  # nothing, or one word (a count): "مقتل 3 جنود"
 
 
 def _aimed(doc: Doc, s: SentenceMentions, trigger: Mention) -> bool:
@@ -1459,7 +1462,7 @@ class Extractor:
             location = Location(name=place.entry.name, geonameid=d["geonameid"], lat=d["lat"],
                                 lon=d["lon"], country=d["country"], admin1=d["admin1"],
                                 precision=d["precision"])
-        occurred_on, occurred_until = period if period else (dated or resolve_date_norm(norm, published), None)
+        occurred_on, occurred_until = period if period else (dated or _relative_date(norm, published), None)
         event = Event(
             category=category, mode=mode, actor1=a1, actor2=a2, location=location,
             occurred_on=occurred_on, occurred_until=occurred_until,

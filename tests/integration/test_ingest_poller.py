@@ -154,32 +154,25 @@ def test_nothing_is_recorded_before_delivery(server, store):
     assert server.hits("/en.xml")[-1].headers.get("If-None-Match") is None  # ETag not kept either
 
 
-def test_refused_page_falls_back_to_the_summary_and_is_counted(server, store):
-    server.route("/en.xml", Route(body=rss("Wire", [
-        {"title": "Shelling in Idlib", "link": server.url("/story"), "summary": "Shelling hit Ariha.",
-         "published": T0}])))
-    server.route("/story", Route(status=302, headers={"Location": "http://10.0.0.1/story"}))
-    feed = FeedConfig(name="wire", url=server.url("/en.xml"), full_text="always")
-    sink = ListSink()
-    poller = make_poller(server, store, [feed], sink)
-    run(poller, feed)
-    assert [a.body for a in sink.delivered] == ["Shelling hit Ariha."]
-    assert poller.metrics.value("wire", "refused") == 1
-
-
-def test_a_page_that_is_a_consent_wall_falls_back_to_the_summary_and_is_counted(server, store):
-    server.route("/en.xml", Route(body=rss("Wire", [
-        {"title": "Shelling in Idlib", "link": server.url("/story"), "summary": "Shelling hit Ariha.",
-         "published": T0}])))
-    server.route("/story", Route(body=page("Shelling in Idlib", [
+@pytest.mark.parametrize("story, outcome", [
+    # a redirect to a private address is refused
+    (Route(status=302, headers={"Location": "http://10.0.0.1/story"}), "refused"),
+    # a consent banner is no article
+    (Route(body=page("Shelling in Idlib", [
         "We use cookies to give you the best experience on our website. By clicking Accept, you agree to the "
-        "storing of cookies on your device.", "Accept all cookies"]), content_type="text/html"))
+        "storing of cookies on your device.", "Accept all cookies"]), content_type="text/html"), "wall"),
+])
+def test_a_page_that_is_refused_or_a_wall_falls_back_to_the_summary_and_is_counted(server, store, story, outcome):
+    server.route("/en.xml", Route(body=rss("Wire", [
+        {"title": "Shelling in Idlib", "link": server.url("/story"), "summary": "Shelling hit Ariha.",
+         "published": T0}])))
+    server.route("/story", story)
     feed = FeedConfig(name="wire", url=server.url("/en.xml"), full_text="always")
     sink = ListSink()
     poller = make_poller(server, store, [feed], sink)
     run(poller, feed)
     assert [a.body for a in sink.delivered] == ["Shelling hit Ariha."]
-    assert poller.metrics.value("wire", "wall") == 1
+    assert poller.metrics.value("wire", outcome) == 1
 
 
 def test_errors_back_off_exponentially_and_honour_retry_after(server, store):
