@@ -789,6 +789,13 @@ _MODE_FROM_WEAPON = [
 _STATE_KINDS = {"state_forces", "government"}
 _MANNED = {"fighter_jet", "helicopter"}
 _AIRCRAFT = _MANNED | {"drone"}
+#: weapons that are munitions: a clause that names one tells an attack, whatever hazard it names too
+#: (aircraft, drones and ships crash and sink; rockets, shells and bullets do not come by accident)
+_MUNITIONS = frozenset({"rocket", "ballistic_missile", "cruise_missile", "missile", "artillery", "small_arms",
+                        "explosive"})
+_ARMED_KINDS = frozenset({"state_forces", "non_state_armed_group"})
+#: a toll told this many sentences after a hazard's, with no doer, is the hazard's too
+_HAZARD_REACH = 2
 
 # --------------------------------------------------------------------------- clauses
 
@@ -927,6 +934,16 @@ def _alternatives(words: str) -> str:
 _AR_NAMED_PLACE = re.compile(r"(?:^| )[وف]?(?:ب|في )?(?:" + _alternatives(
     "بلدة قرية مدينة حي مديرية ناحية قضاء مخيم محافظة ولاية إقليم اقليم بلدات قرى أحياء")
     + r") \S+")
+
+
+#: fighters named by their kind, not as a party, and the fronts they move on: what an advance or taking
+#: control needs in its clause to be a military one ("تقدمت القوات الأمنية من ثلاثة محاور", "واصلت المقاومة
+#: تقدمها باتجاه"), not "تقدم النائب بطلب", "السيطرة على الحريق"
+_MILITARY = re.compile(r"(?:^| )(?:[وفبل]?(?:ال)?|و?لل)(?:" + _alternatives(
+    "قوات القوات جيش الجيش مقاومة المقاومة ثوار الثوار مسلحين المسلحين مسلحون مقاتلي مقاتلو المقاتلين "
+    "ميليشيا الميليشيات مليشيات المليشيات ميليشيات فصائل الفصائل الحشد جبهة الجبهة محور محاور جبهات الجبهات "
+    "ارهابيين الارهابيين ارهابيون الارهابيون عناصر العناصر التنظيم باتجاه صوب عسكرية العسكرية عسكري العسكري")
+    + r")(?: |$)|\b(?:forces|troops|army|militants|rebels|fighters)\b")
 
 
 #: attacks counted over a period: "more than 100 suicide attacks this year", "نحو مئة هجوم منذ بداية العام"
@@ -1162,6 +1179,44 @@ _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
 _TA_MARBUTA_END = re.compile(r"ة[\u064b-\u0652\u0640]*$")
 
 
+def without_hazard_readings(doc: Doc, s: SentenceMentions, hazards: set[str],
+                            after_cause: bool = False) -> tuple[SentenceMentions, bool]:
+    """A clause's triggers less the attack words that a hazard or a subject explains
+    (hazards.yaml), and whether a cause (an earthquake, a fire, an epidemic, an accident) took them.
+
+    Only with no munition in the clause and no armed doer. A cause explains the weak words
+    (triggers.yaml ``weak``: "struck", "killed", "died", "fighting"): "an earthquake struck eastern
+    Turkey, killing 22". A subject of sport, the economy or an election explains the weak and the
+    figurative words ("beat", "targets", "تستهدف"), and in sport every generic attack word, when no one
+    was killed or hurt: "TAT targets 3.18 trillion Baht", "Liverpool attacked in the second half".
+    ``after_cause``: a cause's toll was told in the sentences just before, and this clause names no
+    one: its weak words are that cause's too ("The earthquake struck at dawn. It killed 22 people.").
+    """
+    # (a launch verb with no weapon codes nothing anyway: "a fire" holds "fire")
+    armed = bool(s.weapons or s.systems)
+    kinetic = [t for t in s.triggers if t.entry.data["category"] in KINETIC_CATEGORIES
+               and (armed or not t.entry.data.get("needs_weapon"))]
+    if not kinetic or not (hazards or after_cause):
+        return s, False
+    classes = {m.entry.id for m in s.weapons} | {m.entry.data["class"] for m in s.systems}
+    if classes & _MUNITIONS:
+        return s, False
+    caused = all(t.entry.data.get("weak") for t in kinetic) and (
+        "cause" in hazards or (after_cause and not s.actors))
+    sport = "context_attacks" in hazards
+    figurative = (sport or "context" in hazards) and all(
+        t.entry.data.get("weak") or t.entry.data.get("figurative")
+        or (sport and t.entry.data["mode"] == "from_weapons") for t in kinetic) \
+        and casualties_norm(doc.plain(s.start, s.end)) == (None, None)
+    if not (caused or figurative):
+        return s, False
+    doer = assign_roles(doc, s, choose_trigger(kinetic))[0]
+    if doer is not None and doer.entry.data.get("kind") in _ARMED_KINDS:
+        return s, False
+    rest = [t for t in s.triggers if t.entry.data["category"] not in KINETIC_CATEGORIES]
+    return SentenceMentions(s.start, s.end, s.actors, s.places, s.weapons, s.systems, rest), caused
+
+
 class Extractor:
     """The extraction core: ``process(article) -> ArticleEnriched``."""
 
@@ -1195,6 +1250,7 @@ class Extractor:
             starts = [m.start for m in mentions]
             drafts: list[Draft] = []
             topic: Mention | None = None  # the first actor of the sentence before
+            hazard_at = -_HAZARD_REACH - 1  # the last sentence where a hazard took an attack word
             for number, (s_start, s_end) in enumerate(split_sentences(text)):
                 inside = mentions[bisect_left(starts, s_start):bisect_left(starts, s_end)]
                 sentence_actors = [m for m in inside if m.entry.kind == "actor"]
@@ -1212,6 +1268,13 @@ class Extractor:
                     continues = bool(_CONTINUATION.search(plain[:40]))
                     for c_start, c_end in self._clauses(text, inside, s_start, s_end):
                         s = self._sentence(inside, c_start, c_end)
+                        hazards = {m.entry.data["hazard"] for m in inside
+                                   if m.entry.kind == "hazard" and c_start <= m.start < c_end}
+                        s, caused = without_hazard_readings(doc, s, hazards, number - hazard_at <= _HAZARD_REACH)
+                        if caused:
+                            hazard_at = number
+                        if not s.triggers:
+                            continue
                         draft = self._event(doc, s, published, context, statistic, number, long_ago)
                         if draft is None:
                             continue
@@ -1219,8 +1282,8 @@ class Extractor:
                             # "He also stressed ...": the subject of the sentence before
                             draft.event = draft.event.model_copy(update={"actor1": _actor(topic)})
                         drafts.append(draft)
-                elif drafts and number - drafts[-1].order <= 2:
-                    _add_casualties(drafts[-1], doc.plain(s_start, s_end))
+                elif drafts and number - drafts[-1].order <= 2 and hazard_at < drafts[-1].order:
+                    _add_casualties(drafts[-1], doc.plain(s_start, s_end))  # (not a hazard's toll)
                 if sentence_actors:
                     topic = sentence_actors[0]
             events = [d.event for d in merge_drafts(carry_over(drafts))]
@@ -1228,7 +1291,7 @@ class Extractor:
         entities = _ENTITIES.validate_python([
             {"kind": "weapon" if m.entry.kind == "system" else m.entry.kind, "id": m.entry.id,
              "name": m.entry.name, "start": m.start, "end": m.end}
-            for m in mentions if m.entry.kind != "trigger"
+            for m in mentions if m.entry.kind not in ("trigger", "hazard")
         ])
         return ArticleEnriched(
             **article.model_dump(include={"article_id", "url", "canonical_url", "source", "title",
@@ -1260,7 +1323,8 @@ class Extractor:
 
     @staticmethod
     def _sentence(mentions: list[Mention], start: int, end: int) -> SentenceMentions:
-        by_kind: dict[str, list[Mention]] = {"actor": [], "place": [], "weapon": [], "system": [], "trigger": []}
+        by_kind: dict[str, list[Mention]] = {"actor": [], "place": [], "weapon": [], "system": [], "trigger": [],
+                                             "hazard": []}
         for m in mentions:
             if start <= m.start < end:
                 by_kind[m.entry.kind].append(m)
@@ -1387,9 +1451,12 @@ class Extractor:
     def _event(self, doc: Doc, s: SentenceMentions, published: dt.datetime, context: dict,
                statistic: bool, order: int, long_ago: bool = False) -> Draft | None:
         text = doc.text
+        armed = any(a.entry.data.get("kind") in _ARMED_KINDS for a in s.actors) \
+            or any(t.entry.data.get("needs_armed") for t in s.triggers) and _MILITARY.search(doc.plain(s.start, s.end))
         triggers = [t for t in s.triggers if not _NEGATION.search(_before(doc, t.start, 14))
                     and not (t.entry.data["category"] in KINETIC_CATEGORIES and _unreal(doc, t))
-                    and (s.weapons or s.systems or not t.entry.data.get("needs_weapon"))]
+                    and (s.weapons or s.systems or not t.entry.data.get("needs_weapon"))
+                    and (armed or s.weapons or s.systems or not t.entry.data.get("needs_armed"))]
         defusal = False
         if not triggers:
             # a bomb found or defused: a security operation of its own, not an attack

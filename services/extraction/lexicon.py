@@ -132,7 +132,7 @@ def skeleton(text_norm: str) -> str:
 
 @dataclass(frozen=True)
 class Entry:
-    """One recognisable thing. ``kind``: actor | place | weapon | system | trigger."""
+    """One recognisable thing. ``kind``: actor | place | weapon | system | trigger | hazard."""
 
     kind: str
     id: str
@@ -227,7 +227,7 @@ class Lexicon:
             stripped = alias.replace(".", "").replace("-", "")
             case_sensitive = (not is_arabic) and stripped.isupper() and len(stripped) <= 5
             capitalised = geonames and not is_arabic
-            common_noun = entry.kind in ("weapon", "trigger")
+            common_noun = entry.kind in ("weapon", "trigger", "hazard")
             variants = (arabic_variants(norm, common_noun, suffixes=entry.kind == "trigger")
                         if is_arabic else {norm: False})
             small = geonames and entry.data.get("population", 0) < SMALL_PLACE and " " not in norm
@@ -525,8 +525,21 @@ def load_lexicon(
         entry = Entry("trigger", f"{item['category']}:{item['mode']}:{i}", item["mode"], {
             "category": item["category"], "mode": item["mode"], "intensity": item["intensity"],
             "priority": item["priority"], "passive": bool(item.get("passive")),
-            "needs_weapon": bool(item.get("needs_weapon")), "casualty": bool(item.get("casualty"))})
+            "needs_weapon": bool(item.get("needs_weapon")), "casualty": bool(item.get("casualty")),
+            "weak": bool(item.get("weak")), "figurative": bool(item.get("figurative")),
+            "needs_armed": bool(item.get("needs_armed"))})
         lex.add(entry, _aliases(item))
+
+    # causes of death and damage with no attacker, and subjects where attack words are figures of
+    # speech (an operator's older lexicon directory may have none)
+    hazards = _load_yaml("hazards.yaml", directory) if (directory / "hazards.yaml").is_file() else {}
+    for name, item in (hazards.get("causes") or {}).items():
+        lex.add(Entry("hazard", name, name, {"hazard": "cause"}), _aliases(item))
+    for name, item in (hazards.get("contexts") or {}).items():
+        group = "context_attacks" if item.get("attack_words") else "context"
+        lex.add(Entry("hazard", name, name, {"hazard": group}), _aliases(item))
+    # names that hold a hazard word and are none ("Operation Decisive Storm"): they hide it and count nothing
+    lex.add(Entry("hazard", "none", "none", {"category": "NONE"}), _aliases(hazards.get("not_hazards") or {}))
 
     places = _load_yaml("places.yaml", directory)
     stopwords = frozenset(normalize_name(w) for w in places.get("stopwords", []))
