@@ -21,7 +21,7 @@ from pydantic import TypeAdapter
 from schemas import Actor, ArticleEnriched, ArticleIngested, Entity, Event, Evidence, Location
 from services.extraction.language import SUPPORTED, LanguageIdentifier, language_identifier
 from services.extraction.lexicon import SMALL_PLACE, Lexicon, Mention, load_lexicon
-from services.extraction.normalize import Doc, normalize_plain
+from services.extraction.normalize import Doc, join_thousands, normalize_plain
 
 #: a city abroad (outside the countries the article is about) is read as a place only from this size
 BIG_PLACE = 1_000_000
@@ -91,7 +91,7 @@ _AR_NUMBERS = {  # normalised spellings (ة -> ه, أ -> ا)
 #: a count starts a word (or follows the conjunction و): "ten" in "forgotten" is none
 _NUM = (r"(?<![a-z0-9\u0621-\u0647\u0649-\u064a])(\d+|"
         + "|".join(sorted({*_EN_NUMBERS, *_AR_NUMBERS}, key=len, reverse=True)) + r")")
-_Q = (r"(?:at least |some |about |around |nearly |more than |over |up to |between |as many as |a total of |"
+_Q = (r"(?:at least |some |about |around |nearly |more than |over |up to |between |as many as |a total of |all |"
       r"على الاقل |نحو |حوالي |اكثر من |ما لا يقل عن )?")
 #: up to six words between a count and its verb: "15 militants of the syrian army were killed"
 #: one word of them: not a verb of the toll, a joiner or the start of a clause ("30 civilians and regime shelling
@@ -123,6 +123,9 @@ _KILLED = [
     re.compile(_NUM + r" (?:\S+ )?(?:قتلي|قتيلا|قتيل|شهيدا|شهداء|اشخاص قتلوا)"),
     # "28 شخصا على الاقل قتلوا", "ثلاثة جنود لقوا حتفهم"
     re.compile(_NUM + r" (?:(?!و)\S+ ){1,4}?(?:قتلوا|لقوا حتفهم|لقوا مصرعهم|استشهدوا)(?: |$)"),
+    # "لقي 5 أشخاص مصرعهم", "لقي ثلاثة جنود حتفهم"
+    re.compile(r"(?:^| )(?:لقي|لقيت|لقوا) " + _Q + _NUM
+               + r" (?:(?!و)\S+ ){0,3}?(?:مصرعهم|حتفهم|مصرعهما|حتفهما)(?: |$)"),
 ]
 #: patterns tried only when the clause holds one of their words (each costs a scan of the clause)
 _KILLED_IF = [
@@ -264,6 +267,12 @@ _SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) (?:متعاقد|جندي|م�
                  re.compile(r"\b(?<!or )(?:was|has been|had been) (?:reportedly )?"
                             r"(?:killed|shot dead|executed|assassinated)\b(?! or )"),
                  re.compile(r"\b(?:killing|killed) (?:him|her|himself|herself)\b")]
+#: one person wounded: "اصيب جندي", "a soldier was wounded", "wounding a civilian"
+_SINGLE_INJURY = [re.compile(r"(?:^| )و?(?:اصيب|اصابه|جرح) (?:جندي|مدني|شخص|طفل|طفله|شرطي|ضابط|مسلح|رجل|امراه|شاب|"
+                             r"مواطن|عنصر|اخر)(?: |$)"),
+                  re.compile(r"\b(?<!no )(?<!not )(?:a|an|one) " + _W
+                             + r"(?:was|has been) (?:reportedly )?(?:wounded|injured|hurt)\b"),
+                  re.compile(r"\b(?:wounding|injuring|wounded|injured) (?:a|an|one) ")]
 #: each pattern list by the scripts a clause is written in: a pattern of the other language is not tried
 _ARABIC_ANY = re.compile(r"[\u0621-\u064a]")
 _LATIN_ANY = re.compile(r"[a-z]")
@@ -275,10 +284,11 @@ def _split_by_script(patterns: list[re.Pattern], scripts: str) -> dict[tuple[boo
             for ar in (False, True) for en in (False, True)}
 
 
-_KILLED_BY = _split_by_script(_KILLED, "eeaaa")
+_KILLED_BY = _split_by_script(_KILLED, "eeaaaa")
 _INJURED_BY = _split_by_script(_INJURED, "eeeaa")
 _KILLED_AND_WOUNDED_BY = _split_by_script(_KILLED_AND_WOUNDED, "eea")
 _SINGLE_DEATH_BY = _split_by_script(_SINGLE_DEATH, "aa" + "e" * (len(_SINGLE_DEATH) - 2))  # (Arabic ones first)
+_SINGLE_INJURY_BY = _split_by_script(_SINGLE_INJURY, "aee")
 
 
 #: counts that break down a total given before them: "43 people, including 27 civilians and 14 children"
@@ -330,13 +340,13 @@ def _count(patterns: list[re.Pattern], text: str, guarded: Sequence[tuple[tuple[
 
 
 def casualties(sentence: str) -> tuple[int | None, int | None]:
-    return casualties_norm(normalize_plain(sentence))
+    return casualties_norm(normalize_plain(join_thousands(sentence)))
 
 
 _DEATH_WORDS = re.compile(
     r"kill|dead|die|death|fatalit|execut|assassinat|bodies|corpses|loss of li|losses|lives|casualt|succumb|"
     r"gunned down|fatally|"
-    r"قتل|قتي|مقتل|شهيد|شهدا|استشهاد|وفا|مصرع|جثث|جثه|جثام")
+    r"قتل|قتي|مقتل|شهيد|شهدا|استشهاد|وفا|مصرع|حتف|جثث|جثه|جثام")
 _INJURY_WORDS = re.compile(r"injur|wound|hurt|اصاب|اصيب|جرح|جريح|مصاب")
 
 
@@ -347,6 +357,8 @@ _OLD_DEAD = re.compile(r"mass graves?|مقبره جماعيه|مقابر جما�
 def casualties_norm(norm: str) -> tuple[int | None, int | None]:
     if not (_DEATH_WORDS.search(norm) or _INJURY_WORDS.search(norm)):
         return None, None  # most sentences: nothing below can match
+    if "no one" in norm or "not one" in norm:
+        norm = _NO_ONE.sub("nobody", norm)  # "no one was injured" counts no one
     if _ANY_NUMBER.search(norm) or not _NUMBER_WORDS.isdisjoint(norm.split(" ")):
         norm, cut = _NOT_COUNTS.subn(" ", norm)
         if "to " in norm or "and " in norm or "-" in norm:
@@ -363,7 +375,7 @@ def casualties_norm(norm: str) -> tuple[int | None, int | None]:
         # a mass grave holds the dead of earlier days: "the remains of 70 people killed by IS"
         return None, (count(_INJURED_BY[script], norm) if _INJURY_WORDS.search(norm) else None)
     if not _DEATH_WORDS.search(norm):
-        return None, (count(_INJURED_BY[script], norm) if _INJURY_WORDS.search(norm) else None)
+        return None, _injured(count, script, norm)
     killed = count(_KILLED_BY[script], norm, _KILLED_IF, _KILLED_PAIRS)
     injured = count(_INJURED_BY[script], norm) if _INJURY_WORDS.search(norm) else None
     if count is _count:
@@ -388,9 +400,22 @@ def casualties_norm(norm: str) -> tuple[int | None, int | None]:
         killed = 1
     if killed is not None and not isinstance(killed, Vague) and script[1] and _MORE_DEAD.search(norm):
         killed = More(killed)
+    if injured is None and _INJURY_WORDS.search(norm) and any(p.search(norm) for p in _SINGLE_INJURY_BY[script]):
+        injured = 1
     return killed, injured
 
 
+def _injured(count, script: tuple[bool, bool], norm: str) -> int | None:
+    """The wounded of a clause that tells no death: a count, or one person wounded."""
+    if not _INJURY_WORDS.search(norm):
+        return None
+    injured = count(_INJURED_BY[script], norm)
+    if injured is None and any(p.search(norm) for p in _SINGLE_INJURY_BY[script]):
+        return 1
+    return injured
+
+
+_NO_ONE = re.compile(r"\bno(?:t)? one\b")
 _ANY_NUMBER = re.compile(r"\d")
 #: a range of counts: "between 7 to 9 fatalities", "killing 10-12 people" (not "between 13 and 17": a list
 #: reads "and" too, "two fighters and 17 soldiers", so only with "between")
@@ -1217,6 +1242,17 @@ def without_hazard_readings(doc: Doc, s: SentenceMentions, hazards: set[str],
     return SentenceMentions(s.start, s.end, s.actors, s.places, s.weapons, s.systems, rest), caused
 
 
+#: "March" is the month next to a day or a year, or after a word of time ("on March 20", "20 March",
+#: "since March", "in early March"); not the "Great March of Return"
+_MONTH_AFTER = re.compile(r"[\s,]*\d")
+_MONTH_BEFORE = re.compile(r"(?:\d|\b(?:in|since|until|till|early|late|mid|last|next|this|by|from|before|after|"
+                           r"during|of|on|through|between|and))[\s,-]*$", re.IGNORECASE)
+
+
+def _the_month(text: str, start: int, end: int) -> bool:
+    return bool(_MONTH_AFTER.match(text, end) or _MONTH_BEFORE.search(text, max(0, start - 12), start))
+
+
 class Extractor:
     """The extraction core: ``process(article) -> ArticleEnriched``."""
 
@@ -1241,8 +1277,8 @@ class Extractor:
         supported = language in SUPPORTED_LANGUAGES
         doc = Doc(text)
         # an idiom ("time bomb") has hidden the event word inside it: it codes nothing
-        mentions = [m for m in self.lexicon.find_in(doc) if m.entry.data.get("category") != "NONE"] \
-            if supported else []
+        mentions = [m for m in self.lexicon.find_in(doc) if m.entry.data.get("category") != "NONE"
+                    and not (m.surface == "March" and _the_month(text, m.start, m.end))] if supported else []
         events: list[Event] = []
         if any(m.entry.kind == "trigger" for m in mentions):
             published = article.published_at
@@ -1250,7 +1286,7 @@ class Extractor:
             starts = [m.start for m in mentions]
             drafts: list[Draft] = []
             topic: Mention | None = None  # the first actor of the sentence before
-            hazard_at = -_HAZARD_REACH - 1  # the last sentence where a hazard took an attack word
+            hazard_at = -_HAZARD_REACH - 1  # the last sentence that told of a hazard and no attack
             for number, (s_start, s_end) in enumerate(split_sentences(text)):
                 inside = mentions[bisect_left(starts, s_start):bisect_left(starts, s_end)]
                 sentence_actors = [m for m in inside if m.entry.kind == "actor"]
@@ -1284,6 +1320,12 @@ class Extractor:
                         drafts.append(draft)
                 elif drafts and number - drafts[-1].order <= 2 and hazard_at < drafts[-1].order:
                     _add_casualties(drafts[-1], doc.plain(s_start, s_end))  # (not a hazard's toll)
+                if any(m.entry.kind == "hazard" and m.entry.data["hazard"] == "cause" for m in inside) and not any(
+                        number - d.order <= _HAZARD_REACH and d.event.category in KINETIC_CATEGORIES
+                        for d in drafts[-4:]):
+                    # a hazard told with no attack just before: the tolls after it are its own (after an
+                    # attack, a fire is what the attack set off)
+                    hazard_at = number
                 if sentence_actors:
                     topic = sentence_actors[0]
             events = [d.event for d in merge_drafts(carry_over(drafts))]

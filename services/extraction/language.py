@@ -23,6 +23,8 @@ NEIGHBOURS = ("FRENCH", "SPANISH", "GERMAN", "ITALIAN", "PORTUGUESE", "TURKISH",
               "HEBREW", "RUSSIAN", "INDONESIAN", "DUTCH", "POLISH", "CHINESE")
 SAMPLE_CHARS = 400
 MIN_LETTERS = 20  # below this nothing is said: "und"
+#: below this the detector is a guess (lingua recommends 120 characters): a feed's declared English holds
+SHORT_LETTERS = 120
 
 #: the 28 letters of the Arabic alphabet with their hamza and ta marbuta forms
 _ARABIC_LETTERS = re.compile("[\u0621-\u063A\u0641-\u064A]+")  # runs: counted by their lengths
@@ -38,6 +40,16 @@ _ENGLISH_WORDS = frozenset((
     "his", "her", "than", "also", "but", "not", "or", "he", "she", "we", "there", "when", "where", "while",
     "about", "into", "over", "against", "during", "near", "under", "between", "since", "more", "other", "some",
     "two", "three", "people"))
+
+
+#: function words of the Latin-script neighbours that English does not use (as written: lower case, so
+#: names such as "Van" or "Dan" do not count): two of them in a short item say it is not English
+_OTHER_FUNCTION_WORDS = frozenset((
+    "das", "der", "und", "dass", "nicht", "ist", "mit", "von", "den", "dem", "eine", "les", "des", "du", "et",
+    "est", "dans", "une", "pour", "que", "qui", "sur", "los", "las", "y", "por", "con", "para", "una", "il",
+    "gli", "della", "che", "per", "di", "os", "dos", "em", "uma", "com", "ve", "bir", "bu", "ile", "yang",
+    "dan", "ke", "dari", "untuk", "dengan", "ini", "itu", "het", "een", "van", "niet", "dat", "w", "na", "nie",
+    "jest", "się", "z"))
 
 
 class LanguageIdentifier:
@@ -77,13 +89,17 @@ def _unmistakable(sample: str, letters: int, hint: str | None = None) -> str | N
     evaluate language`` counts how often this decides, and how often it is wrong. A feed that says
     it publishes English needs 5 % and five words: a short item dense with names ("On Feb 04, police
     forces killed 1 Islamic State militant in Arabeed village, west of Kirkuk", Spanish to the
-    detector) is its declared language."""
+    detector) is its declared language, and so is any item of Latin letters too short for the detector
+    (under 120 letters: "Workers went on strike in Cairo." is Indonesian to it)."""
     arabic = sum(map(len, _ARABIC_LETTERS.findall(sample)))
     if arabic >= 0.9 * letters:
         return None if _OTHER_ARABIC_SCRIPT.search(sample) else "ar"
     words = _LATIN_WORD.findall(sample)
     latin = sum(map(len, words))
     declared = hint == "en"
+    if declared and latin >= 0.95 * letters and letters < SHORT_LETTERS \
+            and sum(1 for w in words if w in _OTHER_FUNCTION_WORDS) < 2:
+        return "en"  # too short for the detector to overrule the feed ("Workers went on strike in Cairo.")
     if latin >= 0.95 * letters and len(words) >= (5 if declared else 8):
         english = sum(1 for w in words if w.lower() in _ENGLISH_WORDS)
         if english >= (0.05 if declared else 0.12) * len(words):

@@ -219,19 +219,30 @@ def split_possessive(text: str) -> str:
     return _POSSESSIVE.sub(" ", text) if "'" in text or "’" in text else text
 
 
+#: a thousands separator inside a number: "1,200", "١٬٢٠٠"
+_THOUSANDS = re.compile(r"(?<=\d)[,\u066c](?=\d{3}(?!\d))")
+
+
+def join_thousands(text: str) -> str:
+    """``1,200`` -> ``1\u00ad200``: the separator becomes a soft hyphen, which normalisation drops, so the
+    number reads as one ("1200"); same length, so offsets into the text stay valid."""
+    return _THOUSANDS.sub("\u00ad", text) if "," in text or "\u066c" in text else text
+
+
 def normalize_name(text: str) -> str:
     """How the lexicon normalises a name: as a ``Doc`` normalises the text it is matched in."""
     return normalize_plain(split_possessive(text))
 
 
 class Doc:
-    """A text normalised once (possessives split off), with slices of its normalised form by source offsets."""
+    """A text normalised once (possessives split off, thousands joined), with slices of its normalised
+    form by source offsets."""
 
     __slots__ = ("text", "norm", "offsets")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.norm, self.offsets = normalize(split_possessive(text))
+        self.norm, self.offsets = normalize(join_thousands(split_possessive(text)))
 
     def plain(self, start: int, end: int) -> str:
         """The normalised form of text[start:end]."""

@@ -124,6 +124,24 @@ def test_a_feeds_declared_language_holds_for_a_short_item_dense_with_names():
     assert language_identifier().identify(german, hint="en") == "de"
 
 
+def test_a_feeds_declared_english_holds_for_an_item_too_short_for_the_detector():
+    from services.extraction.language import language_identifier
+
+    assert language_identifier().identify("Workers went on strike in Cairo.", hint="en") == "en"
+    assert language_identifier().identify("Protesters marched in Indonesia.", hint="en") == "en"
+
+
+@pytest.mark.parametrize("body, protests", [
+    ("A Quiet Place Part II arrives in theaters on March 20, 2020 in Amman.", 0),
+    ("Since March, prices in Cairo have doubled.", 0),
+    ("Thousands joined the Great March of Return in Gaza on Friday.", 1),
+    ("Protesters held a march in Cairo on Friday.", 1),
+])
+def test_march_the_month_is_no_protest(extractor, body, protests):
+    events = extractor.process(article("m", body, FRIDAY)).events
+    assert len([e for e in events if e.category == "UNREST"]) == protests
+
+
 def test_a_negated_attack_is_not_an_event(extractor):
     for body in ("Australia has not suffered any attack on its soil in peacetime.",
                  "ولم تتعرض أستراليا لأي هجوم على أراضيها."):
@@ -207,6 +225,19 @@ def test_source_to_normalised_offsets_table_equals_the_lookup_one_at_a_time():
     ("أصيب 21 فردا أمريكيا بجروح", (None, 21)),
     ("At least 14 people were killed and dozens wounded", (14, 12)),
     ("The attack killed three civilians", (3, None)),
+    # thousands separators: one number, not its first group
+    ("Shelling killed 1,200 people and injured more than 3,000 in Aleppo.", (1200, 3000)),
+    ("قتل ١٬٢٠٠ شخص في القصف", (1200, None)),
+    ("killed 5, 200 others were injured", (5, 200)),
+    # "all" before a count; "لقي ... مصرعهم / حتفهم" with the count after the verb
+    ("The missile hit the plane, killing all 176 people on board.", (176, None)),
+    ("لقي 5 أشخاص مصرعهم في غارة جوية على إدلب", (5, None)),
+    ("لقي ثلاثة جنود حتفهم وأصيب آخر في الهجوم", (3, 1)),
+    # one person wounded, told by the verb; not "no one"
+    ("أصيب جندي برصاصة خلال اشتباك في درعا", (None, 1)),
+    ("A soldier was wounded in the attack.", (None, 1)),
+    ("The blast hit the convoy but no one was injured.", (None, None)),
+    ("من دون أن يتسبب سقوطها بمقتل أو جرح أحد", (None, None)),
 ])
 def test_casualty_counts(sentence, expected):
     assert casualties(sentence) == expected
@@ -219,7 +250,7 @@ def test_casualty_counts(sentence, expected):
     ("وأسفرت الاشتباكات عن مقتل 3 جنود و5 مسلحين.", (8, None)),
     ("43 people, including 27 civilians and 14 children, were killed in the blast.", (43, None)),
     # ages are not counts
-    ("An 11-year-old boy was killed and a 20 year old man was wounded.", (1, None)),
+    ("An 11-year-old boy was killed and a 20 year old man was wounded.", (1, 1)),
     ("5 girls between the ages of 7 and 15 were killed when a missile struck their farm.", (5, None)),
     ("قتل طفل (13 عاما) في القصف.", (1, None)),
     # the bodies found are the dead, except in a mass grave
@@ -238,7 +269,7 @@ def test_casualty_counts_add_up_and_leave_out_ages(sentence, expected):
 
 @pytest.mark.parametrize("sentence, expected", [
     # the dead named one by one or group by group add up
-    ("The airstrike hit a house, killing a woman and a child and injuring a man.", (2, None)),
+    ("The airstrike hit a house, killing a woman and a child and injuring a man.", (2, 1)),
     ("Shells hit the town, killing a woman, a child, and at least one other civilian.", (3, None)),
     ("The raid killed a local commander and three of his aides.", (4, None)),
     ("A policeman and an army officer were killed by a roadside bomb.", (2, None)),
