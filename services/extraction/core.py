@@ -1385,8 +1385,10 @@ class Extractor:
         # the countries the article is about, from what is unambiguous: where its actors fight, the
         # countries and the large places it names
         # the countries and provinces named are strong evidence: a city abroad must then be large
+        # (watched ones: a country of the wider world is named in passing more often than not, "at the Polish
+        # embassy in Tel Aviv")
         about = {m.entry.data["country"] for m in mentions
-                 if m.kind == "place" and m.entry.data["precision"] != "city"}
+                 if m.kind == "place" and m.entry.data["precision"] != "city" and not m.entry.data.get("world")}
         abroad = BIG_PLACE  # how large a place abroad must be to be kept
         if not about:
             # else where the actors fight and the large places named
@@ -1452,7 +1454,9 @@ class Extractor:
 
         places = [best_candidate(span, group) for span, group in spans.items()]
         country_places = [m for m in places if m.entry.data["precision"] == "country"]
-        main_country = max(country_places, key=lambda m: (countries.get(m.entry.data["country"], 0), -m.start),
+        # (a watched country before one of the wider world: "protest at the Polish embassy in Tel Aviv")
+        main_country = max(country_places, key=lambda m: (not m.entry.data.get("world"),
+                                                          countries.get(m.entry.data["country"], 0), -m.start),
                            default=None)
         if main_country is None and places:
             # no country named: the country of the places that are
@@ -1542,13 +1546,15 @@ class Extractor:
                 return None  # "assassinations are rare": names a kind of event, reports none
             if _ARABIC_LETTER.match(trigger.surface) and not (
                     killed or injured or weapons or (actor1 and actor2) or _ANCHOR_TIME.search(norm)
-                    or any(m.entry.data["precision"] != "country" for m in resolved)
+                    or any(m.entry.data["precision"] != "country" and not m.entry.data.get("world")
+                           for m in resolved)
                     or _AR_NAMED_PLACE.search(norm) or _aimed(doc, s, trigger)
                     or any(_overlap(a, trigger) for a in s.actors)):
                 # an Arabic news sentence names a party or a country almost every time ("... اغتيال بوتو
                 # ينذر بانحدار باكستان"): reporting an attack takes a toll, a weapon, both sides, a day,
-                # a place below the country, what it was aimed at ("غارات على جنوب لبنان") or whose
-                # attack it was in its own words ("غارات إسرائيلية")
+                # a place below the country (a watched one: the wider world's cities are not coded that
+                # closely), what it was aimed at ("غارات على جنوب لبنان") or whose attack it was in its own
+                # words ("غارات إسرائيلية")
                 return None
         # of the countries a clause names, the one an attack was aimed at is where it happened ("إيران
         # تطلق صواريخ على إسرائيل"); a clause that names no place happened in the article's main

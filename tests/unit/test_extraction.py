@@ -804,3 +804,30 @@ def test_sending_weapons_is_a_deployment_and_sending_a_message_is_not(extractor)
 def test_conflict_regions_named_without_their_country(extractor, body, region):
     [event] = [e for e in extractor.process(article("g", body, FRIDAY)).events if e.category == "ASSAULT"]
     assert (event.location.name, event.location.country) == region
+
+
+@pytest.mark.parametrize("body, country, name", [
+    # the wider world: its countries, its cities where their country is named, its metropolises
+    ("Russian shelling hit Kharkiv, Ukraine, on Friday, killing 3.", "UA", "Kharkiv"),
+    ("Police fired tear gas at protesters in Jakarta on Friday.", "ID", "Jakarta"),
+    ("تظاهر الآلاف في باريس أمس احتجاجا على الحرب.", "FR", "Paris"),
+    ("قصفت القوات الروسية مدينة خاركوف الأوكرانية أمس ما أدى إلى مقتل 3 مدنيين.", "UA", "Kharkiv"),
+    # a watched place keeps its name from a larger town abroad ("Bethlehem", Pennsylvania)
+    ("Israeli forces raided a house in Bethlehem on Friday, killing a man.", "PS", "Bethlehem"),
+    # a one-word town abroad gives way to the watched village its spelling finds ("Sosa", Japan)
+    ("Coalition warplanes struck the town of Sosa in Deir ez-Zor on Friday.", "SY", None),
+    # a country inside a longer name is not that country
+    ("Agence France Presse said an air strike hit Sanaa on Friday, killing 4.", "YE", "Sanaa"),
+])
+def test_places_of_the_wider_world_and_the_watched_ones(extractor, body, country, name):
+    events = [e for e in extractor.process(article("w", body, FRIDAY)).events if e.location]
+    assert events and events[0].location.country == country
+    if name:
+        assert events[0].location.name == name
+
+
+def test_a_town_abroad_whose_country_is_not_named_is_no_watched_village(extractor):
+    """'Macon' (Georgia, US) was Makū in Iran by its spelling."""
+    events = extractor.process(article("w", "A man was shot several times behind a hotel in Macon on Friday, "
+                                            "the sheriff said.", FRIDAY)).events
+    assert [e.location.country for e in events if e.location] in ([], ["US"])
