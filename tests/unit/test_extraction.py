@@ -826,8 +826,11 @@ def test_places_of_the_wider_world_and_the_watched_ones(extractor, body, country
         assert events[0].location.name == name
 
 
-def test_a_town_abroad_whose_country_is_not_named_is_no_watched_village(extractor):
-    """'Macon' (Georgia, US) was Makū in Iran by its spelling."""
-    events = extractor.process(article("w", "A man was shot several times behind a hotel in Macon on Friday, "
-                                            "the sheriff said.", FRIDAY)).events
-    assert [e.location.country for e in events if e.location] in ([], ["US"])
+@pytest.mark.parametrize("body", [
+    # 'Macon' (Georgia, US) was Makū in Iran by its spelling, 'Korat' a village in Iran
+    "A man was shot several times behind a hotel in Macon on Friday, the sheriff said.",
+    "Thai police shot dead a soldier who killed 26 people in a mall in Nakhon Ratchasima, also known as Korat.",
+])
+def test_a_text_about_elsewhere_is_placed_at_no_watched_village(extractor, body):
+    events = extractor.process(article("w", body, FRIDAY)).events
+    assert events and not [e.location for e in events if e.location]
