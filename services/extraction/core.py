@@ -1502,7 +1502,7 @@ class Extractor:
         triggers = [t for t in s.triggers if not _NEGATION.search(_before(doc, t.start, 14))
                     and not (t.entry.data["category"] in KINETIC_CATEGORIES and _unreal(doc, t))
                     and (s.weapons or s.systems or not t.entry.data.get("needs_weapon"))
-                    and (armed or s.weapons or s.systems or not t.entry.data.get("needs_armed"))]
+                    and (armed or not t.entry.data.get("needs_armed"))]
         defusal = False
         if not triggers:
             # a bomb found or defused: a security operation of its own, not an attack

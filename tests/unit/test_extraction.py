@@ -834,3 +834,13 @@ def test_places_of_the_wider_world_and_the_watched_ones(extractor, body, country
 def test_a_text_about_elsewhere_is_placed_at_no_watched_village(extractor, body):
     events = extractor.process(article("w", body, FRIDAY)).events
     assert events and not [e.location for e in events if e.location]
+
+
+@pytest.mark.parametrize("body, mode", [
+    ("قصفت الطائرات الإسرائيلية مخيم جباليا أمس.", "air_strike"),
+    ("قصفت طائرات التحالف مواقع الحوثيين في صعدة أمس.", "air_strike"),
+    ("استهدفت الطائرات المسيرة قاعدة عين الأسد أمس.", "drone_strike"),
+    ("قصفت المدفعية مخيم جباليا أمس.", "shelling"),
+])
+def test_arabic_warplanes_named_as_the_aircraft_make_an_air_strike(extractor, body, mode):
+    assert [e.mode for e in _kinetic(extractor, body)] == [mode]
