@@ -299,10 +299,11 @@ class Lexicon:
             spelled = self._spelling_matches(doc, found)
             if abroad and not any(m.kind == "actor" or m.kind == "place" and not m.entry.data.get("world")
                                   for m in found):
-                # a text about elsewhere (a town abroad, no watched place, no actor): its names are no
-                # watched villages spelled alike ("Macon", Georgia, is not Makū in Iran, nor "Korat" in
-                # "Nakhon Ratchasima, also known as Korat" a village in Iran)
-                spelled = []
+                # a text about elsewhere (no watched place, no actor): a town abroad left unplaced is no
+                # watched village spelled alike ("Macon", Georgia, is not Makū in Iran). Only its own span:
+                # the notes of a watched war often name no actor the lexicon knows, and a one-word town
+                # abroad found in one ("Sosa", Japan) must not take the other villages' spellings with it
+                spelled = [m for m in spelled if (m.start, m.end) not in abroad]
             found.extend(spelled)
         return _heads_of_adjacent_actors(
             _places_outside_longer_names(_places_outside_actors(_leftmost_longest(_exact_over_prefixed(found))), doc),
