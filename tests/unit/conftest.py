@@ -8,6 +8,8 @@ from services.pipeline import Pipeline
 from services.runtime.settings import load_settings
 
 UTC3 = dt.timezone(dt.timedelta(hours=3))
+#: the seed article's publication time: a Friday morning
+FRIDAY = dt.datetime(2023, 10, 27, 7, 30, tzinfo=UTC3)
 
 
 def article(article_id: str, body: str, published: dt.datetime, source: str = "Test Wire",
@@ -15,6 +17,11 @@ def article(article_id: str, body: str, published: dt.datetime, source: str = "T
     url = url or f"https://{source.replace(' ', '').lower()}.example/{article_id}"
     return ArticleIngested(article_id=article_id, url=url, canonical_url=url, source=source,
                            title=title, body=body, published_at=published, ingested_at=published)
+
+
+def kinetic(extractor, body: str) -> list:
+    """The attacks the extractor codes in ``body``, published on FRIDAY."""
+    return [e for e in extractor.process(article("k", body, FRIDAY)).events if e.category == "ASSAULT"]
 
 
 @pytest.fixture

@@ -6,9 +6,8 @@ from services.extraction.core import Extractor, casualties, resolve_date, split_
 from services.extraction.lexicon import load_lexicon
 from services.extraction.normalize import normalize, normalize_plain
 
-from .conftest import UTC3, article
-
-FRIDAY = dt.datetime(2023, 10, 27, 7, 30, tzinfo=UTC3)
+from .conftest import FRIDAY, article
+from .conftest import kinetic as _kinetic
 
 
 @pytest.fixture(scope="module")
@@ -642,10 +641,6 @@ def test_the_actor_after_said_that_acts_and_does_not_speak(extractor):
     body = "Officials said that Houthi rebels attacked Saudi forces near the border on Monday."
     [event] = extractor.process(article("s", body, FRIDAY)).events
     assert (event.actor1.code, event.actor2.code, event.attribution) == ("YEM:HOUTHI", "SAU:MIL", None)
-
-
-def _kinetic(extractor, body):
-    return [e for e in extractor.process(article("k", body, FRIDAY)).events if e.category == "ASSAULT"]
 
 
 @pytest.mark.parametrize("body", [

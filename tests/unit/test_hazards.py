@@ -1,7 +1,6 @@
 """Deaths and damage with no attacker, and attack words as figures of speech: no attack is coded
 (hazards.yaml); the same words with a munition, an armed doer or a specific attack word still are."""
 
-import datetime as dt
 import json
 
 import pytest
@@ -10,18 +9,12 @@ from services.extraction.core import Extractor
 from services.pipeline import Pipeline
 from services.runtime.settings import load_settings
 
-from .conftest import UTC3, article
-
-FRIDAY = dt.datetime(2023, 10, 27, 7, 30, tzinfo=UTC3)
+from .conftest import kinetic as _kinetic
 
 
 @pytest.fixture(scope="module")
 def extractor():
     return Extractor()
-
-
-def _kinetic(extractor, body):
-    return [e for e in extractor.process(article("h", body, FRIDAY)).events if e.category == "ASSAULT"]
 
 
 @pytest.mark.parametrize("body", [
