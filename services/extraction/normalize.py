@@ -223,10 +223,18 @@ def split_possessive(text: str) -> str:
 _THOUSANDS = re.compile(r"(?<=\d)[,\u066c](?=\d{3}(?!\d))")
 
 
+#: an age in apposition to a name: "Matson, 65, of Brookings, died", "Anton Wallace, 64, of Fort Worth"
+_AGE = re.compile(r"(?<=[A-Za-z]), (\d{1,3})(?=, )")
+
+
 def join_thousands(text: str) -> str:
     """``1,200`` -> ``1\u00ad200``: the separator becomes a soft hyphen, which normalisation drops, so the
-    number reads as one ("1200"); same length, so offsets into the text stay valid."""
-    return _THOUSANDS.sub("\u00ad", text) if "," in text or "\u066c" in text else text
+    number reads as one ("1200"); and an age in apposition ("Matson, 65, died") is dropped the same way,
+    so it is no count. Same length, so offsets into the text stay valid."""
+    if "," not in text and "\u066c" not in text:
+        return text
+    text = _THOUSANDS.sub("\u00ad", text)
+    return _AGE.sub(lambda m: ", " + "\u00ad" * len(m.group(1)), text) if ", " in text else text
 
 
 def normalize_name(text: str) -> str:

@@ -252,6 +252,8 @@ def test_casualty_counts(sentence, expected):
     ("An 11-year-old boy was killed and a 20 year old man was wounded.", (1, 1)),
     ("5 girls between the ages of 7 and 15 were killed when a missile struck their farm.", (5, None)),
     ("قتل طفل (13 عاما) في القصف.", (1, None)),
+    ("Matson, 65, of Brookings, died on Saturday.", (None, None)),
+    ("The gunman, 37, was killed by a guard, 71, of the church.", (1, None)),
     # the bodies found are the dead, except in a mass grave
     ("The bodies of five people were recovered from the rubble of the house.", (5, None)),
     ("وانتشلت فرق الدفاع المدني 7 جثث من تحت الأنقاض.", (7, None)),
