@@ -21,7 +21,7 @@ from pydantic import TypeAdapter
 from schemas import Actor, ArticleEnriched, ArticleIngested, Entity, Event, Evidence, Location
 from services.extraction.language import SUPPORTED, LanguageIdentifier, language_identifier
 from services.extraction.lexicon import SMALL_PLACE, Lexicon, Mention, load_lexicon
-from services.extraction.normalize import Doc, join_thousands, normalize_plain
+from services.extraction.normalize import Doc, normalize_plain, numbers_as_counts
 
 #: a city abroad (outside the countries the article is about) is read as a place only from this size
 BIG_PLACE = 1_000_000
@@ -340,7 +340,7 @@ def _count(patterns: list[re.Pattern], text: str, guarded: Sequence[tuple[tuple[
 
 
 def casualties(sentence: str) -> tuple[int | None, int | None]:
-    return casualties_norm(normalize_plain(join_thousands(sentence)))
+    return casualties_norm(normalize_plain(numbers_as_counts(sentence)))
 
 
 _DEATH_WORDS = re.compile(
@@ -400,9 +400,14 @@ def casualties_norm(norm: str) -> tuple[int | None, int | None]:
         killed = 1
     if killed is not None and not isinstance(killed, Vague) and script[1] and _MORE_DEAD.search(norm):
         killed = More(killed)
-    if injured is None and _INJURY_WORDS.search(norm) and any(p.search(norm) for p in _SINGLE_INJURY_BY[script]):
+    if injured is None and _one_wounded(script, norm):
         injured = 1
     return killed, injured
+
+
+def _one_wounded(script: tuple[bool, bool], norm: str) -> bool:
+    """Does the clause tell of one person wounded ("اصيب جندي", "a soldier was wounded")?"""
+    return bool(_INJURY_WORDS.search(norm)) and any(p.search(norm) for p in _SINGLE_INJURY_BY[script])
 
 
 def _injured(count, script: tuple[bool, bool], norm: str) -> int | None:
@@ -410,9 +415,7 @@ def _injured(count, script: tuple[bool, bool], norm: str) -> int | None:
     if not _INJURY_WORDS.search(norm):
         return None
     injured = count(_INJURED_BY[script], norm)
-    if injured is None and any(p.search(norm) for p in _SINGLE_INJURY_BY[script]):
-        return 1
-    return injured
+    return 1 if injured is None and _one_wounded(script, norm) else injured
 
 
 _NO_ONE = re.compile(r"\bno(?:t)? one\b")
@@ -889,16 +892,6 @@ _PURPOSE = re.compile(r"^(?:ل|ول|فل)(?!ل)")
 _SUBJECTED = re.compile(r"(?:^| )[وف]?(?:تعرض|تعرضت|تعرضوا|يتعرض|تتعرض|يتعرضون)(?: |$)")
 
 
-#: the dead of an accident are no attack's toll: "killed in a gas cylinder explosion", "حادث سير"
-_ACCIDENT = _Gated(
-    r"\b(?:gas (?:cylinder |leak |tank )?explosion|traffic accident|car accident|road accident|plane crash|"
-    r"house fire|building collapse|drowned|drowning|electrocuted)\b|"
-    r"(?:^| )(?:انفجار (?:اسطوانه|قاروره|خزان) غاز|انفجار غاز|حادث سير|حادث مروري|حادث مرور|تصادم|انهيار مبني|"
-    r"حريق|غرقا|غرق)(?: |$)",
-    ["gas", "accident", "crash", "fire", "collapse", "drown", "electrocut", "غاز", "حادث", "تصادم", "انهيار",
-     "حريق", "غرق"])
-
-
 #: a bomb found or defused is no attack: "فككت قوات الأمن سيارة مفخخة", "police dismantled two IEDs"
 _DEFUSED = _Gated(
     r"(?:^| )[وف]?(?:عثرت|عثر|العثور|ضبطت|ضبط|تفكيك|فككت|فكك|ابطال|ابطلت|اكتشاف|اكتشفت|اكتشف)(?: |$)[^.؟]*$|"
@@ -1204,6 +1197,12 @@ _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
 _TA_MARBUTA_END = re.compile(r"ة[\u064b-\u0652\u0640]*$")
 
 
+def _fighters(doc: Doc, s: SentenceMentions) -> bool:
+    """Does the clause name fighters, as a party or by their kind or front (see _MILITARY)?"""
+    return any(a.entry.data.get("kind") in _ARMED_KINDS for a in s.actors) \
+        or bool(_MILITARY.search(doc.plain(s.start, s.end)))
+
+
 def without_hazard_readings(doc: Doc, s: SentenceMentions, hazards: set[str],
                             after_cause: bool = False) -> tuple[SentenceMentions, bool]:
     """A clause's triggers less the attack words that a hazard or a subject explains
@@ -1217,11 +1216,16 @@ def without_hazard_readings(doc: Doc, s: SentenceMentions, hazards: set[str],
     ``after_cause``: a cause's toll was told in the sentences just before, and this clause names no
     one: its weak words are that cause's too ("The earthquake struck at dawn. It killed 22 people.").
     """
-    # (a launch verb with no weapon codes nothing anyway: "a fire" holds "fire")
+    if not (hazards or after_cause):
+        return s, False
+    # (words that code nothing here anyway do not count: a launch verb with no weapon, "a fire" holds
+    # "fire"; an advance with no fighters, "السيطرة على الحريق")
     armed = bool(s.weapons or s.systems)
     kinetic = [t for t in s.triggers if t.entry.data["category"] in KINETIC_CATEGORIES
                and (armed or not t.entry.data.get("needs_weapon"))]
-    if not kinetic or not (hazards or after_cause):
+    if any(t.entry.data.get("needs_armed") for t in kinetic) and not _fighters(doc, s):
+        kinetic = [t for t in kinetic if not t.entry.data.get("needs_armed")]
+    if not kinetic:
         return s, False
     classes = {m.entry.id for m in s.weapons} | {m.entry.data["class"] for m in s.systems}
     if classes & _MUNITIONS:
@@ -1497,8 +1501,8 @@ class Extractor:
     def _event(self, doc: Doc, s: SentenceMentions, published: dt.datetime, context: dict,
                statistic: bool, order: int, long_ago: bool = False) -> Draft | None:
         text = doc.text
-        armed = any(a.entry.data.get("kind") in _ARMED_KINDS for a in s.actors) \
-            or any(t.entry.data.get("needs_armed") for t in s.triggers) and _MILITARY.search(doc.plain(s.start, s.end))
+        # (an advance needs fighters: looked for only where an advance word is)
+        armed = any(t.entry.data.get("needs_armed") for t in s.triggers) and _fighters(doc, s)
         triggers = [t for t in s.triggers if not _NEGATION.search(_before(doc, t.start, 14))
                     and not (t.entry.data["category"] in KINETIC_CATEGORIES and _unreal(doc, t))
                     and (s.weapons or s.systems or not t.entry.data.get("needs_weapon"))
@@ -1598,8 +1602,6 @@ class Extractor:
                         or any(_ANNOUNCED_EN.search(b) or _ANNOUNCED_BEFORE.search(b)
                                for b in (_before(doc, t.start, 24) for t in triggers)))
         toll_only = not s.actors and all(t.entry.data.get("casualty") for t in triggers)
-        if toll_only and category in KINETIC_CATEGORIES and _ACCIDENT.search(norm):
-            return None  # "two killed in a gas cylinder explosion": the dead of an accident
         return Draft(event, trigger, actor1, actor2, order, any(definite), all(definite) and not concrete, toll_only,
                      isinstance(killed, More))
 

@@ -255,6 +255,32 @@ class Lexicon:
                     if not any(a.entry is entry for a in keyed):
                         keyed.append(record)
 
+    def add_world(self, rest: dict, stopwords: frozenset[str]) -> None:
+        """The rest of the world (:func:`gazetteer.world`), after everything else: no name of it takes a
+        key that a watched place, an actor, a weapon or a trigger already holds ("Bethlehem",
+        Pennsylvania, leaves the name to Bethlehem in Palestine; "Hit" stays a trigger word)."""
+        reserved = frozenset(self._keys)
+        self._world = True
+        have = {e.data["country"] for e in self.entries.values()
+                if e.kind == "place" and e.data["precision"] == "country"}
+        for item in rest["countries"]:
+            if item["country"] not in have:
+                self.add(Entry("place", str(item["geonameid"]), item["name"], {
+                    "geonameid": item["geonameid"], "country": item["country"], "admin1": None, "lat": item["lat"],
+                    "lon": item["lon"], "precision": "country", "population": 10**9, "world": True}), item["names"],
+                    reserved=reserved)
+        for city in rest["cities"]:
+            names = city["names"]
+            if city["population"] >= SMALL_PLACE:
+                # Arabic writes a large foreign city with the article GeoNames leaves out (خرطوم -> الخرطوم);
+                # not a short name, which the article turns into a common word (مالي -> المالي "financial")
+                names = [*names, *("ال" + n for n in names if ARABIC_RE.match(n) and " " not in n
+                                   and not n.startswith("ال") and len(n) >= 5)]
+            self.add(Entry("place", str(city["geonameid"]), city["name"], {
+                "geonameid": city["geonameid"], "country": city["country"], "admin1": city["admin1"],
+                "lat": city["lat"], "lon": city["lon"], "precision": "city", "population": city["population"],
+                "world": True}), names, geonames=True, stopwords=stopwords, reserved=reserved)
+
     def build(self) -> Lexicon:
         for key, aliases in self._keys.items():
             self._automaton.add_word(key, (len(key), tuple(aliases)))
@@ -616,31 +642,6 @@ def load_lexicon(
             "lat": city["lat"], "lon": city["lon"], "precision": "city",
             "population": city["population"]}), names, geonames=True, stopwords=stopwords)
     if world_min_population:
-        _add_world(lex, gazetteer.world(city_countries, world_min_population), stopwords)
+        lex.add_world(gazetteer.world(city_countries, world_min_population), stopwords)
     return lex.build()
 
-
-def _add_world(lex: Lexicon, rest: dict, stopwords: frozenset[str]) -> None:
-    """The rest of the world, after everything else: no name of it takes a key that a watched place, an
-    actor, a weapon or a trigger already holds ("Bethlehem", Pennsylvania, leaves the name to Bethlehem
-    in Palestine; "Hit" stays a trigger word)."""
-    reserved = frozenset(lex._keys)
-    lex._world = True
-    have = {e.data["country"] for e in lex.entries.values() if e.kind == "place" and e.data["precision"] == "country"}
-    for item in rest["countries"]:
-        if item["country"] not in have:
-            lex.add(Entry("place", str(item["geonameid"]), item["name"], {
-                "geonameid": item["geonameid"], "country": item["country"], "admin1": None, "lat": item["lat"],
-                "lon": item["lon"], "precision": "country", "population": 10**9, "world": True}), item["names"],
-                reserved=reserved)
-    for city in rest["cities"]:
-        names = city["names"]
-        if city["population"] >= SMALL_PLACE:
-            # Arabic writes a large foreign city with the article GeoNames leaves out (خرطوم -> الخرطوم);
-            # not a short name, which the article turns into a common word (مالي -> المالي "financial")
-            names = [*names, *("ال" + n for n in names if ARABIC_RE.match(n) and " " not in n
-                               and not n.startswith("ال") and len(n) >= 5)]
-        lex.add(Entry("place", str(city["geonameid"]), city["name"], {
-            "geonameid": city["geonameid"], "country": city["country"], "admin1": city["admin1"],
-            "lat": city["lat"], "lon": city["lon"], "precision": "city", "population": city["population"],
-            "world": True}), names, geonames=True, stopwords=stopwords, reserved=reserved)

@@ -227,10 +227,10 @@ _THOUSANDS = re.compile(r"(?<=\d)[,\u066c](?=\d{3}(?!\d))")
 _AGE = re.compile(r"(?<=[A-Za-z]), (\d{1,3})(?=, )")
 
 
-def join_thousands(text: str) -> str:
-    """``1,200`` -> ``1\u00ad200``: the separator becomes a soft hyphen, which normalisation drops, so the
-    number reads as one ("1200"); and an age in apposition ("Matson, 65, died") is dropped the same way,
-    so it is no count. Same length, so offsets into the text stay valid."""
+def numbers_as_counts(text: str) -> str:
+    """Numbers as counts read them: ``1,200`` -> ``1\u00ad200`` (the separator becomes a soft hyphen,
+    which normalisation drops, so the number reads as one, "1200"), and an age in apposition ("Matson, 65,
+    died") dropped the same way, so it is no count. Same length, so offsets into the text stay valid."""
     if "," not in text and "\u066c" not in text:
         return text
     text = _THOUSANDS.sub("\u00ad", text)
@@ -243,14 +243,14 @@ def normalize_name(text: str) -> str:
 
 
 class Doc:
-    """A text normalised once (possessives split off, thousands joined), with slices of its normalised
+    """A text normalised once (possessives split off, numbers read as counts), with slices of its normalised
     form by source offsets."""
 
     __slots__ = ("text", "norm", "offsets")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.norm, self.offsets = normalize(join_thousands(split_possessive(text)))
+        self.norm, self.offsets = normalize(numbers_as_counts(split_possessive(text)))
 
     def plain(self, start: int, end: int) -> str:
         """The normalised form of text[start:end]."""
