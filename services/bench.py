@@ -130,10 +130,11 @@ def dedup_throughput(n: int, redis_url: str, data=None) -> dict:
     statuses: dict[str, int] = {}
     reports = 0
     timings = []
-    size = DedupSettings().batch_size
+    settings = DedupSettings()
+    size = settings.batch_size
     for events in (True, False):  # the whole core, then the article-level decision alone
         store = RedisStore.from_url(redis_url, prefix=f"raqib:bench:{uuid.uuid4().hex[:8]}:")
-        core = DedupCore(store, DedupSettings())
+        core = DedupCore(store, settings)
         try:
             start = time.perf_counter()
             for i in range(0, len(articles), size):  # batches, as the worker takes them when they wait
@@ -151,6 +152,6 @@ def dedup_throughput(n: int, redis_url: str, data=None) -> dict:
     return {"stage": "dedup", "articles": len(articles), "seconds": seconds,
             "per_second": len(articles) / seconds if seconds else 0.0,
             "article_level_per_second": len(articles) / article_seconds if article_seconds else 0.0,
-            "batch_size": size, "statuses": statuses,
+            "batch_size": size, "chunk_size": settings.chunk_size, "statuses": statuses,
             "event_reports": reports, "events_per_article": sum(len(a.events) for a in articles) / len(articles),
             "avg_chars": sum(len(a.body) for a in articles) / len(articles), "redis": redis_url}

@@ -462,7 +462,8 @@ def bench(
             row = figures["dedup"] = dedup_throughput(articles or 2000, url, data)
         typer.echo(f"dedup: {row['per_second']:.0f} articles/s over {row['articles']} articles of "
                    f"{row['avg_chars']:.0f} characters ({row['events_per_article']:.1f} events each), "
-                   f"article and event level, in batches of {row['batch_size']}, against Redis at {row['redis']}; "
+                   f"article and event level, in batches of {row['batch_size']} (chunks of {row['chunk_size']}), "
+                   f"against Redis at {row['redis']}; "
                    f"article level alone {row['article_level_per_second']:.0f} articles/s")
     if "extraction" in stages[stage]:
         row = figures["extraction"] = extraction_throughput(articles or 1000)

@@ -57,7 +57,7 @@ from services.dedup.minhash import (
     text_digest,
 )
 from services.runtime.settings import DedupSettings
-from services.runtime.store import Check, Gathered, Store, Write, sequence_key
+from services.runtime.store import Check, Gathered, Pending, Store, Write, sequence_key
 from services.runtime.walls import wall
 
 __all__ = ["ArticleVerdict", "ContentionError", "DedupCore", "theatre_country"]
@@ -96,6 +96,18 @@ class _Plan:
 
 
 @dataclass(frozen=True)
+class _Staged:
+    """A chunk decided from its read: what it writes, on what condition, and per article
+    its plan and the span of its writes."""
+
+    prepared: list[_Prepared]
+    plans: list[_Plan]
+    writes: list[Write]
+    spans: list[tuple[int, int]]
+    checks: list[Check]
+
+
+@dataclass(frozen=True)
 class _Prepared:
     """What an article's step needs that does not depend on the state: computed once."""
 
@@ -113,14 +125,25 @@ class _View:
     the batch's write conditional on nobody else having changed what was read."""
 
     def __init__(self, g: Gathered, gets: list[str], unions: list[tuple[str, ...]], hashes: list[str],
-                 prefix: str) -> None:
+                 prefix: str, parse) -> None:
         self.values: dict[str, str | None] = dict(zip(gets, g.gets, strict=True))
         self.unions: dict[tuple[str, ...], list[str]] = dict(zip(unions, g.unions, strict=True))
         self.added: dict[str, set[str]] = {}  # LSH bucket -> what the batch adds to it
         self.sigs: dict[str, str] = dict(g.values)
-        self.hashes: dict[str, dict[str, str]] = {k: dict(h) for k, h in zip(hashes, g.hashes, strict=True)}
+        self.hashes: dict[str, dict[str, str]] = dict(zip(hashes, g.hashes, strict=True))
+        self.blocks: dict[str, dict[str, dict]] = {}  # cluster block -> cluster -> its summary, parsed
+        self._parse = parse
         self._read = (gets, list(g.gets), hashes, [len(h) for h in g.hashes])
         self._sig_prefix = prefix + "sig:"
+
+    def block(self, key: str) -> dict[str, dict]:
+        """A cluster block's summaries, parsed once per chunk. The chunk's own clusters and
+        summaries go straight in here as they are decided (see ``DedupCore._assign``)."""
+        parsed = self.blocks.get(key)
+        if parsed is None:
+            parse = self._parse
+            parsed = self.blocks[key] = {cid: parse(raw) for cid, raw in self.hashes[key].items()}
+        return parsed
 
     def candidates(self, bands: tuple[str, ...]) -> set[str]:
         """Every article in any of these LSH buckets: as read, and as the batch adds."""
@@ -154,8 +177,6 @@ class _View:
                     self.values[key] = w.a
                 elif w.op == "sadd":
                     self.added.setdefault(key, set()).add(w.a)
-                elif w.op == "hset" and key in self.hashes:
-                    self.hashes[key][w.a] = w.b
 
 
 def _sha1(text: str) -> str:
@@ -241,33 +262,34 @@ class DedupCore:
     def _assign(self, article: ArticleEnriched, blocks: list[tuple[str, list[str]]],
                 view: _View) -> tuple[list[tuple[str, int]], list[tuple[str, str, dict]]]:
         """Each event to a cluster (events of this article in one cluster collapse into the
-        richest of them); and the cluster summaries to write: (block key, cluster, summary)."""
+        richest of them); and the cluster summaries to write: (block key, cluster, summary).
+        The new and changed summaries go into the view's blocks at once: the next event and
+        the next article of the chunk see them."""
         chosen: dict[str, int] = {}
-        by_block: dict[str, dict[str, dict]] = {}  # block -> cluster -> its summary
-        where: dict[str, str] = {}  # cluster -> its block
-        for key in {k for _, ks in blocks for k in ks}:
-            by_block[key] = {cid: self._summary(value) for cid, value in view.hashes[key].items()}
-            where.update(dict.fromkeys(by_block[key], key))
-        changed: set[str] = set()
+        where: dict[str, dict[str, dict]] = {}  # cluster -> its block (cluster -> summary) in the view
+        changed: dict[str, str] = {}  # cluster -> the key of its block
         for i, event in enumerate(article.events):
             new = summary(event, article.published_at)
-            candidates = [kv for key in blocks[i][1] for kv in by_block[key].items()]
-            cid = best_cluster(new, candidates, self.settings.cluster_km)
+            near = [(key, view.block(key)) for key in blocks[i][1]]
+            cid = best_cluster(new, [kv for _, block in near for kv in block.items()], self.settings.cluster_km)
             if cid is None:
                 cid = "ev-" + _sha1(f"{article.article_id}#{i}")[:16]
-                where[cid] = blocks[i][0]
-                by_block[where[cid]][cid] = new
-                changed.add(cid)
+                key = blocks[i][0]
+                block = where[cid] = view.block(key)
+                block[cid] = new
+                changed[cid] = key
             else:
-                old = by_block[where[cid]][cid]
+                key, block = next((key, block) for key, block in near if cid in block)
+                old = block[cid]
                 updated = fill(old, new)
                 if updated != old:
-                    by_block[where[cid]][cid] = updated
-                    changed.add(cid)
+                    block[cid] = updated
+                    changed[cid] = key
+                where[cid] = block
             if cid not in chosen or _richness(event) > _richness(article.events[chosen[cid]]):
                 chosen[cid] = i
         clusters = sorted(chosen.items(), key=lambda kv: kv[1])
-        return clusters, [(where[cid], cid, by_block[where[cid]][cid]) for cid in sorted(changed)]
+        return clusters, [(changed[cid], cid, where[cid][cid]) for cid in sorted(changed)]
 
     def _summary(self, raw: str) -> dict:
         """A stored cluster summary, parsed once per distinct value (callers never change it)."""
@@ -340,15 +362,20 @@ class DedupCore:
                          language=article.language, published_at=article.published_at,
                          duplicate_of=v.duplicate_of, similarity=v.similarity)
 
-    def _attempt(self, prepared: list[_Prepared], with_events: bool):
-        """Decide every article of a batch from one read, in order (each sees what the ones
-        before it will write), and write them all in one checked step. None if another
-        replica changed anything the batch read."""
+    def _read(self, prepared: list[_Prepared], with_events: bool) -> tuple[Pending[Gathered], tuple]:
+        """Start the one read a chunk is decided from."""
         gets = list(dict.fromkeys(k for p in prepared for k in p.keys))
         unions = list(dict.fromkeys(p.bands for p in prepared))
         hashes = list(dict.fromkeys(k for p in prepared for _, ks in p.blocks for k in ks)) if with_events else []
-        view = _View(self.store.gather(gets, unions, f"{self.prefix}sig:", hashes), gets, unions, hashes,
-                     self.prefix)
+        return self.store.start_gather(gets, unions, f"{self.prefix}sig:", hashes), (gets, unions, hashes)
+
+    def _stage(self, prepared: list[_Prepared], reading: tuple[Pending[Gathered], tuple],
+               with_events: bool) -> _Staged:
+        """Decide every article of a chunk from its read, in order (each sees what the ones
+        before it will write): the writes, and the checks that make them conditional on
+        nobody else having changed what was read."""
+        pending, (gets, unions, hashes) = reading
+        view = _View(pending.result(), gets, unions, hashes, self.prefix, self._summary)
         plans, writes, spans = [], [], []
         for p in prepared:
             plan = self._plan(p, view, with_events)
@@ -357,22 +384,66 @@ class DedupCore:
             plans.append(plan)
             spans.append((len(writes), len(writes) + len(mine)))
             writes += mine
-        checks = view.checks([w.keys for w in writes if w.op == "sadd"])
-        results = self.store.apply(checks, writes)
-        if results is None:
-            return None
-        out = []
-        for p, plan, (a, b) in zip(prepared, plans, spans, strict=True):
+        return _Staged(prepared, plans, writes, spans, view.checks([w.keys for w in writes if w.op == "sadd"]))
+
+    def _conclude(self, staged: _Staged, results: list) -> list[tuple[ArticleVerdict, list]]:
+        """Each article's verdict and reports, once its chunk's write is done."""
+        out, writes = [], staged.writes
+        for p, plan, (a, b) in zip(staged.prepared, staged.plans, staged.spans, strict=True):
             joins = [n for n in range(a, b) if writes[n].op == "join"]
             out.append((plan.verdict, [self._report(cid, int(writes[n].b), results[n], p.article)
                                        for (cid, _), n in zip(plan.clusters, joins, strict=True)]))
         return out
+
+    def _attempt(self, prepared: list[_Prepared], with_events: bool):
+        """A chunk from one read and one checked write; None if another replica changed
+        anything it read."""
+        staged = self._stage(prepared, self._read(prepared, with_events), with_events)
+        results = self.store.apply(staged.checks, staged.writes)
+        return None if results is None else self._conclude(staged, results)
+
     def _run(self, articles: list[ArticleEnriched], with_events: bool) -> list[tuple[ArticleVerdict, list]]:
-        return self._settle(self._prepare(articles, with_events), with_events)
+        """The articles chunk by chunk, in order, each chunk from one read and one checked
+        write, pipelined: while Redis writes a chunk, the next one's fingerprints are made,
+        and while Redis reads for that one, the reports of the chunk before are built. A
+        chunk is read only once the write before it is done, so it sees that write."""
+        size = self.settings.chunk_size
+        out: list[tuple[ArticleVerdict, list]] = []
+        writing: tuple[_Staged, Pending] | None = None  # the chunk before, its write under way
+        waiting: list[Pending] = []  # every step under way, given up if this fails
+        try:
+            for start in range(0, len(articles), size):
+                prepared = self._prepare(articles[start:start + size], with_events)
+                earlier = None
+                if writing is not None:
+                    staged, pending = writing
+                    earlier, writing = (staged, pending.result()), None
+                    waiting.remove(pending)
+                    if earlier[1] is None:  # contention: that chunk the slow way, before this one is read
+                        out += self._settle(staged.prepared, with_events)
+                        earlier = None
+                reading = self._read(prepared, with_events)
+                waiting.append(reading[0])
+                if earlier is not None:
+                    out += self._conclude(*earlier)
+                staged = self._stage(prepared, reading, with_events)
+                waiting.remove(reading[0])
+                writing = (staged, self.store.start_apply(staged.checks, staged.writes))
+                waiting.append(writing[1])
+            if writing is not None:
+                staged, pending = writing
+                results = pending.result()
+                waiting.remove(pending)
+                out += (self._settle(staged.prepared, with_events) if results is None
+                        else self._conclude(staged, results))
+        finally:
+            for pending in waiting:
+                pending.discard()
+        return out
 
     def _settle(self, prepared: list[_Prepared], with_events: bool) -> list[tuple[ArticleVerdict, list]]:
-        """A batch is tried whole twice; under contention it is halved, down to single
-        articles, which are tried ``max_attempts`` times."""
+        """A chunk under contention is tried whole twice more; then it is halved, down to
+        single articles, which are tried ``max_attempts`` times."""
         if not prepared:
             return []
         attempts = self.settings.max_attempts if len(prepared) == 1 else 2
@@ -442,13 +513,15 @@ class DedupCore:
         sources = state.sources
         cap = self.settings.max_sources
         listed = sources if len(sources) <= cap else sources[:cap - cap // 2] + sources[-(cap // 2):]
-        return EventReported(
+        # built from values that are valid already (models, counts, their times): not validated again
+        return EventReported.model_construct(
             event_id=cid,
             status="new" if revision == 1 else "update",
             revision=revision,
             event=state.tally.merged(),
             sources=list(listed),
-            corroboration=Corroboration(sources=len(state.outlets), languages=sorted(state.languages)),
+            corroboration=Corroboration.model_construct(sources=len(state.outlets),
+                                                        languages=sorted(state.languages)),
             first_seen=state.first_seen,
             updated_at=state.updated_at,
             ingested_at=article.ingested_at,

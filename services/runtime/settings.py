@@ -143,9 +143,14 @@ class DedupSettings(BaseModel):
         default=50, ge=1, description="RAQIB_DEDUP__MAX_ATTEMPTS: re-reads of an article under contention."
     )
     batch_size: int = Field(
+        default=256, ge=1, le=1000,
+        description="RAQIB_DEDUP__BATCH_SIZE: articles the worker takes at once when they are waiting "
+        "(1: one at a time); it decides them chunk by chunk.",
+    )
+    chunk_size: int = Field(
         default=64, ge=1, le=1000,
-        description="RAQIB_DEDUP__BATCH_SIZE: articles the worker decides from one read and one write "
-        "when they are waiting (1: one at a time).",
+        description="RAQIB_DEDUP__CHUNK_SIZE: articles decided from one read and one write; a batch's "
+        "chunks are pipelined (Redis writes one while the next is prepared).",
     )
     batch_wait_s: float = Field(
         default=0.01, ge=0, le=1,

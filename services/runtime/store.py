@@ -15,7 +15,7 @@ import bisect
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 import redis
 
@@ -219,6 +219,32 @@ class Write:
     ttl: int = 0
 
 
+T = TypeVar("T")
+
+
+class Pending(Protocol[T]):
+    """A store step under way: the caller works while the store does it."""
+
+    def result(self) -> T:
+        """Wait for the step and return what it returns (or raise what it raised)."""
+
+    def discard(self) -> None:
+        """Give up waiting (the step still happens); frees what the wait held."""
+
+
+@dataclass
+class Done(Generic[T]):
+    """A step already done (the memory store's)."""
+
+    value: T
+
+    def result(self) -> T:
+        return self.value
+
+    def discard(self) -> None:
+        pass
+
+
 @dataclass
 class Gathered:
     gets: list[str | None]
@@ -289,6 +315,13 @@ class Store(Protocol):
         """If every check holds, perform the writes and return one result per write;
         otherwise write nothing and return None. One atomic step: two replicas that
         read the same state and race to act on it cannot both succeed."""
+
+    def start_gather(self, gets: list[str], unions: Sequence[Sequence[str]], value_prefix: str,
+                     hashes: list[str]) -> Pending[Gathered]:
+        """:meth:`gather`, under way while the caller goes on."""
+
+    def start_apply(self, checks: list[Check], writes: list[Write]) -> Pending[list | None]:
+        """:meth:`apply`, under way while the caller goes on."""
 
 
 class MemoryStore:
@@ -454,6 +487,56 @@ class MemoryStore:
             out.append(result)
         return out
 
+    def start_gather(self, gets: list[str], unions: Sequence[Sequence[str]], value_prefix: str,
+                     hashes: list[str]) -> Done[Gathered]:
+        return Done(self.gather(gets, unions, value_prefix, hashes))
+
+    def start_apply(self, checks: list[Check], writes: list[Write]) -> Done[list | None]:
+        return Done(self.apply(checks, writes))
+
+
+class _Sent:
+    """A script call sent on a connection of its own, its reply read when asked for:
+    Redis runs the script while the caller goes on. Calls that must follow one another
+    wait for the reply before the next is sent (another connection gives no order)."""
+
+    def __init__(self, client: redis.Redis, script, keys: list[str], args: list, convert) -> None:
+        self._client, self._script, self._keys, self._args, self._convert = client, script, keys, args, convert
+        self._conn = client.connection_pool.get_connection()
+        try:
+            self._conn.send_command("EVALSHA", script.sha, len(keys), *keys, *args)
+        except BaseException:
+            self.discard()
+            raise
+
+    def _release(self, broken: bool) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            if broken:
+                conn.disconnect()  # a reply may be left unread on it
+            self._client.connection_pool.release(conn)
+
+    def result(self):
+        if self._conn is None:
+            raise RuntimeError("the reply was read or given up already")
+        try:
+            raw = self._conn.read_response()
+        except redis.exceptions.NoScriptError:  # a restarted or flushed Redis: load the script, run it again
+            self._release(broken=False)
+            raw = self._script(keys=self._keys, args=self._args)
+        except redis.exceptions.ResponseError:
+            self._release(broken=False)  # the reply, an error, was read whole
+            raise
+        except BaseException:
+            self._release(broken=True)
+            raise
+        else:
+            self._release(broken=False)
+        return self._convert(raw)
+
+    def discard(self) -> None:
+        self._release(broken=True)
+
 
 class RedisStore:
     """The shared store of every replica, on one Redis."""
@@ -591,17 +674,23 @@ class RedisStore:
 
     def gather(self, gets: list[str], unions: Sequence[Sequence[str]], value_prefix: str,
                hashes: list[str]) -> Gathered:
+        return self.start_gather(gets, unions, value_prefix, hashes).result()
+
+    def start_gather(self, gets: list[str], unions: Sequence[Sequence[str]], value_prefix: str,
+                     hashes: list[str]) -> _Sent:
         k = self._k
         keys = [k(key) for key in gets]
         for group in unions:
             keys += [k(key) for key in group]
         keys += [k(key) for key in hashes]
         prefix = k(value_prefix) if value_prefix else ""
-        g, members, flat, hflat = self._gather(
-            keys=keys, args=[len(gets), len(unions), len(hashes), prefix, *(len(group) for group in unions)])
-        return Gathered(g, [sorted(m) for m in members], _pairs(flat), [_pairs(h) for h in hflat])
+        return _Sent(self.client, self._gather, keys,
+                     [len(gets), len(unions), len(hashes), prefix, *(len(group) for group in unions)], _gathered)
 
     def apply(self, checks: list[Check], writes: list[Write]) -> list | None:
+        return self.start_apply(checks, writes).result()
+
+    def start_apply(self, checks: list[Check], writes: list[Write]) -> _Sent:
         k = self._k
         keys = [k(key) for c in checks for key in c.keys]
         keys += [k(key) for w in writes for key in w.keys]
@@ -619,11 +708,20 @@ class RedisStore:
                  for c in checks],
                 [[w.op, len(w.keys), value(w.a), value(w.b), int(w.ttl)] for w in writes]]
         args[0] = json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
-        ok, out = self._apply(keys=keys, args=args)
-        if not ok:
-            return None
-        return [(r[0], r[1], r[2]) if w.op == "join" else r for w, r in zip(writes, out, strict=True)]
+
+        def applied(reply: list) -> list | None:
+            ok, out = reply
+            if not ok:
+                return None
+            return [(r[0], r[1], r[2]) if w.op == "join" else r for w, r in zip(writes, out, strict=True)]
+
+        return _Sent(self.client, self._apply, keys, args, applied)
 
 
 def _pairs(flat: list) -> dict[str, str]:
     return dict(zip(flat[::2], flat[1::2], strict=True))
+
+
+def _gathered(reply: list) -> Gathered:
+    g, members, flat, hflat = reply
+    return Gathered(g, [sorted(m) for m in members], _pairs(flat), [_pairs(h) for h in hflat])

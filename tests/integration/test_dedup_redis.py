@@ -9,6 +9,7 @@ import pytest
 
 from services.dedup.core import DedupCore
 from services.evaluate.dedup import article
+from services.runtime.settings import DedupSettings
 from services.runtime.store import RedisStore
 from tests.unit.test_dedup import STORY_EN, _event
 
@@ -64,4 +65,32 @@ def test_two_racing_replicas_keep_one_copy_and_one_cluster(redis_url, prefix):
         (va, ca), (vb, cb) = results[a.article_id], results[b.article_id]
         assert sorted([va.status == "new", vb.status == "new"]) == [False, True], (va, vb)
         assert ca == cb and len(ca) == 1  # both reports in one cluster
+    assert len({c for _, cs in results.values() for c in cs}) == len(pairs)
+
+
+def test_racing_replicas_deciding_pipelined_chunks_keep_one_copy_and_one_cluster(redis_url, prefix):
+    """Batches decided chunk by chunk, each chunk's write under way while the next is
+    prepared: a chunk that lost a race is decided again before the next one is read."""
+    pairs = _pairs(120)
+    results: dict[str, tuple] = {}
+    settings = DedupSettings(chunk_size=4)
+    barrier = threading.Barrier(2)
+
+    def replica(side: int):
+        core = DedupCore(RedisStore.from_url(redis_url, prefix=prefix), settings)
+        batch = [pair[side] for pair in pairs]
+        for i in range(0, len(batch), 15):
+            barrier.wait()  # both copies of 15 stories arrive at the same moment
+            for a, (verdict, reports) in zip(batch[i:i + 15], core.process_batch(batch[i:i + 15]), strict=True):
+                results[a.article_id] = (verdict, {r.event_id for r in reports})
+
+    threads = [threading.Thread(target=replica, args=(s,)) for s in (0, 1)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for a, b in pairs:
+        (va, ca), (vb, cb) = results[a.article_id], results[b.article_id]
+        assert sorted([va.status == "new", vb.status == "new"]) == [False, True], (va, vb)
+        assert ca == cb and len(ca) == 1
     assert len({c for _, cs in results.values() for c in cs}) == len(pairs)

@@ -11,6 +11,7 @@ from services.dedup.clusters import merge, score, summary
 from services.dedup.core import DedupCore
 from services.dedup.minhash import fingerprint, similarity
 from services.evaluate.dedup import article, rewrite
+from services.runtime.settings import DedupSettings
 from services.runtime.store import MemoryStore
 from services.runtime.walls import wall
 
@@ -335,9 +336,9 @@ def test_a_batch_decides_exactly_as_one_article_at_a_time():
     stream = _stream(80)
     single = DedupCore(MemoryStore())
     expected = [single.process_with_verdict(a) for a in stream]
-    batched = DedupCore(MemoryStore())
+    batched = DedupCore(MemoryStore(), DedupSettings(chunk_size=4))  # a batch decided in chunks
     got = []
-    for i in range(0, len(stream), 13):  # copies of one story, and redeliveries, inside one batch
+    for i in range(0, len(stream), 13):  # copies of one story, and redeliveries, inside one batch and chunk
         got += batched.process_batch(stream[i:i + 13])
     assert [v for v, _ in got] == [v for v, _ in expected]
     assert [r for _, r in got] == [r for _, r in expected]
