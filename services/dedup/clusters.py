@@ -105,24 +105,26 @@ def _place_score(a: dict, b: dict, max_km: float) -> int | None:
 
 def score(new: dict, old: dict, max_km: float = 30.0) -> int | None:
     """How well a new report fits a cluster member; None when they cannot be one event."""
-    if new["c"] != old["c"]:
+    if new["c"] != old["c"] or abs(new["n"] - old["n"]) > 1:
         return None
-    if abs(new["n"] - old["n"]) > 1:
-        return None
-    if new["m"] and old["m"] and new["m"] != old["m"]:
-        return None
-    total = 1 if new["m"] and new["m"] == old["m"] else 0  # the same kind of attack
-    for side in ("a1", "a2"):
-        if new[side] and old[side]:
-            if new[side] != old[side]:
-                return None
-            total += 2
+    total = 0
+    if (mode := new["m"]) and old["m"]:
+        if mode != old["m"]:
+            return None
+        total = 1  # the same kind of attack
+    sides = False  # a side named by both
+    if (side := new["a1"]) and old["a1"]:
+        if side != old["a1"]:
+            return None
+        total, sides = total + 2, True
+    if (side := new["a2"]) and old["a2"]:
+        if side != old["a2"]:
+            return None
+        total, sides = total + 2, True
     place = _place_score(new, old, max_km)
-    if place is None:
-        return None
-    total += place
-    if place == 1 and not (new["a1"] and new["a1"] == old["a1"]) and not (new["a2"] and new["a2"] == old["a2"]):
+    if place is None or (place == 1 and not sides):
         return None  # a province (and a kind of attack) alone does not make two reports one event
+    total += place
     return total if total >= MIN_SCORE else None
 
 
@@ -181,7 +183,10 @@ class _Votes:
             entry[0] += 1
             if self.prefer and self.prefer(value) > self.prefer(entry[2]):
                 entry[1], entry[2] = index, value
-        if self.leader is None or (entry is not self.leader and self._rank(entry) > self._rank(self.leader)):
+        leader = self.leader
+        # fewer votes never lead: the ranks are compared only between equal counts
+        if leader is None or (entry is not leader and entry[0] >= leader[0]
+                              and self._rank(entry) > self._rank(leader)):
             self.leader = entry
 
     def winner(self):

@@ -513,15 +513,13 @@ class DedupCore:
         sources = state.sources
         cap = self.settings.max_sources
         listed = sources if len(sources) <= cap else sources[:cap - cap // 2] + sources[-(cap // 2):]
-        # built from values that are valid already (models, counts, their times): not validated again
-        return EventReported.model_construct(
+        return EventReported(
             event_id=cid,
             status="new" if revision == 1 else "update",
             revision=revision,
             event=state.tally.merged(),
             sources=list(listed),
-            corroboration=Corroboration.model_construct(sources=len(state.outlets),
-                                                        languages=sorted(state.languages)),
+            corroboration=Corroboration(sources=len(state.outlets), languages=sorted(state.languages)),
             first_seen=state.first_seen,
             updated_at=state.updated_at,
             ingested_at=article.ingested_at,

@@ -678,12 +678,12 @@ class RedisStore:
 
     def start_gather(self, gets: list[str], unions: Sequence[Sequence[str]], value_prefix: str,
                      hashes: list[str]) -> _Sent:
-        k = self._k
-        keys = [k(key) for key in gets]
+        p = self.prefix
+        keys = [p + key for key in gets]
         for group in unions:
-            keys += [k(key) for key in group]
-        keys += [k(key) for key in hashes]
-        prefix = k(value_prefix) if value_prefix else ""
+            keys += [p + key for key in group]
+        keys += [p + key for key in hashes]
+        prefix = p + value_prefix if value_prefix else ""
         return _Sent(self.client, self._gather, keys,
                      [len(gets), len(unions), len(hashes), prefix, *(len(group) for group in unions)], _gathered)
 
@@ -691,9 +691,9 @@ class RedisStore:
         return self.start_apply(checks, writes).result()
 
     def start_apply(self, checks: list[Check], writes: list[Write]) -> _Sent:
-        k = self._k
-        keys = [k(key) for c in checks for key in c.keys]
-        keys += [k(key) for w in writes for key in w.keys]
+        p = self.prefix
+        keys = [p + key for c in checks for key in c.keys]
+        keys += [p + key for w in writes for key in w.keys]
         # a long value (a report, a record) goes as an argument of its own, by its index: inside the JSON
         # it would be escaped and unescaped again
         args: list[str] = [""]
