@@ -92,6 +92,7 @@ _AR_NUMBERS = {  # normalised spellings (ة -> ه, أ -> ا)
 _NUM = (r"(?<![a-z0-9\u0621-\u0647\u0649-\u064a])(\d+|"
         + "|".join(sorted({*_EN_NUMBERS, *_AR_NUMBERS}, key=len, reverse=True)) + r")")
 _Q = (r"(?:at least |some |about |around |nearly |more than |over |up to |between |as many as |a total of |all |"
+      r"an estimated |estimated |approximately |roughly |almost |close to |"
       r"على الاقل |نحو |حوالي |اكثر من |ما لا يقل عن )?")
 #: up to six words between a count and its verb: "15 militants of the syrian army were killed"
 #: one word of them: not a verb of the toll, a joiner or the start of a clause ("30 civilians and regime shelling
@@ -113,7 +114,7 @@ _W_LIST = (r"(?:(?!(?:and|or|a|an|another|killed|dead|injured|wounded|executed|a
 _KILLED = [
     re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |had been |was |are |reportedly |all )*"
                r"(?:(?:shot|stabbed|beaten) and )?"
-               r"(?:killed|dead|died|deaths|fatalities|shot dead|executed|gunned down)"),
+               r"(?:killed|dead|died|deaths|fatalities|shot dead|executed|gunned down|succumbed)"),
     re.compile(r"(?:killed|killing|" + _UNTRIED + r"kill|kills|(?:killing|deaths?) of(?: the)?|left|"
                r"claimed the lives of|shot dead|executed|execution of|executing|assassinated|assassinating|"
                r"gunned down|fatally shot) "
@@ -133,6 +134,11 @@ _KILLED_IF = [
     (("including", "among them", "of whom"),
      re.compile(_Q + _NUM + r" " + _W + r"(?:including|among them|of whom) [^.;]{0,80}?"
                 r"(?:were |have been |had been |reportedly )*(?:killed|dead)")),
+    # a toll that rose: "the death toll rose to 12", "the number of fighters who were killed rose to 5"
+    ((" to ",), re.compile(r"\b(?:death toll|toll|number of (?:the )?(?:dead|deaths|victims|fatalities)|"
+                           r"number of (?:[a-z\-]+ ){1,8}?(?:killed|assassinated|executed|dead))"
+                           r"(?: [a-z\-]+){0,10}? (?:rose|has risen|had risen|climbed|increased|reached|jumped) to "
+                           + _Q + _NUM)),
     # bodies found are the dead: "the bodies of 5 people were found", "انتشال 7 جثث"
     (("bodies", "corpses", "جثث", "جثامين"), re.compile(r"(?:bodies of|corpses of|جثث|جثامين) " + _Q + _NUM)),
     (("bodies", "corpses", "جثث", "جثه", "جثامين"),
@@ -152,6 +158,10 @@ _KILLED_PAIRS = [
      re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |had been |reportedly )*(?:killed|dead) "
                 r"(?:along with|as well as|in addition to) " + _Q + _NUM + r"(?: |$)")),
 ]
+#: one of the dead told with the others: "a commander was killed along with 4 others" (5)
+_ONE_AND_OTHERS = re.compile(r"\b(?:was|has been|had been|is) (?:reportedly )?"
+                             r"(?:killed|shot dead|executed|assassinated) "
+                             r"(?:along with|together with) " + _Q + _NUM + r" [a-z]")
 _INJURED = [
     re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |was |are |reportedly )*(?:injured|wounded|hurt)"),
     re.compile(_Q + _NUM + r" " + _W + r"(?:suffered|sustained|received) (?:[a-z]+ )?(?:injuries|wounds)"),
@@ -180,7 +190,7 @@ _UNKNOWN_DEAD = re.compile(r"\b(?:deaths and injuries|dead and (?:wounded|injure
                            # those aboard a vehicle, its crew: how many is not told
                            r"killing (?:all )?(?:those|everyone|the people) (?:aboard|onboard|on board|inside)|"
                            r"(?:those|everyone) (?:aboard|on board|inside) (?:\S+ ){0,3}?(?:were|was|had been) killed|"
-                           r"killing (?:the|its|their) crews?|(?:the|its|their) crews? (?:was|were) killed|"
+                           r"killing (?:all )?(?:the|its|their) crews?|(?:the|its|their) crews? (?:was|were) killed|"
                            r"human losses|casualties (?:on|from|among) both sides|"
                            r"losses (?:in|of) (?:life|lives)|"
                            r"(?:causing|caused|leaving|left) (?:deaths?|fatalities) and (?:injury|injuries))\b|"
@@ -258,7 +268,7 @@ _SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) (?:متعاقد|جندي|م�
                  re.compile(r"\b(?:killing|killed|kills|shot dead|assassinated|assassinating|death of) the "
                             r"(?:owner|driver|pilot|guard|mayor|imam|mukhtar|father|mother|son|daughter|husband|wife|"
                             r"brother|sister|boy|girl|man|woman|child|shepherd|farmer|doctor|nurse|teacher|bomber|"
-                            r"gunman|attacker|assailant)\b"),
+                            r"gunman|attacker|assailant|leader|chief|head|emir|deputy|founder|spokesman)\b"),
                  re.compile(r"\b(?:a|an|one) " + _W + r"(?:succumbed|later died|was found dead) "),
                  # "a young man was shot and killed", "was stabbed to death"
                  re.compile(r"\b(?:a|an|one) " + _W + r"was (?:shot|stabbed|beaten|hanged|burned|gunned down) "
@@ -377,6 +387,10 @@ def casualties_norm(norm: str) -> tuple[int | None, int | None]:
     if not _DEATH_WORDS.search(norm):
         return None, _injured(count, script, norm)
     killed = count(_KILLED_BY[script], norm, _KILLED_IF, _KILLED_PAIRS)
+    if count is _count and " with " in norm and (m := _ONE_AND_OTHERS.search(norm)):
+        others = _number(m.group(1))
+        if not isinstance(others, Vague) and (killed is None or others + 1 > killed):
+            killed = others + 1
     injured = count(_INJURED_BY[script], norm) if _INJURY_WORDS.search(norm) else None
     if count is _count:
         together = {_number(m.group(1)) for p in _KILLED_AND_WOUNDED_BY[script] for m in p.finditer(norm)}

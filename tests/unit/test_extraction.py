@@ -326,6 +326,18 @@ def test_casualty_counts_add_up_and_leave_out_ages(sentence, expected):
     # of a range, the lower bound
     ("The bombing caused between 7 to 9 fatalities.", (7, None)),
     ("The raid killed 10-12 people.", (10, None)),
+    # an estimate is a count, of a range its lower bound
+    ("An air raid on the camp killed an estimated 40-45 recruits.", (40, None)),
+    ("Shelling killed approximately 20 people in the market.", (20, None)),
+    # one named and the others with them
+    ("A militia commander was killed along with 3 others when the drone hit his car.", (4, None)),
+    ("The mayor was killed together with two of his guards.", (3, None)),
+    # a toll that rose; the dead who succumbed; a crew killed whole; a leader killed
+    ("The death toll from Monday's car bomb in the market rose to 17.", (17, None)),
+    ("The number of soldiers killed in the ambush near the border has risen to 9.", (9, None)),
+    ("Two civilians succumbed to wounds received in the shelling.", (2, None)),
+    ("A missile hit the armoured vehicle, killing all its crew.", (10, None)),
+    ("The strike killed the leader of the local militia.", (1, None)),
     # animals and the dead of a mass grave are not this event's toll
     ("Settlers attacked a shepherd and killed five of his sheep.", (None, None)),
     ("Police found a mass grave with the remains of 70 people killed by militants.", (None, None)),
@@ -838,3 +850,13 @@ def test_a_text_about_elsewhere_is_placed_at_no_watched_village(extractor):
 ])
 def test_arabic_warplanes_named_as_the_aircraft_make_an_air_strike(extractor, body, mode):
     assert [e.mode for e in _kinetic(extractor, body)] == [mode]
+
+
+@pytest.mark.parametrize("body, mode, killed", [
+    ("Gunmen on a motorbike gunned down a police officer in Aden on Friday.", "ground_clash", 1),
+    ("An explosive charge went off near a bus station in Kirkuk, leaving two people dead.", "bombing", 2),
+    ("Regime bombardments on the town of Douma in Rural Damascus killed 4 civilians on Friday.", "shelling", 4),
+])
+def test_attacks_told_by_gunning_down_a_charge_or_bombardments(extractor, body, mode, killed):
+    events = extractor.process(article("g", body, FRIDAY)).events
+    assert [(e.category, e.mode, e.killed) for e in events] == [("ASSAULT", mode, killed)]
