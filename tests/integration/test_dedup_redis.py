@@ -43,17 +43,15 @@ def prefix(redis_url, unique):
     RedisStore.from_url(redis_url, prefix=p).clear()
 
 
-def test_two_racing_replicas_keep_one_copy_and_one_cluster(redis_url, prefix):
-    pairs = _pairs(200)
+def _race(pairs, decide) -> None:
+    """Two replicas, each with its own connection, take one side of every pair at once:
+    ``decide(core, articles, barrier)`` gives (article, verdict, reports) as it goes. Each
+    story must be kept once and both of its reports land in one cluster of its own."""
     results: dict[str, tuple] = {}
     barrier = threading.Barrier(2)
 
     def replica(side: int):
-        core = DedupCore(RedisStore.from_url(redis_url, prefix=prefix))  # its own connection
-        for pair in pairs:
-            a = pair[side]
-            barrier.wait()  # both copies of a story arrive at the same moment
-            verdict, reports = core.process_with_verdict(a)
+        for a, verdict, reports in decide(side, [pair[side] for pair in pairs], barrier):
             results[a.article_id] = (verdict, {r.event_id for r in reports})
 
     threads = [threading.Thread(target=replica, args=(s,)) for s in (0, 1)]
@@ -68,29 +66,25 @@ def test_two_racing_replicas_keep_one_copy_and_one_cluster(redis_url, prefix):
     assert len({c for _, cs in results.values() for c in cs}) == len(pairs)
 
 
+def test_two_racing_replicas_keep_one_copy_and_one_cluster(redis_url, prefix):
+    def one_at_a_time(side, articles, barrier):
+        core = DedupCore(RedisStore.from_url(redis_url, prefix=prefix))
+        for a in articles:
+            barrier.wait()  # both copies of a story arrive at the same moment
+            yield (a, *core.process_with_verdict(a))
+
+    _race(_pairs(200), one_at_a_time)
+
+
 def test_racing_replicas_deciding_pipelined_chunks_keep_one_copy_and_one_cluster(redis_url, prefix):
     """Batches decided chunk by chunk, each chunk's write under way while the next is
     prepared: a chunk that lost a race is decided again before the next one is read."""
-    pairs = _pairs(120)
-    results: dict[str, tuple] = {}
-    settings = DedupSettings(chunk_size=4)
-    barrier = threading.Barrier(2)
-
-    def replica(side: int):
-        core = DedupCore(RedisStore.from_url(redis_url, prefix=prefix), settings)
-        batch = [pair[side] for pair in pairs]
-        for i in range(0, len(batch), 15):
+    def in_batches(side, articles, barrier):
+        core = DedupCore(RedisStore.from_url(redis_url, prefix=prefix), DedupSettings(chunk_size=4))
+        for i in range(0, len(articles), 15):
             barrier.wait()  # both copies of 15 stories arrive at the same moment
-            for a, (verdict, reports) in zip(batch[i:i + 15], core.process_batch(batch[i:i + 15]), strict=True):
-                results[a.article_id] = (verdict, {r.event_id for r in reports})
+            batch = articles[i:i + 15]
+            for a, (verdict, reports) in zip(batch, core.process_batch(batch), strict=True):
+                yield a, verdict, reports
 
-    threads = [threading.Thread(target=replica, args=(s,)) for s in (0, 1)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    for a, b in pairs:
-        (va, ca), (vb, cb) = results[a.article_id], results[b.article_id]
-        assert sorted([va.status == "new", vb.status == "new"]) == [False, True], (va, vb)
-        assert ca == cb and len(ca) == 1
-    assert len({c for _, cs in results.values() for c in cs}) == len(pairs)
+    _race(_pairs(120), in_batches)
