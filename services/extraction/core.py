@@ -611,6 +611,10 @@ _PROVINCE_BEFORE = re.compile(r"\b(?:province|governorate|region) of(?: the)?$|"
                               r"(?:^| )(?:و|ب|ل|ف|وب|ول)?(?:ال)?(?:محافظه|منطقه|ولايه)$")
 _ADJUNCT_BEFORE = re.compile(r"\b(?:in|during)(?: (?:the|these|those|this|an|a))?$|(?:^| )(?:في|خلال|جراء)$")
 _AGENT_MARKERS = re.compile(r"(?:\bby$)|(?:(?:^| )(?:قبل|يد)$)")
+_COMPANION = re.compile(r"\b(?:in conjunction with|along with|together with|alongside|backed by|supported by|"
+                        r"aided by|with the support of|with support from|accompanied by)(?: \S+){0,3}$")
+_DONE_BY = re.compile(r"^(?:\S+ ){0,4}?(?:launched|fired|conducted|carried out|dropped|executed|staged|mounted|"
+                      r"waged|perpetrated|unleashed|claimed) by(?: the| a| an)?$")
 
 
 @dataclass
@@ -722,6 +726,10 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
     # not in "depots used by X"
     agents = [a for a in actors if passive and a.start >= trigger.end
               and _AGENT_MARKERS.search(_before(doc, a.start))]
+    # "airstrikes were reportedly launched by X", "a raid conducted by X": whatever the attack word, the
+    # doer of a deed done by someone
+    agents += [a for a in actors if a.start >= trigger.end and a not in agents
+               and _DONE_BY.match(doc.plain(trigger.end, a.start))]
     if passive:
         # an actor in the attack's own words is its doer: "جرح جنديان في هجوم انتحاري", "في قصف إسرائيلي"
         agents[:0] = [a for a in actors if _overlap(a, trigger)]
@@ -746,8 +754,12 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
                 or (not _ARABIC_LETTER.match(trigger.surface)
                     and _EN_PAST.search(doc.plain(trigger.start, trigger.end)))):
             targets.insert(0, first)
-    # an actor overlapping the trigger ("US strikes") is its agent: count it as before
+    # an actor overlapping the trigger ("US strikes") is its agent: count it as before; an ally named
+    # with the doer is not the doer ("Turkish forces in conjunction with their Euphrates Shield allies
+    # targeted ...", "QSD forces supported by Coalition warplanes clashed with ...")
     before = [a for a in actors if a.start < trigger.end]
+    if len(before) > 1:
+        before = [a for a in before if a is before[0] or not _COMPANION.search(_before(doc, a.start, 48))]
     after = [a for a in actors if a.start >= trigger.end and a not in agents]
     untargeted_after = [a for a in after if a not in targets]
     actor1 = agents[0] if agents else (before[-1] if before else (
@@ -1281,6 +1293,9 @@ class Extractor:
         #: clue, the one in a country at war ("Sehar district": Saḩar in Yemen, not Sohar in Oman)
         self.war_countries = {e.data.get("theatre") or e.data.get("country") for e in self.lexicon.entries.values()
                               if e.kind == "actor" and e.data.get("kind") == "non_state_armed_group"} - {None}
+        #: the countries the gazetteer holds down to their villages (not the wider world)
+        self.watched = {e.data["country"] for e in self.lexicon.entries.values()
+                        if e.kind == "place" and e.data["precision"] == "country" and not e.data.get("world")}
         #: each country as a place, for events whose clause names no place
         self.country_places = {
             e.data["country"]: Mention(e, -1, -1, e.name) for e in self.lexicon.entries.values()
@@ -1488,6 +1503,22 @@ class Extractor:
                 main_country = self.country_places[theatres.most_common(1)[0][0]]
         return {"countries": countries, "places": places, "main_country": main_country}
 
+    def _target_country(self, actor1: Mention | None, actor2: Mention, mode: str) -> Mention | None:
+        """Where an attack that names no place happened, from its target, as far as we know: where a
+        group it hit fights ("Turkish forces shelled YPG positions": Syria), or the state whose forces
+        an armed group attacked ("Houthi forces shelled Saudi soldiers": Saudi Arabia, not the Houthis'
+        Yemen). A watched country only, and not a state's forces hit by another state's or met in a
+        clash (those fight abroad as often as at home: "the Syrian army shot down an Israeli warplane",
+        "YPG forces clashed with Turkish army forces")."""
+        data = actor2.entry.data
+        home = data.get("theatre")
+        if data.get("kind") in _STATE_KINDS and mode != "ground_clash" and (
+                actor1 is None or actor1.entry.data.get("kind") == "non_state_armed_group"):
+            home = data.get("country")
+        elif data.get("kind") in _STATE_KINDS:
+            home = None
+        return self.country_places.get(home) if home in self.watched else None
+
     def _town_country(self, doc: Doc, span: tuple[int, int]) -> str | None:
         """The country a town is said to be in by a state adjective: the word before "city of"
         in English, the word after the name in Arabic."""
@@ -1580,7 +1611,10 @@ class Extractor:
         aimed = [m for m in resolved if _AIMED_AT.search(_before(doc, m.start, 20))] \
             if category in KINETIC_CATEGORIES and all(m.entry.data["precision"] == "country" for m in resolved) \
             else []
-        place = self._place(aimed or resolved, context) or context["main_country"]
+        place = self._place(aimed or resolved, context)
+        if place is None and category in KINETIC_CATEGORIES and actor2 is not None:
+            place = self._target_country(actor1, actor2, mode)
+        place = place or context["main_country"]
         a1 = _actor(actor1) if actor1 else None
         a2 = _actor(actor2) if actor2 else None
         if category in KINETIC_CATEGORIES:

@@ -745,6 +745,12 @@ def test_a_name_matched_only_by_its_spelling_does_not_place_an_article_abroad(ex
      "ar", (None, "ISR:MIL")),
     # "the factions" are an armed group too: the subject of the verb, not its object
     ("استهدفت الفصائل القواعد الأمريكية في سوريا بطائرات مسيرة أمس.", "ar", ("UNK:ARMED", "USA:MIL")),
+    # a deed done by someone names its doer, whatever attack word the clause is coded by
+    ("Three airstrikes were reportedly launched by Saudi-led coalition planes on the area.", "en", ("SAU:COAL", None)),
+    ("A raid conducted by the Israeli army hit a house in the camp.", "en", ("ISR:MIL", None)),
+    # an ally named with the doer is not the doer
+    ("Turkish forces in conjunction with their Syrian National Army allies shelled YPG positions.", "en",
+     ("TUR:MIL", "SYR:YPG")),
 ])
 def test_who_attacked_whom(extractor, body, language, sides):
     events = [e for e in extractor.process(article("r", body, FRIDAY)).events if e.category == "ASSAULT"]
@@ -860,3 +866,19 @@ def test_arabic_warplanes_named_as_the_aircraft_make_an_air_strike(extractor, bo
 def test_attacks_told_by_gunning_down_a_charge_or_bombardments(extractor, body, mode, killed):
     events = extractor.process(article("g", body, FRIDAY)).events
     assert [(e.category, e.mode, e.killed) for e in events] == [("ASSAULT", mode, killed)]
+
+
+@pytest.mark.parametrize("body, country", [
+    # an armed group's attack on a watched state's forces, no place named: in that state
+    ("Houthi forces shelled Saudi soldiers, the group said.", "SA"),
+    ("Houthi fighters fired rockets at Saudi troops near the border.", "SA"),
+    # an attack on a group: where the group fights
+    ("Turkish forces shelled YPG positions on Tuesday.", "SY"),
+    # a clash of a group and a foreign army: where the group fights, not the army's home
+    ("YPG fighters clashed with Turkish soldiers on Tuesday.", "SY"),
+    # a state's forces hit by another state's: no guess from the target
+    ("Israeli warplanes struck Syrian army positions overnight.", "SY"),
+])
+def test_an_attack_that_names_no_place_is_where_its_target_is(extractor, body, country):
+    [event] = [e for e in extractor.process(article("t", body, FRIDAY)).events if e.category == "ASSAULT"]
+    assert event.location is not None and event.location.country == country
