@@ -89,6 +89,21 @@ _JOINABLE = ("ابو", "البو", "ام", "بني", "بن")
 #: The Arabic article as English transliterations write it ("al-Bab", "Deir ez-Zor", "Jisr ash-Shughur").
 _LATIN_ARTICLES = frozenset({"al", "el", "as", "ash", "ad", "ar", "az", "an", "at", "ath", "adh", "ul", "es",
                              "ed", "et", "er", "en", "ez", "eth", "esh"})
+_ARTICLE_THEN_CAPITAL = re.compile(r"(?:" + "|".join(sorted(_LATIN_ARTICLES, key=len, reverse=True)) + r")-[A-Z]")
+
+
+def _hyphenated(norm: str) -> dict[str, bool]:
+    """A Latin name and, when it opens with the Arabic article, the article joined by a hyphen as
+    transliterations write it ("al bab" -> "al-bab")."""
+    first, _, rest = norm.partition(" ")
+    return {norm: False, f"{first}-{rest}": False} if rest and first in _LATIN_ARTICLES else {norm: False}
+
+
+def _capitalised(surface: str) -> bool:
+    """Written as a name: a capital first, or after the Arabic article in lower case ("al-Bab", "ar-Raqqa")."""
+    return surface[:1].isupper() or bool(_ARTICLE_THEN_CAPITAL.match(surface))
+
+
 _DIGRAPHS = (("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"), ("th", "t"), ("dh", "d"), ("ph", "f"),
              ("zh", "z"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("ie", "i"), ("ey", "i"))
 _VOWELS = str.maketrans({"e": "a", "o": "u", "y": "i", "q": "k", "c": "k", "w": "u"})
@@ -236,7 +251,7 @@ class Lexicon:
             capitalised = geonames and not is_arabic
             common_noun = entry.kind in ("weapon", "trigger", "hazard")
             variants = (arabic_variants(norm, common_noun, suffixes=entry.kind == "trigger")
-                        if is_arabic else {norm: False})
+                        if is_arabic else _hyphenated(norm))
             small = geonames and entry.data.get("population", 0) < SMALL_PLACE and " " not in norm
             for variant, prefixed in variants.items():
                 if reserved is not None and f" {variant} " in reserved:
@@ -310,7 +325,7 @@ class Lexicon:
             for alias in aliases:
                 if alias.case_sensitive and not surface.replace(".", "").isupper():
                     continue
-                if alias.capitalised and not surface[:1].isupper():
+                if alias.capitalised and not _capitalised(surface):
                     continue
                 if alias.needs_cue:
                     if cued is None:
@@ -357,7 +372,7 @@ class Lexicon:
             if (start, end) in exact:
                 continue
             surface = text[start:end]
-            if not surface[:1].isupper():
+            if not _capitalised(surface):
                 continue
             cued = None
             for alias in aliases:

@@ -882,3 +882,20 @@ def test_attacks_told_by_gunning_down_a_charge_or_bombardments(extractor, body, 
 def test_an_attack_that_names_no_place_is_where_its_target_is(extractor, body, country):
     [event] = [e for e in extractor.process(article("t", body, FRIDAY)).events if e.category == "ASSAULT"]
     assert event.location is not None and event.location.country == country
+
+
+@pytest.mark.parametrize("body, name", [
+    # the Arabic article in lower case before a capital, and joined by a hyphen
+    ("Two civilians were killed by landmine explosions in the town of ar-Raqqa.", "Ar Raqqah"),
+    ("A landmine exploded on the outskirts of al-Bab, killing one person.", "Al Bāb"),
+    ("A man was shot dead by unidentified gunmen in the town of ar-Rastan.", "Ar Rastan"),
+])
+def test_place_names_written_with_the_article_in_lower_case(extractor, body, name):
+    [event] = extractor.process(article("p", body, FRIDAY)).events
+    assert event.location is not None and event.location.name == name
+
+
+def test_a_militia_named_for_jerusalem_is_not_jerusalem(extractor):
+    [event] = extractor.process(article("q", "Liwa al-Quds militias clashed with rebels in the Hameidiyyeh "
+                                              "neighborhood of Aleppo.", FRIDAY)).events
+    assert (event.actor1.code, event.location.name) == ("SYR:LIWA_QUDS", "Aleppo")
