@@ -899,3 +899,14 @@ def test_a_militia_named_for_jerusalem_is_not_jerusalem(extractor):
     [event] = extractor.process(article("q", "Liwa al-Quds militias clashed with rebels in the Hameidiyyeh "
                                               "neighborhood of Aleppo.", FRIDAY)).events
     assert (event.actor1.code, event.location.name) == ("SYR:LIWA_QUDS", "Aleppo")
+
+
+@pytest.mark.parametrize("body, code, country", [
+    # a country's people named as such are its civilians, and say where a protest with no place was
+    ("Hundreds of Bahrainis took to the streets to protest against the regime.", "BHR:CIV", "BH"),
+    ("Iranians rallied to voice support for the Islamic Republic.", "IRN:CIV", "IR"),
+    ("تظاهر آلاف المواطنين العراقيين احتجاجا على انقطاع الكهرباء.", "IRQ:CIV", "IQ"),
+])
+def test_a_countrys_people_are_its_civilians(extractor, body, code, country):
+    [event] = extractor.process(article("n", body, FRIDAY)).events
+    assert (event.actor1.code, event.location.country) == (code, country)
