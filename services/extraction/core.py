@@ -1511,12 +1511,12 @@ class Extractor:
         clash (those fight abroad as often as at home: "the Syrian army shot down an Israeli warplane",
         "YPG forces clashed with Turkish army forces")."""
         data = actor2.entry.data
-        home = data.get("theatre")
-        if data.get("kind") in _STATE_KINDS and mode != "ground_clash" and (
-                actor1 is None or actor1.entry.data.get("kind") == "non_state_armed_group"):
+        if data.get("kind") not in _STATE_KINDS:
+            home = data.get("theatre")
+        elif mode != "ground_clash" and (actor1 is None or actor1.entry.data.get("kind") == "non_state_armed_group"):
             home = data.get("country")
-        elif data.get("kind") in _STATE_KINDS:
-            home = None
+        else:
+            return None
         return self.country_places.get(home) if home in self.watched else None
 
     def _town_country(self, doc: Doc, span: tuple[int, int]) -> str | None:
