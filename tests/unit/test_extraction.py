@@ -880,7 +880,7 @@ def test_attacks_told_by_gunning_down_a_charge_or_bombardments(extractor, body, 
     ("Israeli warplanes struck Syrian army positions overnight.", "SY"),
 ])
 def test_an_attack_that_names_no_place_is_where_its_target_is(extractor, body, country):
-    [event] = [e for e in extractor.process(article("t", body, FRIDAY)).events if e.category == "ASSAULT"]
+    [event] = _kinetic(extractor, body)
     assert event.location is not None and event.location.country == country
 
 
