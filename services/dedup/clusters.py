@@ -88,23 +88,10 @@ def summary(event: Event, published: dt.datetime) -> dict:
     }
 
 
-def _place_score(a: dict, b: dict, max_km: float) -> int | None:
-    """3 for the same town, 1 for the same province, 0 for no information, None for a conflict."""
-    if a["co"] and b["co"] and a["co"] != b["co"] and "XX" not in (a["co"], b["co"]):
-        return None
-    if a["p"] == "city" and b["p"] == "city":
-        if a["g"] is not None and a["g"] == b["g"]:
-            return 3
-        if None in (a["lat"], a["lon"], b["lat"], b["lon"]):
-            return None
-        return 3 if km(a["lat"], a["lon"], b["lat"], b["lon"]) <= max_km else None
-    if a["ad"] and b["ad"]:
-        return 1 if a["ad"] == b["ad"] else None
-    return 0
-
-
 def score(new: dict, old: dict, max_km: float = 30.0) -> int | None:
-    """How well a new report fits a cluster member; None when they cannot be one event."""
+    """How well a new report fits a cluster member; None when they cannot be one event.
+    The place counts 3 for the same town (the same GeoNames place or two within
+    ``max_km``), 1 for the same province, 0 when either tells neither."""
     if new["c"] != old["c"] or abs(new["n"] - old["n"]) > 1:
         return None
     total = 0
@@ -121,10 +108,20 @@ def score(new: dict, old: dict, max_km: float = 30.0) -> int | None:
         if side != old["a2"]:
             return None
         total, sides = total + 2, True
-    place = _place_score(new, old, max_km)
-    if place is None or (place == 1 and not sides):
-        return None  # a province (and a kind of attack) alone does not make two reports one event
-    total += place
+    # the place (inline: this runs for every candidate of every report)
+    a, b = new["co"], old["co"]
+    if a and b and a != b and a != "XX" and b != "XX":
+        return None
+    if new["p"] == "city" and old["p"] == "city":
+        if new["g"] is None or new["g"] != old["g"]:
+            if None in (new["lat"], new["lon"], old["lat"], old["lon"]) \
+                    or km(new["lat"], new["lon"], old["lat"], old["lon"]) > max_km:
+                return None
+        total += 3
+    elif (a := new["ad"]) and (b := old["ad"]):
+        if a != b or not sides:
+            return None  # another province; or a province (and a kind of attack) alone does not make one event
+        total += 1
     return total if total >= MIN_SCORE else None
 
 

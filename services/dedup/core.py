@@ -42,8 +42,10 @@ import hashlib
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
+import orjson
 
 from schemas import ArticleEnriched, Corroboration, Event, EventReported, SourceRef
 from services.dedup.clusters import Tally, best_cluster, event_day, fill, summary, theatre_country
@@ -271,7 +273,7 @@ class DedupCore:
         for i, event in enumerate(article.events):
             new = summary(event, article.published_at)
             near = [(key, view.block(key)) for key in blocks[i][1]]
-            cid = best_cluster(new, [kv for _, block in near for kv in block.items()], self.settings.cluster_km)
+            cid = best_cluster(new, chain.from_iterable(block.items() for _, block in near), self.settings.cluster_km)
             if cid is None:
                 cid = "ev-" + _sha1(f"{article.article_id}#{i}")[:16]
                 key = blocks[i][0]
@@ -295,7 +297,7 @@ class DedupCore:
         """A stored cluster summary, parsed once per distinct value (callers never change it)."""
         parsed = self._summaries.get(raw)
         if parsed is None:
-            parsed = json.loads(raw)
+            parsed = orjson.loads(raw)
             parsed.setdefault("n", dt.date.fromisoformat(parsed["d"]).toordinal())
             self._summaries.put(raw, parsed)
         return parsed
@@ -336,13 +338,13 @@ class DedupCore:
         if plan.fresh:
             record = {"status": v.status, "duplicate_of": v.duplicate_of, "similarity": v.similarity,
                       "story": v.story, "same_url": v.same_url, "clusters": plan.clusters, "url": url_key}
-            writes.append(Write("set", (art_key,), json.dumps(record), ttl=ttl))
+            writes.append(Write("set", (art_key,), orjson.dumps(record).decode(), ttl=ttl))
             writes.append(Write("setnx", (url_key,), f"{aid}|{v.story}", ttl=ttl))
             if v.status == "new" and not p.walled:
                 writes.append(Write("set", (text_key,), aid, ttl=ttl))
                 writes.append(Write("set", (f"{self.prefix}sig:{aid}",), p.fp.encode(), ttl=ttl))
                 writes.append(Write("sadd", tuple(p.bands), aid, ttl=ttl))
-        writes += [Write("hset", (key,), cid, json.dumps(s), ttl=ttl) for key, cid, s in plan.summaries]
+        writes += [Write("hset", (key,), cid, orjson.dumps(s).decode(), ttl=ttl) for key, cid, s in plan.summaries]
         source = self._source(article, v)
         source_json = source.model_dump_json() if plan.clusters else ""
         for cid, i in plan.clusters:
@@ -551,17 +553,14 @@ class _Merged:
 
 
 class _Cache:
-    """A small LRU map: parsed cluster members, written once and never changed."""
+    """A bounded map of what this process parsed or merged: past ``size`` entries, the
+    one written longest ago goes (reading does not renew an entry: a lookup stays one
+    dictionary read, and what is still in use is written again as it changes)."""
 
     def __init__(self, size: int) -> None:
         self.size = size
         self._data: OrderedDict = OrderedDict()
-
-    def get(self, key):
-        value = self._data.get(key)
-        if value is not None:
-            self._data.move_to_end(key)
-        return value
+        self.get = self._data.get
 
     def put(self, key, value) -> None:
         self._data[key] = value

@@ -12,25 +12,31 @@ Keys are given without the prefix; the store adds it. TTLs apply in Redis
 from __future__ import annotations
 
 import bisect
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, NamedTuple, Protocol, TypeVar
 
+import orjson
 import redis
+
+try:
+    from hiredis import pack_command as _pack
+except ImportError:  # redis-py packs the call itself
+    _pack = None
 
 # An ordered registry is a hash (member -> ordinal) and a list (the members in
 # order), so that what was added since a known length is read alone. Registering
 # gives a member the next ordinal once: its ordinal, negative if it was already there.
 _REGISTER_FN = """
-local function register(hash, list, member, ttl)
+local function register(hash, list, member, ttl, expired)
   local v = redis.call('HGET', hash, member)
   if v then return -tonumber(v) end
   local n = redis.call('RPUSH', list, member)
   redis.call('HSET', hash, member, n)
-  if ttl > 0 then
+  if ttl > 0 and not (expired and expired[hash]) then
     redis.call('EXPIRE', hash, ttl)
     redis.call('EXPIRE', list, ttl)
+    if expired then expired[hash] = true end
   end
   return n
 end
@@ -154,12 +160,13 @@ for i, c in ipairs(spec[1]) do
   k = k + n
 end
 local out = {}
+local expired = {}  -- keys whose time to live this call has set already
 for i, w in ipairs(spec[2]) do
   local op, n, a, b, ttl = w[1], w[2], value(w[3]), value(w[4]), w[5]
   local r = 0
   if op == 'join' then
     local list, from = KEYS[k + 1], tonumber(b)
-    r = {math.abs(register(KEYS[k], list, a, ttl)), from > 0 and redis.call('LINDEX', list, 0) or '',
+    r = {math.abs(register(KEYS[k], list, a, ttl, expired)), from > 0 and redis.call('LINDEX', list, 0) or '',
          redis.call('LRANGE', list, from, -1)}
   else
     for j = 0, n - 1 do
@@ -170,7 +177,10 @@ for i, w in ipairs(spec[2]) do
         if op == 'setnx' then r = redis.call('SETNX', key, a)
         elseif op == 'sadd' then r = redis.call('SADD', key, a)
         elseif op == 'hset' then r = redis.call('HSET', key, a, b) end
-        if ttl > 0 then redis.call('EXPIRE', key, ttl) end
+        if ttl > 0 and not expired[key] then
+          redis.call('EXPIRE', key, ttl)
+          expired[key] = true
+        end
       end
     end
   end
@@ -202,8 +212,7 @@ class Check:
     expected: tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class Write:
+class Write(NamedTuple):  # a named tuple: a dedup step makes thousands of them
     """One write of :meth:`Store.apply`, done on each of ``keys``. ``op``: ``set``
     (key = a), ``setnx`` (key = a unless it exists), ``sadd`` (a to the set) or
     ``hset`` (field a = b); the result is that of the last key. Or ``join``, keys
@@ -504,7 +513,10 @@ class _Sent:
         self._client, self._script, self._keys, self._args, self._convert = client, script, keys, args, convert
         self._conn = client.connection_pool.get_connection()
         try:
-            self._conn.send_command("EVALSHA", script.sha, len(keys), *keys, *args)
+            if _pack is not None:  # hiredis packs the whole call at once: a script call has thousands of arguments
+                self._conn.send_packed_command([_pack(("EVALSHA", script.sha, len(keys), *keys, *args))])
+            else:
+                self._conn.send_command("EVALSHA", script.sha, len(keys), *keys, *args)
         except BaseException:
             self.discard()
             raise
@@ -707,7 +719,7 @@ class RedisStore:
         spec = [[[c.kind, len(c.keys), *(int(e) if c.kind != "get" else value(e) for e in c.expected)]
                  for c in checks],
                 [[w.op, len(w.keys), value(w.a), value(w.b), int(w.ttl)] for w in writes]]
-        args[0] = json.dumps(spec, ensure_ascii=False, separators=(",", ":"))
+        args[0] = orjson.dumps(spec).decode()
 
         def applied(reply: list) -> list | None:
             ok, out = reply
