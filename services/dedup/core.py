@@ -406,16 +406,20 @@ class DedupCore:
 
     def _run(self, articles: list[ArticleEnriched], with_events: bool) -> list[tuple[ArticleVerdict, list]]:
         """The articles chunk by chunk, in order, each chunk from one read and one checked
-        write, pipelined: while Redis writes a chunk, the next one's fingerprints are made,
-        and while Redis reads for that one, the reports of the chunk before are built. A
-        chunk is read only once the write before it is done, so it sees that write."""
+        write, pipelined so that Python and Redis work at the same time: while Redis reads
+        for a chunk, the next chunk's fingerprints are made; while Redis writes it, the
+        reports of the chunk before are built (and the first step of the next chunk waits
+        for that write: a chunk is read only once the write before it is done, so it sees
+        that write). Reports built after the next chunk was planned are still exact: a
+        report reads back whatever members its cluster gained since its plan."""
         size = self.settings.chunk_size
+        chunks = [articles[start:start + size] for start in range(0, len(articles), size)]
         out: list[tuple[ArticleVerdict, list]] = []
         writing: tuple[_Staged, Pending] | None = None  # the chunk before, its write under way
         waiting: list[Pending] = []  # every step under way, given up if this fails
         try:
-            for start in range(0, len(articles), size):
-                prepared = self._prepare(articles[start:start + size], with_events)
+            prepared = self._prepare(chunks[0], with_events) if chunks else []
+            for n in range(len(chunks)):
                 earlier = None
                 if writing is not None:
                     staged, pending = writing
@@ -426,12 +430,14 @@ class DedupCore:
                         earlier = None
                 reading = self._read(prepared, with_events)
                 waiting.append(reading[0])
-                if earlier is not None:
-                    out += self._conclude(*earlier)
+                following = self._prepare(chunks[n + 1], with_events) if n + 1 < len(chunks) else []
                 staged = self._stage(prepared, reading, with_events)
                 waiting.remove(reading[0])
                 writing = (staged, self.store.start_apply(staged.checks, staged.writes))
                 waiting.append(writing[1])
+                if earlier is not None:
+                    out += self._conclude(*earlier)
+                prepared = following
             if writing is not None:
                 staged, pending = writing
                 results = pending.result()
@@ -503,7 +509,8 @@ class DedupCore:
         revision, first, new = joined
         state = self._tallies.get(cid) or _Merged()
         have = len(state.members)
-        if start <= have <= revision and (have == 0 or state.members[0] == first) \
+        # ``first`` is read only when ``new`` does not begin with the first member (start > 0)
+        if start <= have <= revision and (have == 0 or start == 0 or state.members[0] == first) \
                 and state.members[start:] == new[:have - start]:
             pending = new[have - start:revision - start]  # the members after those already merged
         else:  # the merge held changed, or the cluster expired and began again: read it all
