@@ -113,10 +113,10 @@ def score(new: dict, old: dict, max_km: float = 30.0) -> int | None:
     if a and b and a != b and a != "XX" and b != "XX":
         return None
     if new["p"] == "city" and old["p"] == "city":
-        if new["g"] is None or new["g"] != old["g"]:
-            if None in (new["lat"], new["lon"], old["lat"], old["lon"]) \
-                    or km(new["lat"], new["lon"], old["lat"], old["lon"]) > max_km:
-                return None
+        same = new["g"] is not None and new["g"] == old["g"]  # the same GeoNames place, else within max_km
+        if not same and (None in (new["lat"], new["lon"], old["lat"], old["lon"])
+                         or km(new["lat"], new["lon"], old["lat"], old["lon"]) > max_km):
+            return None
         total += 3
     elif (a := new["ad"]) and (b := old["ad"]):
         if a != b or not sides:

@@ -89,7 +89,7 @@ class ArticleVerdict:
                 "similarity": self.similarity}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: one per article, and frozen ones are slower to make
 class _Plan:
     verdict: ArticleVerdict
     clusters: list[tuple[str, int]]  # (cluster id, index of the event) kept from this article
@@ -97,7 +97,7 @@ class _Plan:
     fresh: bool  # decided now (False: found in the article's own record)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Staged:
     """A chunk decided from its read: what it writes, on what condition, and per article
     its plan and the span of its writes."""
@@ -109,7 +109,7 @@ class _Staged:
     checks: list[Check]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: one per article, and frozen ones are slower to make
 class _Prepared:
     """What an article's step needs that does not depend on the state: computed once."""
 
