@@ -463,7 +463,7 @@ def bench(
         typer.echo(f"dedup: {row['per_second']:.0f} articles/s over {row['articles']} articles of "
                    f"{row['avg_chars']:.0f} characters ({row['events_per_article']:.1f} events each), "
                    f"article and event level, in batches of {row['batch_size']} (chunks of {row['chunk_size']}), "
-                   f"against Redis at {row['redis']}; "
+                   f"against Redis at {row['redis']}, {row['cpu_seconds'] * 1000:.0f} ms of this process's CPU; "
                    f"article level alone {row['article_level_per_second']:.0f} articles/s")
     if "extraction" in stages[stage]:
         row = figures["extraction"] = extraction_throughput(articles or 1000)
