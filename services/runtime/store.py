@@ -18,11 +18,7 @@ from typing import Generic, NamedTuple, Protocol, TypeVar
 
 import orjson
 import redis
-
-try:
-    from hiredis import pack_command as _pack
-except ImportError:  # redis-py packs the call itself
-    _pack = None
+from hiredis import pack_command
 
 # An ordered registry is a hash (member -> ordinal) and a list (the members in
 # order), so that what was added since a known length is read alone. Registering
@@ -513,10 +509,8 @@ class _Sent:
         self._client, self._script, self._keys, self._args, self._convert = client, script, keys, args, convert
         self._conn = client.connection_pool.get_connection()
         try:
-            if _pack is not None:  # hiredis packs the whole call at once: a script call has thousands of arguments
-                self._conn.send_packed_command([_pack(("EVALSHA", script.sha, len(keys), *keys, *args))])
-            else:
-                self._conn.send_command("EVALSHA", script.sha, len(keys), *keys, *args)
+            # packed whole by hiredis, not argument by argument by redis-py: a call has thousands
+            self._conn.send_packed_command([pack_command(("EVALSHA", script.sha, len(keys), *keys, *args))])
         except BaseException:
             self.discard()
             raise
