@@ -289,6 +289,29 @@ def test_reports_of_a_near_duplicate_corroborate_the_story():
     assert core.process(second) == [r2]  # redelivery: the identical report
 
 
+def test_a_cluster_opened_earlier_in_a_chunk_is_not_read_back_whole():
+    """Two reports of one new event decided in one chunk: the second merges on top of what
+    the first merged, without reading the cluster's members back from the store."""
+    class Counting(MemoryStore):
+        def __init__(self) -> None:
+            super().__init__()
+            self.reads = 0
+
+        def sequence(self, key: str, start: int = 0) -> list[str]:
+            self.reads += 1
+            return super().sequence(key, start)
+
+    store = Counting()
+    ev = _event("US:MIL", None, "Al Bukamal")
+    first = article("c1", "US strikes", STORY_EN, "en", T0, "wire").model_copy(update={"events": [ev]})
+    title, body = rewrite("US strikes", STORY_EN, "en", random.Random(3))
+    second = article("c2", title, body, "en", T0 + dt.timedelta(hours=1), "paper").model_copy(
+        update={"events": [ev]})
+    [(_, [r1]), (_, [r2])] = DedupCore(store).process_batch([first, second])
+    assert r1.event_id == r2.event_id and (r2.revision, r2.corroboration.sources) == (2, 2)
+    assert store.reads == 0
+
+
 def test_a_report_lists_the_first_and_latest_sources_and_counts_them_all():
     from services.runtime.settings import DedupSettings
 
