@@ -82,8 +82,10 @@ _EN_NUMBERS.update({f"{tens}-{unit}": _EN_NUMBERS[tens] + _EN_NUMBERS[unit]
 _AR_NUMBERS = {  # normalised spellings (ة -> ه, أ -> ا)
     "واحد": 1, "اثنان": 2, "اثنين": 2, "شخصين": 2, "ثلاثه": 3, "ثلاث": 3, "اربعه": 4, "اربع": 4,
     "خمسه": 5, "خمس": 5, "سته": 6, "ست": 6, "سبعه": 7, "سبع": 7, "ثمانيه": 8, "ثماني": 8,
-    "تسعه": 9, "تسع": 9, "عشره": 10, "عشر": 10, "عشرين": 20, "عشرون": 20, "ثلاثين": 30,
-    "عشرات": 10, "العشرات": 10, "مئات": 100,
+    "تسعه": 9, "تسع": 9, "عشره": 10, "عشر": 10, "عشرين": 20, "عشرون": 20, "ثلاثين": 30, "ثلاثون": 30,
+    "اربعين": 40, "اربعون": 40, "خمسين": 50, "خمسون": 50, "ستين": 60, "ستون": 60, "سبعين": 70, "سبعون": 70,
+    "ثمانين": 80, "ثمانون": 80, "تسعين": 90, "تسعون": 90, "ميه": 100, "مايه": 100,  # (مئة, مائة)
+    "عشرات": 10, "العشرات": 10, "ميات": 100, "الميات": 100,  # (مئات: ئ folds to ي)
     # the dual tells two: "مقتل جنديين", "إصابة طفلين"
     "جنديين": 2, "جنديان": 2, "طفلين": 2, "طفلان": 2, "شرطيين": 2, "ضابطين": 2, "مسلحين اثنين": 2,
     "مدنيين اثنين": 2, "شقيقين": 2, "امراتين": 2,
@@ -93,7 +95,8 @@ _NUM = (r"(?<![a-z0-9\u0621-\u0647\u0649-\u064a])(\d+|"
         + "|".join(sorted({*_EN_NUMBERS, *_AR_NUMBERS}, key=len, reverse=True)) + r")")
 _Q = (r"(?:at least |some |about |around |nearly |more than |over |up to |between |as many as |a total of |all |"
       r"an estimated |estimated |approximately |roughly |almost |close to |"
-      r"على الاقل |نحو |حوالي |اكثر من |ما لا يقل عن )?")
+      r"علي الاقل |نحو |حوالي |اكثر من |ما لا يقل عن |ما يزيد عن |ما يزيد علي |زهاء |قرابه |ما يقارب |"
+      r"ما يناهز )?")
 #: up to six words between a count and its verb: "15 militants of the syrian army were killed"
 #: one word of them: not a verb of the toll, a joiner or the start of a clause ("30 civilians and regime shelling
 #: which killed 1 man" counts the one)
@@ -111,6 +114,13 @@ _W_LIST = (r"(?:(?!(?:and|or|a|an|another|killed|dead|injured|wounded|executed|a
            r"including|among|whom|them|who|which|that|by|in|on|at|near|with|for|during|to|after|before|as|"
            r"suspected|accused|believed|" + "|".join(_EN_NUMBERS) + r") |\d|[a-z\-]*ing )"
            r"[a-z][a-z\-]* ){0,6}+")  # (possessive: an item gives no words back)
+#: a day between a verb and its count: "قتل امس سبعه", "وقتل اول من امس 4 جنود"
+_AR_WHEN = r"(?:(?:(?:اول من |يوم |مساء |صباح |ليل |فجر )?امس|(?:صباح |مساء |فجر )?اليوم|الليله الماضيه) )?"
+#: a word that starts a phrase of its own (a place, a time, a clause), not a subject between a verb and its count
+_AR_NOT_JOINER = r"(?!(?:في|علي|من|منذ|خلال|بعد|قبل|التي|الذي|الذين|عن|الي|او|بين|حتي|مع|لمده) )"
+#: what a count of the dead is not followed by: days, hours, kilometres, times
+_AR_NOT_UNIT = (r"(?! (?:ايام|يوما|يوم|اشهر|شهرا|شهور|سنوات|سنه|عاما|اعوام|ساعات|ساعه|دقائق|دقيقه|كيلومترات|"
+                r"كيلومترا|كلم|كم|مترا|امتار|مرات|مره|ملم)(?: |$))")
 _KILLED = [
     re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |had been |was |are |reportedly |all )*"
                r"(?:(?:shot|stabbed|beaten) and )?"
@@ -120,7 +130,12 @@ _KILLED = [
                r"gunned down|fatally shot) "
                + _Q + _NUM
                + r"(?! (?:injured|wounded))"),
-    re.compile(r"(?:مقتل|قتل|استشهاد|سقوط|وفاه) " + _Q + _NUM),
+    # "مقتل 5", "قتل امس سبعه", "استشهد ثلاثه مواطنين", "قتلت 11 مسلحا" (a day may come first)
+    re.compile(r"(?:مقتل|قتل|قتلت|قتلوا|استشهاد|استشهد|استشهدت|سقوط|وفاه) " + _AR_WHEN + _Q + _NUM),
+    # verb, subject, count: "قتلت غاره اسرائيليه خمسه فلسطينيين", "قتل مسلحون اربعه اشخاص" (not a
+    # count of days or kilometres: "قتل الجيش خلال 5 ايام" has no count of the dead)
+    re.compile(r"(?:^| )[وف]?(?:قتل|قتلت|قتلوا|تقتل|يقتل|يقتلون) (?:" + _AR_NOT_JOINER + r"[^\s\dو][^\s\d]* ){1,3}?"
+               + _Q + _NUM + _AR_NOT_UNIT),
     re.compile(_NUM + r" (?:\S+ )?(?:قتلي|قتيلا|قتيل|شهيدا|شهداء|اشخاص قتلوا)"),
     # "28 شخصا على الاقل قتلوا", "ثلاثة جنود لقوا حتفهم"
     re.compile(_NUM + r" (?:(?!و)\S+ ){1,4}?(?:قتلوا|لقوا حتفهم|لقوا مصرعهم|استشهدوا)(?: |$)"),
@@ -139,6 +154,10 @@ _KILLED_IF = [
                            r"number of (?:[a-z\-]+ ){1,8}?(?:killed|assassinated|executed|dead))"
                            r"(?: [a-z\-]+){0,10}? (?:rose|has risen|had risen|climbed|increased|reached|jumped) to "
                            + _Q + _NUM)),
+    # a toll that rose: "ارتفع عدد القتلي الي 17", "بلغت حصيله الضحايا 30"
+    (("القتلي", "الضحايا", "الشهداء"),
+     re.compile(r"(?:(?:ارتفع|ارتفعت|بلغ|بلغت|وصل|وصلت) (?:عدد|حصيله) (?:القتلي|الضحايا|الشهداء) (?:(?!و)\S+ ){0,3}?"
+                r"(?:الي )?|(?:عدد|حصيله) (?:القتلي|الضحايا|الشهداء) (?:(?!و)\S+ ){0,3}?الي )" + _Q + _NUM)),
     # bodies found are the dead: "the bodies of 5 people were found", "انتشال 7 جثث"
     (("bodies", "corpses", "جثث", "جثامين"), re.compile(r"(?:bodies of|corpses of|جثث|جثامين) " + _Q + _NUM)),
     (("bodies", "corpses", "جثث", "جثه", "جثامين"),
@@ -167,7 +186,7 @@ _INJURED = [
     re.compile(_Q + _NUM + r" " + _W + r"(?:suffered|sustained|received) (?:[a-z]+ )?(?:injuries|wounds)"),
     re.compile(r"(?:injuring|wounding|injured|wounded|injury of|injuries of|wounding of) " + _Q + _NUM),
     re.compile(r"(?:اصابه|اصيب|جرح|اصابات) " + _Q + _NUM),
-    re.compile(_NUM + r" (?:\S+ ){0,2}?(?:جرحي|مصابين|جريحا|بجروح|اصابات)"),
+    re.compile(_NUM + r" (?:(?!و)\S+ ){0,2}?(?:جرحي|مصابين|جريحا|بجروح|اصابات)"),
 ]
 #: one count of the killed and the wounded together: "killing and wounding dozens", "18 soldiers were
 #: killed or wounded", "مقتل وإصابة 18": half of it are counted as killed (ACLED's convention), an unknown
@@ -245,8 +264,12 @@ def _listed(norm: str) -> int | None:
 
 
 _DENIED = re.compile(r"\b(?:no|nor|neither|without|not)\b")
-_SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) (?:متعاقد|جندي|مدني|شخص|طفل|مسلح|شرطي|ضابط)(?: |$)"),
-                 re.compile(r"(?:^| )(?:قتل|مقتل|استشهد|استشهاد) (?:احد|جندي|مدني|شخص|طفل|شرطي|ضابط|مسلح)(?: |$)"),
+_AR_ONE = r"(?:احد|جندي|مدني|شخص|طفل|طفله|شرطي|ضابط|مسلح|متعاقد|امراه|فتاه|شاب|رجل|مواطن|مواطنه|عنصر|قيادي|صحفي|ناشط)"
+_SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) " + _AR_ONE + r"(?: |$)"),
+                 re.compile(r"(?:^| )[وف]?(?:قتل|قتلت|مقتل|استشهد|استشهدت|استشهاد) " + _AR_ONE + r"(?: |$)"),
+                 # verb, subject, one victim: "قتل قناص جنديا اسرائيليا", "قتلت غاره مدنيا"
+                 re.compile(r"(?:^| )[وف]?(?:قتل|قتلت|قتلوا) (?:[^\s\dو][^\s\d]* ){1,4}?(?:جنديا|مدنيا|شخصا|طفلا|"
+                            r"شرطيا|ضابطا|مسلحا|شابا|رجلا|مواطنا|عنصرا|قياديا|صحفيا|ناشطا)(?: |$)"),
                  re.compile(r"\b(?:a|an|one) " + _W + r"(?:was killed|was shot dead|died|killed)"),
                  # "kill a", not "tried to kill a"; "assassinated a commander", "the later death of a man"
                  re.compile(r"\b(?:killing|killed|kills|" + _UNTRIED + r"kill|shot dead|assassinated|assassinating|"
@@ -278,8 +301,9 @@ _SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) (?:متعاقد|جندي|م�
                             r"(?:killed|shot dead|executed|assassinated)\b(?! or )"),
                  re.compile(r"\b(?:killing|killed) (?:him|her|himself|herself)\b")]
 #: one person wounded: "اصيب جندي", "a soldier was wounded", "wounding a civilian"
-_SINGLE_INJURY = [re.compile(r"(?:^| )و?(?:اصيب|اصابه|جرح) (?:جندي|مدني|شخص|طفل|طفله|شرطي|ضابط|مسلح|رجل|امراه|شاب|"
-                             r"مواطن|عنصر|اخر)(?: |$)"),
+_SINGLE_INJURY = [re.compile(r"(?:^| )و?(?:اصيب|اصيبت|اصابه|جرح) (?:والده|والدته|والدهم|والدتهم|زوجته|زوجها|ابنه|ابنته|"
+                             r"شقيقه|شقيقته|جندي|مدني|شخص|طفل|طفله|شرطي|ضابط|مسلح|رجل|امراه|شاب|"
+                             r"مواطن|عنصر|اخر|ثالث|رابع)(?: |$)"),
                   re.compile(r"\b(?<!no )(?<!not )(?:a|an|one) " + _W
                              + r"(?:was|has been) (?:reportedly )?(?:wounded|injured|hurt)\b"),
                   re.compile(r"\b(?:wounding|injuring|wounded|injured) (?:a|an|one) ")]
@@ -294,10 +318,15 @@ def _split_by_script(patterns: list[re.Pattern], scripts: str) -> dict[tuple[boo
             for ar in (False, True) for en in (False, True)}
 
 
-_KILLED_BY = _split_by_script(_KILLED, "eeaaaa")
+_KILLED_BY = _split_by_script(_KILLED, "eeaaaaa")
 _INJURED_BY = _split_by_script(_INJURED, "eeeaa")
 _KILLED_AND_WOUNDED_BY = _split_by_script(_KILLED_AND_WOUNDED, "eea")
-_SINGLE_DEATH_BY = _split_by_script(_SINGLE_DEATH, "aa" + "e" * (len(_SINGLE_DEATH) - 2))  # (Arabic ones first)
+_SINGLE_DEATH_BY = _split_by_script(_SINGLE_DEATH, "aaa" + "e" * (len(_SINGLE_DEATH) - 3))  # (Arabic ones first)
+#: two dead told by a dual: "استشهد فلسطينيان", "مقتل شرطيين اثنين", "قتل مدنيان"
+_AR_DUAL_DEAD = re.compile(r"(?:^| )[وف]?(?:قتل|مقتل|استشهد|استشهاد|وفاه) " + _AR_WHEN
+                           + r"(?:\S{2,}يان|\S+ين اثنين|\S+ان اثنان)(?: |$)|"
+                           # the dual verb after its subject: "جنديين اسبانيين قتلا"
+                           r"\S(?:ين|ان) (?:\S+(?:ين|ان) )?(?:قتلا|استشهدا)(?: |$)")
 _SINGLE_INJURY_BY = _split_by_script(_SINGLE_INJURY, "aee")
 
 
@@ -356,7 +385,7 @@ def casualties(sentence: str) -> tuple[int | None, int | None]:
 _DEATH_WORDS = re.compile(
     r"kill|dead|die|death|fatalit|execut|assassinat|bodies|corpses|loss of li|losses|lives|casualt|succumb|"
     r"gunned down|fatally|"
-    r"قتل|قتي|مقتل|شهيد|شهدا|استشهاد|وفا|مصرع|حتف|جثث|جثه|جثام")
+    r"قتل|قتي|مقتل|شهيد|شهدا|استشهد|استشهاد|وفا|مصرع|حتف|جثث|جثه|جثام")
 _INJURY_WORDS = re.compile(r"injur|wound|hurt|اصاب|اصيب|جرح|جريح|مصاب")
 
 
@@ -410,6 +439,8 @@ def casualties_norm(norm: str) -> tuple[int | None, int | None]:
         m = _UNKNOWN_DEAD.search(norm)
         if m and not _DENIED.search(norm, max(0, m.start() - 40), m.start()):  # "no injuries or fatalities"
             killed = Vague(10)
+    if killed is None and script[0] and _AR_DUAL_DEAD.search(norm):
+        killed = 2
     if killed is None and any(p.search(norm) for p in _SINGLE_DEATH_BY[script]):
         killed = 1
     if killed is not None and not isinstance(killed, Vague) and script[1] and _MORE_DEAD.search(norm):

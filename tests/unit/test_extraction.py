@@ -693,6 +693,45 @@ def test_arabic_count_before_the_verb_of_death():
 
 
 @pytest.mark.parametrize("sentence, expected", [
+    # the verb before its count, a day between them, or its subject (verb, subject, object order)
+    ("قتلت القوات الحكومية 11 مسلحا في هجوم على القرية", (11, None)),
+    ("وقتل اول من امس 4 جنود في انفجار عبوة ناسفة", (4, None)),
+    ("قتل أمس سبعة من عناصر الشرطة في هجوم انتحاري", (7, None)),
+    ("سقطت صواريخ على المنطقة فقتلت 32 متمردا", (32, None)),
+    ("قتلت غارة إسرائيلية خمسة فلسطينيين", (5, None)),
+    ("قتل مسلحون أربعة أشخاص في كمين", (4, None)),
+    ("قتل الطيران الروسي أمس نحو 40 مدنيا في إدلب", (40, None)),
+    ("استشهد ثلاثة مواطنين برصاص الاحتلال", (3, None)),
+    # ... not a count of days, kilometres or schools
+    ("قتل الجيش خلال 5 أيام من المعارك عددا من المسلحين", (None, None)),
+    ("سقطت قذيفة على بعد 3 كيلومترات من المدينة دون وقوع إصابات", (None, None)),
+    ("استهدف القصف 3 مدارس في المدينة", (None, None)),
+    # approximations, and tolls that rose
+    ("وأفيد بمقتل زهاء 15 مسلحا في اشتباكات عنيفة", (15, None)),
+    ("أسفر القصف عن مقتل قرابة 20 مدنيا وإصابة أكثر من 40 آخرين", (20, 40)),
+    ("أدى الانفجار إلى مقتل ما يقارب 30 شخصا", (30, None)),
+    ("ارتفع عدد القتلى إلى 17 شخصا", (17, None)),
+    ("أعلنت وزارة الصحة ارتفاع عدد الشهداء إلى 52", (52, None)),
+    # tens are not their units ("خمسين" is no "خمس"), hundreds spelt with hamza fold to ي
+    ("ما أسفر عن مقتل ستة مدنيين وإصابة نحو خمسين آخرين", (6, 50)),
+    ("قتل عشرة أشخاص على الأقل وأصيب أربعون آخرون", (10, 40)),
+    ("قتل المئات خلال 3 أشهر من القتال", (100, None)),
+    # one dead, two dead (a dual), one wounded named by who they are
+    ("قتلت القوات الإسرائيلية فجر اليوم شابا فلسطينيا في جنين", (1, None)),
+    ("استشهدت طفلة وأصيب 4 آخرون بقصف مدفعي", (1, 4)),
+    ("استشهد فلسطينيان برصاص الجنود", (2, None)),
+    ("وقتل مساء أمس شرطيان في هجوم على حاجز أمني", (2, None)),
+    ("وقال مصدر إن جنديين قتلا وأصيب ثالث بجروح خطيرة", (2, 1)),
+    ("استشهد ثلاثة أطفال وأصيبت والدتهم بجروح", (3, 1)),
+    # another clause's verb is not the subject of the first
+    ("قُتل ضابط وجرح جنديان في هجوم", (1, 2)),
+    ("قتل عشرة جنود وأصيب عشرون آخرون", (10, 20)),
+])
+def test_arabic_tolls_in_the_orders_news_writes_them(sentence, expected):
+    assert casualties(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
     # an unknown plural is 10, as ACLED codes it; dozens are 12, a count
     ("Clashes left several fighters dead.", (10, None)),
     ("The shelling left deaths and injuries among the troops.", (10, None)),
