@@ -158,6 +158,9 @@ _KILLED_IF = [
     (("القتلي", "الضحايا", "الشهداء"),
      re.compile(r"(?:(?:ارتفع|ارتفعت|بلغ|بلغت|وصل|وصلت) (?:عدد|حصيله) (?:القتلي|الضحايا|الشهداء) (?:(?!و)\S+ ){0,3}?"
                 r"(?:الي )?|(?:عدد|حصيله) (?:القتلي|الضحايا|الشهداء) (?:(?!و)\S+ ){0,3}?الي )" + _Q + _NUM)),
+    # a family of a count: "killing a family of four"
+    (("family of",), re.compile(r"\b(?:killing|killed|kills|kill|left|leaving|wiping out|wiped out) "
+                                r"(?:a|an|the|his|her|their|an entire|a whole) family of " + _NUM)),
     # bodies found are the dead: "the bodies of 5 people were found", "انتشال 7 جثث"
     (("bodies", "corpses", "جثث", "جثامين"), re.compile(r"(?:bodies of|corpses of|جثث|جثامين) " + _Q + _NUM)),
     (("bodies", "corpses", "جثث", "جثه", "جثامين"),
@@ -222,11 +225,15 @@ _Q_ITEM = _Q.replace("between |", "")
 _NUM_NC = _NUM.replace(r"])(\d+|", r"])(?:\d+|")
 #: one item: a count, "a", or after "and" a possessive with or without a count ("a woman and her two
 #: children"); "and" before a range's end is no list ("2 and as many as 5")
-_ITEM = re.compile(r"(and (?!as many as |up to ))?(?:" + _Q_ITEM + _NUM + r" |(a|an|another) |"
-                   r"(?<=and )(his|her|their) (?:" + _NUM + r" )?)" + _W_LIST)
-_ITEM_ANY = r"(?:" + _Q_ITEM + _NUM_NC + r" |a |an |another )" + _W_LIST
+#: a person named by a role or a kinship: one item of a list after "the" ("killing the driver and a passenger"),
+#: or after "and" with no article ("a woman and child")
+_ROLE = (r"(?:driver|passenger|pilot|guard|bodyguard|aide|companion|escort|wife|husband|son|daughter|brother|sister|"
+         r"father|mother|child|boy|girl|man|woman|baby|infant)")
+_ITEM = re.compile(r"(and (?!as many as |up to ))?(?:" + _Q_ITEM + _NUM + r" |(a|an|another|the(?= " + _ROLE + r" )) |"
+                   r"(?<=and )(his|her|their) (?:" + _NUM + r" )?|(?<=and )()(?=" + _ROLE + r" ))" + _W_LIST)
+_ITEM_ANY = r"(?:" + _Q_ITEM + _NUM_NC + r" |a |an |another |the (?=" + _ROLE + r" ))" + _W_LIST
 _LISTED = (r"(" + _ITEM_ANY + r"(?:(?:and )?" + _ITEM_ANY + r"|and (?:his|her|their) (?:" + _NUM_NC + r" )?"
-           + _W_LIST + r")+)")
+           + _W_LIST + r"|and (?=" + _ROLE + r" )" + _W_LIST + r")+)")
 _LISTED_DEAD = [
     re.compile(r"\b(?:killing|killed|kills|" + _UNTRIED + r"kill|shot dead|assassinated|assassinating|executed|"
                r"executing|deaths? of|killing of|execution of) " + _LISTED + r"(?!(?:were|was|are|have been) )"),
@@ -252,7 +259,7 @@ def _list_count(span: str) -> int | None:
                 return best
             run = []
         # groups: 2 a count, 3 "a", 4 "his" (5 its count)
-        single = m.group(3) is not None or (m.group(4) is not None and m.group(5) is None)
+        single = m.group(3) is not None or m.group(6) is not None or (m.group(4) is not None and m.group(5) is None)
         run.append(1 if single else _number(m.group(2) or m.group(5)))
         before, pos = (single, m.group(0)), m.end()
 
@@ -275,6 +282,15 @@ _SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) " + _AR_ONE + r"(?: |$)"),
                  re.compile(r"\b(?:killing|killed|kills|" + _UNTRIED + r"kill|shot dead|assassinated|assassinating|"
                             r"executed|executing|beheaded|beheading|death of|fatally shot|gunned down) "
                             r"(?:a|an|one|another) "),
+                 # what an attack led to, not what a protest was against ("in protest against the killing of a")
+                 re.compile(r"\b(?:led|leading|resulted|resulting) (?:to|in) the killing of (?:a|an|one) "),
+                 # "stoned a woman to death", "beat a detainee to death"
+                 re.compile(r"\b(?:stoned|beat|beaten|stabbed|burned|burnt|hanged|tortured|shot) (?:a|an|one) "
+                            r"(?:[a-z\-]+ ){1,3}?to death\b"),
+                 # "was captured and killed"; "shot dead" a named man ("shot dead abdullah al-qallaf")
+                 re.compile(r"\b(?:was|has been|had been) [a-z]+ and killed\b"),
+                 re.compile(r"\bshot dead (?!(?:a|an|the|one|and|or|by|in|on|at|near|after|while|during|"
+                            + "|".join(_EN_NUMBERS) + r")\b)(?!\d)[a-z]"),
                  # "which led to his death"; whoever is assassinated is one person
                  re.compile(r"\b(?:led|leading|resulted|resulting) (?:to|in) (?:his|her) death\b"),
                  re.compile(r"\b(?:assassinated|assassinating) the "),

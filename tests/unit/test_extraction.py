@@ -693,6 +693,22 @@ def test_arabic_count_before_the_verb_of_death():
 
 
 @pytest.mark.parametrize("sentence, expected", [
+    ("Warplanes struck a house in the village, killing a family of four.", (4, None)),
+    ("A woman and child were killed by a landmine explosion.", (2, None)),
+    ("The airstrike hit a car, killing the driver and a passenger.", (2, None)),
+    ("The raid led to the killing of a commander of the group.", (1, None)),
+    ("Militants stoned a woman to death in the square.", (1, None)),
+    ("The pilot ejected and was captured and killed by rebels.", (1, None)),
+    ("Security forces shot dead Abdullah al-Qallaf in the town.", (1, None)),
+    # a protest against a killing reports none ("the killing of" names an earlier one)
+    ("Residents protested against the killing of a teacher by gunmen.", (None, None)),
+    ("The man was shot dead by police near the border.", (1, None)),
+])
+def test_the_dead_named_as_a_family_a_role_or_a_person(sentence, expected):
+    assert casualties(sentence) == expected
+
+
+@pytest.mark.parametrize("sentence, expected", [
     # the verb before its count, a day between them, or its subject (verb, subject, object order)
     ("قتلت القوات الحكومية 11 مسلحا في هجوم على القرية", (11, None)),
     ("وقتل اول من امس 4 جنود في انفجار عبوة ناسفة", (4, None)),
