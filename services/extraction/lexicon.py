@@ -63,6 +63,23 @@ _PLACE_CUES_AFTER = frozenset({
 })
 
 
+#: a name after a comma that follows one name cued as a place: the larger place that one lies in ("on Bajel,
+#: Hudayda", "in Kutaf district, Saada", "in Jadaan, Marib")
+_LISTED_AFTER_CUED = re.compile(
+    r"\b(?:in|near|on|at|of|from|into|outside|around)\s+(?:the\s+)?(?:(?:village|town|city|area|district)s?\s+of\s+)?"
+    r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,2}(?:\s+(?:district|area|village|town|city|province|governorate|"
+    r"countryside))?,\s*$")
+#: ... and not one of a list of them: "the villages of Jalma, Mila Khalil, and Burk Suleiman"
+#: (nor a word of a longer name the gazetteer does not know: "Rasm al-Hulu", "Mila Khalil")
+_LIST_GOES_ON = re.compile(r",?\s+and\s|,\s*[A-Z]|\s+(?:[A-Z]|(?:al|el|ad|ar|as|at|an|az|ash)-)")
+
+
+def _listed_after_cued(text: str, start: int, end: int) -> bool:
+    """Is the name at ``text[start:end]`` the place that the one cued before the comma lies in?"""
+    return (text[start - 2:start] == ", " and bool(_LISTED_AFTER_CUED.search(text, max(0, start - 80), start))
+            and not _LIST_GOES_ON.match(text, end))
+
+
 def _cued(norm: str, n_start: int, n_end: int) -> bool:
     """Is the name at norm[n_start:n_end] cued as a place: by the word before it (an article
     in between is skipped: "in the Hawija area") or by a place word after it ("Afrin district")?"""
@@ -329,7 +346,7 @@ class Lexicon:
                     continue
                 if alias.needs_cue:
                     if cued is None:
-                        cued = alias.prefixed or _cued(norm, n_start, n_end)
+                        cued = alias.prefixed or _cued(norm, n_start, n_end) or _listed_after_cued(text, start, end)
                     if not cued:
                         continue
                 found.append(Mention(alias.entry, start, end, surface, alias.prefixed))
@@ -378,7 +395,7 @@ class Lexicon:
             for alias in aliases:
                 if alias.needs_cue:
                     if cued is None:
-                        cued = _cued_word(words, first, last)
+                        cued = _cued_word(words, first, last) or _listed_after_cued(text, start, end)
                     if not cued:
                         continue
                 out.append(Mention(alias.entry, start, end, surface, True))

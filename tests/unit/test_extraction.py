@@ -596,10 +596,22 @@ def test_the_month_of_may_is_not_a_modal(extractor):
     ("Turkish warplanes bombed the Afrin district overnight.", "‘Afrīn", "SY", "city"),
     # a town abroad named like a word of the clause is not where a province's event is
     ("The rebel factions shelled Sahm El Golan village in Dar'a countryside.", "Daraa Governorate", "SY", "admin1"),
+    # a village the gazetteer does not know, then after a comma the town it lies in
+    ("A rocket fired by Houthi fighters killed a woman in Jadaan, Marib.", "Ma'rib", "YE", "city"),
 ])
 def test_provinces_district_seats_and_place_cues_locate_the_event(extractor, body, name, country, precision):
     [event] = [e for e in extractor.process(article("p", body, FRIDAY)).events if e.category == "ASSAULT"]
     assert (event.location.name, event.location.country, event.location.precision) == (name, country, precision)
+
+
+def test_a_list_of_villages_does_not_cue_its_next_name_as_a_place():
+    """After "in X," the town X lies in is cued; the next name of a list of villages is not, nor the
+    first word of a longer name ("Rasm" of "Rasm al-Hulu" is no Ghaşam)."""
+    lexicon = load_lexicon()
+    listed = lexicon.find("Rebels took the villages of Kafr Shams, Rasm al-Hulu, and Tell Qarah on Monday.")
+    assert "Ghaşam" not in [m.entry.name for m in listed if m.kind == "place"]
+    apposed = lexicon.find("Houthi fighters shelled a house in Haylan, Sirwah.")
+    assert "Sūq Şirwāḩ" in [m.entry.name for m in apposed if m.kind == "place"]
 
 
 def test_a_city_name_at_the_end_of_a_longer_unknown_name_is_not_that_city():
