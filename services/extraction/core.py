@@ -1014,6 +1014,13 @@ _NAMED_PLACE = re.compile(
     r"governorate|region|outskirts|vicinity|countryside)s? (?:of )?)?(?!(?:January|February|March|April|May|June|"
     r"July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
     r"The|This|That|Which|Its|His|Her|Their)\b)[A-Z][\w'’-]{2,}")
+#: deaths a protest is against, mourns or marks: an earlier event's toll, not the protest's
+_MOURNED = re.compile(
+    r"\b(?:commemorat\w*|mourn\w*|against|denounc\w*|condemn\w*|over|in response to|to mark|anniversary of|"
+    r"accus\w*(?: \S+){0,3}? of(?: arresting and)?)(?: \S+){0,4}? (?:the )?(?:(?:deaths?|killings?|executions?|"
+    r"assassinations?|murders?) of|killing|assassinating|executing|murdering)\b|"
+    r"(?:^| )(?:احتجاجا علي|تنديدا ب|استنكارا ل|لاحياء ذكري|احياء لذكري)\S* (?:\S+ ){0,2}?"
+    r"(?:مقتل|اغتيال|اعدام|استشهاد|قتل)")
 _STATISTIC = re.compile(r"%|(?:^| )(?:بنسبه|نسبه|المئه|percent|per cent|statistics|احصاءات|حصيله|بلغ عدد|"
                         r"العدد المتزايد|عدد متزايد|increasing number of|growing number of|rising number of)"
                         r"(?: |$)")
@@ -1627,6 +1634,8 @@ class Extractor:
         clause = text[s.start:s.end]
         norm = doc.plain(s.start, s.end)
         killed, injured = casualties_norm(norm)
+        if killed is not None and category == "UNREST" and _MOURNED.search(norm):
+            killed = None  # the dead a protest is about, not its own: "to commemorate the death of three activists"
         resolved = _inside(doc, [m for m in context["places"] if s.start <= m.start < s.end])
         period = _period(norm, published)
         dated = period[0] if period else _absolute_date(norm, published)  # a day the clause writes out

@@ -604,6 +604,18 @@ def test_provinces_district_seats_and_place_cues_locate_the_event(extractor, bod
     assert (event.location.name, event.location.country, event.location.precision) == (name, country, precision)
 
 
+@pytest.mark.parametrize("body, killed", [
+    ("Hundreds marched in Manama to commemorate the death of four activists executed last year.", None),
+    ("Protesters in Menbij denounced the killing of two students by the militia.", None),
+    ("تظاهر المئات في البصرة احتجاجا على مقتل ثلاثة شبان برصاص الشرطة", None),
+    # the protest's own dead stay
+    ("Two protesters were killed when police fired on a demonstration in Basra.", 2),
+])
+def test_a_protest_does_not_take_the_toll_it_mourns(extractor, body, killed):
+    [event] = extractor.process(article("u", body, FRIDAY)).events
+    assert (event.category, event.killed) == ("UNREST", killed)
+
+
 def test_a_list_of_villages_does_not_cue_its_next_name_as_a_place():
     """After "in X," the town X lies in is cued; the next name of a list of villages is not, nor the
     first word of a longer name ("Rasm" of "Rasm al-Hulu" is no Ghaşam)."""
