@@ -121,10 +121,22 @@ _AR_NOT_JOINER = r"(?!(?:في|علي|من|منذ|خلال|بعد|قبل|التي
 #: what a count of the dead is not followed by: days, hours, kilometres, times
 _AR_NOT_UNIT = (r"(?! (?:ايام|يوما|يوم|اشهر|شهرا|شهور|سنوات|سنه|عاما|اعوام|ساعات|ساعه|دقائق|دقيقه|كيلومترات|"
                 r"كيلومترا|كلم|كم|مترا|امتار|مرات|مره|ملم)(?: |$))")
+#: what a count before "and" counts when it is no dead: "struck 17 targets and 21 militants were killed" (21)
+_NOT_PEOPLE = (r"(?!(?:targets|vehicles|houses|homes|buildings|positions|shells|rockets|missiles|mortars|raids|strikes|"
+               r"airstrikes|air strikes|villages|towns|tanks|caches|bombs|barrel bombs|sites|depots|days|hours|weeks|"
+               r"months|km|kilometres|kilometers|times|ieds|drones|boats|cars|trucks|shelters|checkpoints)\b)")
+#: a qualifier before a count that is an object ("killed at least two")
+_Q_OBJECT = r"(?:at least |some |about |around |nearly |more than |over |up to |as many as |a total of )"
 _KILLED = [
-    re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |had been |was |are |reportedly |all )*"
-               r"(?:(?:shot|stabbed|beaten) and )?"
-               r"(?:killed|dead|died|deaths|fatalities|shot dead|executed|gunned down|succumbed)"),
+    # "15 soldiers were killed", "3 soldiers killed in an attack"; not a count that did the killing, told
+    # with no auxiliary and an object after it ("three airstrikes reportedly killed two children", "destroyed
+    # seven shelters, killed four militants": the comma is gone in the normalised text)
+    re.compile(_Q + _NUM + r" " + _W + r"(?:(?:reportedly |all )*(?:were |have been |had been |was |are )"
+               r"(?:reportedly |all )*(?:(?:shot|stabbed|beaten) and )?"
+               r"(?:killed|dead|died|deaths|fatalities|shot dead|executed|gunned down|succumbed)|"
+               r"(?:reportedly |all )*(?:(?:shot|stabbed|beaten) and )?(?:dead|died|deaths|fatalities|succumbed|"
+               r"(?:killed|shot dead|executed|gunned down)(?! " + _Q_OBJECT + r"?(?:\d+|a|an|"
+               + "|".join(_EN_NUMBERS) + r") (?!(?:[a-z]+ )?(?:wounded|injured|hurt)\b))))"),
     re.compile(r"(?:killed|killing|" + _UNTRIED + r"kill|kills|(?:killing|deaths?) of(?: the)?|left|"
                r"claimed the lives of|shot dead|executed|execution of|executing|assassinated|assassinating|"
                r"gunned down|fatally shot) "
@@ -172,7 +184,7 @@ _W_NO_NUMBER = (r"(?:(?!and |or |killed |dead |injured |wounded |(?:" + "|".join
                 + r") )[a-z][a-z\-]* ){0,6}?")
 #: two counts of one toll: "three guards and three militants were killed", "مقتل 3 جنود و5 مسلحين"
 _KILLED_PAIRS = [
-    ((" and ",), re.compile(_Q + _NUM + r" " + _W_NO_NUMBER + r"and " + _Q + _NUM + r" " + _W_NO_NUMBER
+    ((" and ",), re.compile(_Q + _NUM + r" " + _NOT_PEOPLE + _W_NO_NUMBER + r"and " + _Q + _NUM + r" " + _W_NO_NUMBER
                             + r"(?:were |have been |had been |are |reportedly |all )*(?:killed|dead|died)")),
     (("قتل", "استشهاد"), re.compile(r"(?:مقتل|قتل|استشهاد) " + _Q + _NUM + r" (?:\S+ ){1,3}?و" + _NUM + r" ")),
     # "21 regime fighters were killed along with 26 rebels"
@@ -229,9 +241,10 @@ _NUM_NC = _NUM.replace(r"])(\d+|", r"])(?:\d+|")
 #: or after "and" with no article ("a woman and child")
 _ROLE = (r"(?:driver|passenger|pilot|guard|bodyguard|aide|companion|escort|wife|husband|son|daughter|brother|sister|"
          r"father|mother|child|boy|girl|man|woman|baby|infant)")
-_ITEM = re.compile(r"(and (?!as many as |up to ))?(?:" + _Q_ITEM + _NUM + r" |(a|an|another|the(?= " + _ROLE + r" )) |"
+_ITEM = re.compile(r"(and (?!as many as |up to ))?(?:" + _Q_ITEM + _NUM + r" " + _NOT_PEOPLE
+                   + r"|(a|an|another|the(?= " + _ROLE + r" )) |"
                    r"(?<=and )(his|her|their) (?:" + _NUM + r" )?|(?<=and )()(?=" + _ROLE + r" ))" + _W_LIST)
-_ITEM_ANY = r"(?:" + _Q_ITEM + _NUM_NC + r" |a |an |another |the (?=" + _ROLE + r" ))" + _W_LIST
+_ITEM_ANY = r"(?:" + _Q_ITEM + _NUM_NC + r" " + _NOT_PEOPLE + r"|a |an |another |the (?=" + _ROLE + r" ))" + _W_LIST
 _LISTED = (r"(" + _ITEM_ANY + r"(?:(?:and )?" + _ITEM_ANY + r"|and (?:his|her|their) (?:" + _NUM_NC + r" )?"
            + _W_LIST + r"|and (?=" + _ROLE + r" )" + _W_LIST + r")+)")
 _LISTED_DEAD = [

@@ -727,6 +727,12 @@ def test_arabic_count_before_the_verb_of_death():
     # a protest against a killing reports none ("the killing of" names an earlier one)
     ("Residents protested against the killing of a teacher by gunmen.", (None, None)),
     ("The man was shot dead by police near the border.", (1, None)),
+    # a count that did the killing is not the dead (the comma before "killed" is gone in the normalised text)
+    ("Three coalition airstrikes reportedly killed two children and wounded two others.", (2, 2)),
+    ("Iraqi forces destroyed seven shelters, killed four militants and arrested eighteen others.", (4, None)),
+    ("21 militants killed, 4 wounded in clashes near the border", (21, 4)),
+    # nor a count of targets before "and"
+    ("Iraqi helicopters struck 17 targets and 21 militants were killed.", (21, None)),
 ])
 def test_the_dead_named_as_a_family_a_role_or_a_person(sentence, expected):
     assert casualties(sentence) == expected
