@@ -105,6 +105,9 @@ _W_WORD = r"(?!(?:and|or|killed|dead|injured|wounded|which|who|that|when|while|a
 #: 2 ...", "and a civilian") nor another verb ("raided 12 villages and killed 2")
 _W = (r"(?:" + _W_WORD + r"(?:and (?!(?:a|an|one|another|" + "|".join(_EN_NUMBERS) + r") |\d)" + _W_WORD
       + r")?){0,6}?")
+#: up to ten such words before a passive verb of death: "two fighters likely affiliated with al-qaeda in the
+#: arabian peninsula were reportedly killed"
+_W_LONG = _W.replace("{0,6}?", "{0,10}?")
 #: "kill" after an attempt or a plan kills no one ("attempted to kill a policeman"); "managed to kill" does
 _UNTRIED = "".join(f"(?<!{w} to )" for w in ("attempted", "tried", "trying", "planned", "planning", "plotted",
                                               "plotting", "threatened", "sought", "intended", "wanted"))
@@ -122,19 +125,21 @@ _AR_NOT_JOINER = r"(?!(?:في|علي|من|منذ|خلال|بعد|قبل|التي
 _AR_NOT_UNIT = (r"(?! (?:ايام|يوما|يوم|اشهر|شهرا|شهور|سنوات|سنه|عاما|اعوام|ساعات|ساعه|دقائق|دقيقه|كيلومترات|"
                 r"كيلومترا|كلم|كم|مترا|امتار|مرات|مره|ملم)(?: |$))")
 #: what a count before "and" counts when it is no dead: "struck 17 targets and 21 militants were killed" (21)
-_NOT_PEOPLE = (r"(?!(?:targets|vehicles|houses|homes|buildings|positions|shells|rockets|missiles|mortars|raids|strikes|"
-               r"airstrikes|air strikes|villages|towns|tanks|caches|bombs|barrel bombs|sites|depots|days|hours|weeks|"
-               r"months|km|kilometres|kilometers|times|ieds|drones|boats|cars|trucks|shelters|checkpoints)\b)")
+_NOT_PEOPLE = (r"(?!(?:[a-z\-]+ )?(?:targets|vehicles|houses|homes|buildings|positions|shells|rockets|missiles|"
+               r"mortars|raids|strikes|airstrikes|air strikes|villages|towns|tanks|caches|bombs|barrel bombs|sites|"
+               r"depots|days|hours|weeks|months|km|kilometres|kilometers|times|ieds|drones|boats|cars|trucks|"
+               r"shelters|checkpoints)\b)")
 #: a qualifier before a count that is an object ("killed at least two")
 _Q_OBJECT = r"(?:at least |some |about |around |nearly |more than |over |up to |as many as |a total of )"
 _KILLED = [
     # "15 soldiers were killed", "3 soldiers killed in an attack"; not a count that did the killing, told
     # with no auxiliary and an object after it ("three airstrikes reportedly killed two children", "destroyed
     # seven shelters, killed four militants": the comma is gone in the normalised text)
-    re.compile(_Q + _NUM + r" " + _W + r"(?:(?:reportedly |all )*(?:were |have been |had been |was |are )"
-               r"(?:reportedly |all )*(?:(?:shot|stabbed|beaten) and )?"
+    re.compile(_Q + _NUM + r" " + _NOT_PEOPLE + r"(?:" + _W_LONG
+               + r"(?:reportedly |all )*(?:were |have been |had been |was |are )"
+               r"(?:reportedly |all )*(?:(?!injured|wounded|hurt)[a-z]+ and )?"
                r"(?:killed|dead|died|deaths|fatalities|shot dead|executed|gunned down|succumbed)|"
-               r"(?:reportedly |all )*(?:(?:shot|stabbed|beaten) and )?(?:dead|died|deaths|fatalities|succumbed|"
+               + _W + r"(?:reportedly |all )*(?:(?:shot|stabbed|beaten) and )?(?:dead|died|deaths|fatalities|succumbed|"
                r"(?:killed|shot dead|executed|gunned down)(?! " + _Q_OBJECT + r"?(?:\d+|a|an|"
                + "|".join(_EN_NUMBERS) + r") (?!(?:[a-z]+ )?(?:wounded|injured|hurt)\b))))"),
     re.compile(r"(?:killed|killing|" + _UNTRIED + r"kill|kills|(?:killing|deaths?) of(?: the)?|left|"
@@ -316,6 +321,10 @@ _SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) " + _AR_ONE + r"(?: |$)"),
                  # a rank and a name: "killed Major Ibrahim al Hadhmi"
                  re.compile(r"\b(?:killed|killing|assassinated|assassinating|shot dead) (?:the )?(?:major|colonel|"
                             r"lieutenant|captain|general|brigadier|sergeant|commander|sheikh|imam|mayor|judge)\b"),
+                 # one named by their role and name: "killing aqap militant akram al-adeni"
+                 re.compile(r"\b(?:killing|killed|kills|assassinated|assassinating|shot dead) (?:[a-z\-]+ )?"
+                            r"(?:militant|fighter|activist|journalist|official|leader|commander|cleric|member|officer) "
+                            r"(?!(?:and|in|of|from|on|at|near|with|by|who|during|after|while|as)\b)[a-z]"),
                  # one person named by a role: "killing the owner", "killed the driver"
                  re.compile(r"\b(?:killing|killed|kills|shot dead|assassinated|assassinating|death of) the "
                             r"(?:owner|driver|pilot|guard|mayor|imam|mukhtar|father|mother|son|daughter|husband|wife|"

@@ -733,6 +733,12 @@ def test_arabic_count_before_the_verb_of_death():
     ("21 militants killed, 4 wounded in clashes near the border", (21, 4)),
     # nor a count of targets before "and"
     ("Iraqi helicopters struck 17 targets and 21 militants were killed.", (21, None)),
+    # a long description between the count and its passive verb; a verb joined to "killed"
+    ("Two fighters believed to be members of a local armed group were reportedly killed.", (2, None)),
+    ("On the western front, two soldiers were hit and killed by sniper fire.", (2, None)),
+    ("Two military vehicles were destroyed and their crews were killed.", (10, None)),
+    # one named by their role and name
+    ("A drone strike hit a car, killing militant commander Abu Omar al-Shami.", (1, None)),
 ])
 def test_the_dead_named_as_a_family_a_role_or_a_person(sentence, expected):
     assert casualties(sentence) == expected
