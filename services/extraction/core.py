@@ -200,7 +200,10 @@ _KILLED_PAIRS = [
 #: one of the dead told with the others: "a commander was killed along with 4 others" (5)
 _ONE_AND_OTHERS = re.compile(r"\b(?:was|has been|had been|is) (?:reportedly )?"
                              r"(?:killed|shot dead|executed|assassinated) "
-                             r"(?:along with|together with) " + _Q + _NUM + r" [a-z]")
+                             r"(?:along with|together with) " + _Q + _NUM + r" [a-z]|"
+                             # "the commander ... and eight of his escorts were killed" (9)
+                             r"\band " + _NUM + r" (?:of )?(?:his|her|other|of his|of her)\b(?: [a-z\-]+){0,4}? "
+                             r"(?:were|have been|had been) (?:reportedly )?(?:killed|shot dead|executed)\b")
 _INJURED = [
     re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |was |are |reportedly )*(?:injured|wounded|hurt)"),
     re.compile(_Q + _NUM + r" " + _W + r"(?:suffered|sustained|received) (?:[a-z]+ )?(?:injuries|wounds)"),
@@ -255,7 +258,7 @@ _LISTED = (r"(" + _ITEM_ANY + r"(?:(?:and )?" + _ITEM_ANY + r"|and (?:his|her|th
 _LISTED_DEAD = [
     re.compile(r"\b(?:killing|killed|kills|" + _UNTRIED + r"kill|shot dead|assassinated|assassinating|executed|"
                r"executing|deaths? of|killing of|execution of) " + _LISTED + r"(?!(?:were|was|are|have been) )"),
-    re.compile(r"(?:^| )" + _LISTED + r"(?:were|have been|had been) (?:reportedly )?"
+    re.compile(r"(?:^| )" + _LISTED + r"(?:were|was|have been|had been) (?:reportedly )?"
                r"(?:killed|shot dead|executed|assassinated)\b"),
     re.compile(r"\bleft " + _LISTED + r"(?:dead|killed)\b"),
 ]
@@ -454,8 +457,8 @@ def casualties_norm(norm: str) -> tuple[int | None, int | None]:
     if not _DEATH_WORDS.search(norm):
         return None, _injured(count, script, norm)
     killed = count(_KILLED_BY[script], norm, _KILLED_IF, _KILLED_PAIRS)
-    if count is _count and " with " in norm and (m := _ONE_AND_OTHERS.search(norm)):
-        others = _number(m.group(1))
+    if count is _count and (" with " in norm or " and " in norm) and (m := _ONE_AND_OTHERS.search(norm)):
+        others = _number(m.group(1) or m.group(2))
         if not isinstance(others, Vague) and (killed is None or others + 1 > killed):
             killed = others + 1
     injured = count(_INJURED_BY[script], norm) if _INJURY_WORDS.search(norm) else None

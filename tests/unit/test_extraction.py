@@ -739,6 +739,11 @@ def test_arabic_count_before_the_verb_of_death():
     ("Two military vehicles were destroyed and their crews were killed.", (10, None)),
     # one named by their role and name
     ("A drone strike hit a car, killing militant commander Abu Omar al-Shami.", (1, None)),
+    # one and a count of his own: "X and eight of his escorts were killed" (9)
+    ("The brigade commander, Salem al-Qadi, and eight of his escorts were killed in the ambush.", (9, None)),
+    ("A local commander and 5 of his fighters were killed in the clashes.", (6, None)),
+    # a list, with a singular verb
+    ("A family of a husband, a wife, and a child was killed by a landmine.", (3, None)),
 ])
 def test_the_dead_named_as_a_family_a_role_or_a_person(sentence, expected):
     assert casualties(sentence) == expected
