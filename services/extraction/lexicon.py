@@ -80,6 +80,23 @@ def _listed_after_cued(text: str, start: int, end: int) -> bool:
             and not _LIST_GOES_ON.match(text, end))
 
 
+def _town_spreads(cities: list[dict], least: int = 5) -> dict[tuple[str, str], tuple[float, float, float, float]]:
+    """Per province (country, admin1 code) with ``least`` towns or more in the gazetteer: the mean and
+    the standard deviation of its towns' latitudes and longitudes, where "southern Idlib" lies."""
+    points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for city in cities:
+        if city.get("admin1"):
+            points.setdefault((city["country"], city["admin1"]), []).append((city["lat"], city["lon"]))
+    out = {}
+    for key, pts in points.items():
+        if len(pts) >= least:
+            lat = sum(p[0] for p in pts) / len(pts)
+            lon = sum(p[1] for p in pts) / len(pts)
+            out[key] = (lat, lon, (sum((p[0] - lat) ** 2 for p in pts) / len(pts)) ** 0.5,
+                        (sum((p[1] - lon) ** 2 for p in pts) / len(pts)) ** 0.5)
+    return out
+
+
 def _cued(norm: str, n_start: int, n_end: int) -> bool:
     """Is the name at norm[n_start:n_end] cued as a place: by the word before it (an article
     in between is skipped: "in the Hawija area") or by a place word after it ("Afrin district")?"""
@@ -657,15 +674,17 @@ def load_lexicon(
                 "population": 10**8}), _aliases(item))
     selected = gazetteer.cities(city_countries, min_population)
     by_id = {city["geonameid"]: city for city in selected}
+    spreads = _town_spreads(selected)
     for item in places.get("provinces", []):
         capital = by_id.get(item.get("capital"))
         if capital is None and "lat" not in item:
             continue  # its capital's country is not loaded (RAQIB city countries)
+        admin1 = capital["admin1"] if capital else item.get("admin1")
         lex.add(Entry("place", item["id"], item["name"], {
-            "geonameid": None, "country": item["country"],
-            "admin1": capital["admin1"] if capital else item.get("admin1"),
+            "geonameid": None, "country": item["country"], "admin1": admin1,
             "lat": capital["lat"] if capital else item["lat"], "lon": capital["lon"] if capital else item["lon"],
-            "precision": "admin1", "population": 10**8}), _aliases(item))
+            "precision": "admin1", "population": 10**8, "capital": item.get("capital"),
+            "towns": spreads.get((item["country"], admin1))}), _aliases(item))
     extra = {int(k): v for k, v in (places.get("city_aliases") or {}).items()}
     for city in selected:
         names = [*city["names"], *_aliases(extra.get(city["geonameid"], {}))]

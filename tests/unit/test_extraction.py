@@ -589,7 +589,8 @@ def test_the_month_of_may_is_not_a_modal(extractor):
 @pytest.mark.parametrize("body, name, country, precision", [
     # a province, by a name no city has
     ("Pro-Houthi forces shelled Saudi soldiers in Asir province.", "Asir Region", "SA", "admin1"),
-    ("وقصفت القوات الحكومية مواقع للمسلحين في ريف إدلب الجنوبي.", "Idlib Governorate", "SY", "admin1"),
+    ("وقصفت القوات الحكومية مواقع للمسلحين في ريف إدلب.", "Idlib Governorate", "SY", "admin1"),
+    ("وقصفت القوات الحكومية مواقع للمسلحين في ريف إدلب الجنوبي.", "southern Idlib Governorate", "SY", "admin1"),
     # a seat of a district that GeoNames lists without a population
     ("A coalition strike destroyed an Islamic State position near Hawija.", "Al Ḩawījah", "IQ", "city"),
     # a place word after the name cues a small place
@@ -614,6 +615,30 @@ def test_provinces_district_seats_and_place_cues_locate_the_event(extractor, bod
 def test_a_protest_does_not_take_the_toll_it_mourns(extractor, body, killed):
     [event] = extractor.process(article("u", body, FRIDAY)).events
     assert (event.category, event.killed) == ("UNREST", killed)
+
+
+@pytest.mark.parametrize("body, name, north, east", [
+    ("Warplanes struck a village in southern Idleb.", "southern Idlib Governorate", -1, 0),
+    ("Regime forces shelled villages in Hama's western countryside.", "western Hama Governorate", 0, -1),
+    ("Turkish forces shelled villages in the northern countryside of Aleppo.", "northern Aleppo Governorate", 1, 0),
+    ("Airstrikes hit villages in north-eastern Hama.", "northeastern Hama Governorate", 1, 1),
+    ("قصفت قوات النظام قرى في ريف حلب الشمالي", "northern Aleppo Governorate", 1, 0),
+    ("غارات جوية على بلدات جنوب إدلب", "southern Idlib Governorate", -1, 0),
+])
+def test_a_part_of_a_province_named_by_its_direction_lies_that_way(extractor, body, name, north, east):
+    """"Southern Idlib" is not Idlib city: a point that way from the middle of the province's towns."""
+    [event] = [e for e in extractor.process(article("d", body, FRIDAY)).events if e.location]
+    province = next(e for e in extractor.lexicon.entries.values()
+                    if e.kind == "place" and e.name == name.split(" ", 1)[1])
+    lat, lon, _, _ = province.data["towns"]
+    assert (event.location.name, event.location.precision) == (name, "admin1")
+    assert (event.location.lat - lat) * north >= 0 and (event.location.lon - lon) * east >= 0
+    assert (event.location.lat, event.location.lon) != (lat, lon)
+
+
+def test_north_of_a_city_is_near_the_city(extractor):
+    [event] = [e for e in _kinetic(extractor, "Clashes north of Baghdad left two dead.") if e.location]
+    assert event.location.name == "Baghdad"
 
 
 def test_a_list_of_villages_does_not_cue_its_next_name_as_a_place():
