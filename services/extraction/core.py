@@ -20,7 +20,7 @@ from pydantic import TypeAdapter
 
 from schemas import Actor, ArticleEnriched, ArticleIngested, Entity, Event, Evidence, Location
 from services.extraction.language import SUPPORTED, LanguageIdentifier, language_identifier
-from services.extraction.lexicon import SMALL_PLACE, Lexicon, Mention, load_lexicon
+from services.extraction.lexicon import SMALL_PLACE, Lexicon, Mention, load_lexicon, normalize_name, skeleton_tokens
 from services.extraction.normalize import Doc, normalize_plain, numbers_as_counts
 
 #: a city abroad (outside the countries the article is about) is read as a place only from this size
@@ -1383,6 +1383,13 @@ def _the_month(text: str, start: int, end: int) -> bool:
     return bool(_MONTH_AFTER.match(text, end) or _MONTH_BEFORE.search(text, max(0, start - 12), start))
 
 
+def _consonants(name: str) -> set[str]:
+    """The consonants of each word of a Latin name's spelling skeleton: what "Jizan" and "Jazan", "Dihok"
+    and "Duhok" share."""
+    return {re.sub("[aiu]", "", t) for w in normalize_name(name).replace("-", " ").split()
+            for t in skeleton_tokens(w)} - {""}
+
+
 class Extractor:
     """The extraction core: ``process(article) -> ArticleEnriched``."""
 
@@ -1402,8 +1409,11 @@ class Extractor:
         for e in self.lexicon.entries.values():
             if e.kind == "place" and e.data.get("towns"):
                 self.provinces[e.id] = e
-                if e.data.get("capital"):
-                    self.provinces[str(e.data["capital"])] = e
+                capital = self.lexicon.entries.get(("place", str(e.data.get("capital"))))
+                if capital is not None and _consonants(capital.name) & _consonants(e.name):
+                    # by its capital's name only where the province bears it: "southern Idlib" is a part of
+                    # Idlib Governorate, "northern Ramadi" a part of the city (Anbar Governorate)
+                    self.provinces[capital.id] = e
         #: each country as a place, for events whose clause names no place
         self.country_places = {
             e.data["country"]: Mention(e, -1, -1, e.name) for e in self.lexicon.entries.values()

@@ -639,6 +639,9 @@ def test_a_part_of_a_province_named_by_its_direction_lies_that_way(extractor, bo
 def test_north_of_a_city_is_near_the_city(extractor):
     [event] = [e for e in _kinetic(extractor, "Clashes north of Baghdad left two dead.") if e.location]
     assert event.location.name == "Baghdad"
+    # a capital that does not name its province: "northern Ramadi" is a part of the city, not of Anbar
+    [event] = [e for e in _kinetic(extractor, "A bomb exploded in northern Ramadi, killing a man.") if e.location]
+    assert event.location.name == "Ramadi"
 
 
 def test_a_list_of_villages_does_not_cue_its_next_name_as_a_place():
