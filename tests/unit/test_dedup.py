@@ -274,13 +274,19 @@ def test_a_tally_kept_report_by_report_is_the_merge_of_all_so_far():
     assert tally.merged().location.name == "Al Bukamal"
 
 
+def _story_pair(prefix: str, seed: int, language: str = "en"):
+    """One strike's report and a rewrite of it an hour later from another outlet (in ``language``)."""
+    ev = _event("US:MIL", None, "Al Bukamal")
+    first = article(f"{prefix}1", "US strikes", STORY_EN, "en", T0, "wire").model_copy(update={"events": [ev]})
+    title, body = rewrite("US strikes", STORY_EN, "en", random.Random(seed))
+    second = article(f"{prefix}2", title, body, language, T0 + dt.timedelta(hours=1), "paper").model_copy(
+        update={"events": [ev]})
+    return first, second
+
+
 def test_reports_of_a_near_duplicate_corroborate_the_story():
     core = DedupCore(MemoryStore())
-    ev = _event("US:MIL", None, "Al Bukamal")
-    first = article("b1", "US strikes", STORY_EN, "en", T0, "wire").model_copy(update={"events": [ev]})
-    title, body = rewrite("US strikes", STORY_EN, "en", random.Random(2))
-    second = article("b2", title, body, "en", T0 + dt.timedelta(hours=1), "paper").model_copy(
-        update={"events": [ev]})
+    first, second = _story_pair("b", 2)
     [r1] = core.process(first)
     verdict, [r2] = core.process_with_verdict(second)
     assert verdict.status == "near_duplicate"
@@ -293,11 +299,7 @@ def test_a_report_built_unvalidated_is_the_validated_model():
     """Reports are built with ``model_construct`` (their parts are validated models): the same
     model, field for field and byte for byte, as validating what they hold."""
     core = DedupCore(MemoryStore())
-    ev = _event("US:MIL", None, "Al Bukamal")
-    first = article("v1", "US strikes", STORY_EN, "en", T0, "wire").model_copy(update={"events": [ev]})
-    title, body = rewrite("US strikes", STORY_EN, "en", random.Random(4))
-    second = article("v2", title, body, "ar", T0 + dt.timedelta(hours=1), "paper").model_copy(
-        update={"events": [ev]})
+    first, second = _story_pair("v", 4, language="ar")
     reports = [r for a in (first, second) for r in core.process(a)]
     assert [r.revision for r in reports] == [1, 2]
     for r in reports:
@@ -318,11 +320,7 @@ def test_a_cluster_opened_earlier_in_a_chunk_is_not_read_back_whole():
             return super().sequence(key, start)
 
     store = Counting()
-    ev = _event("US:MIL", None, "Al Bukamal")
-    first = article("c1", "US strikes", STORY_EN, "en", T0, "wire").model_copy(update={"events": [ev]})
-    title, body = rewrite("US strikes", STORY_EN, "en", random.Random(3))
-    second = article("c2", title, body, "en", T0 + dt.timedelta(hours=1), "paper").model_copy(
-        update={"events": [ev]})
+    first, second = _story_pair("c", 3)
     [(_, [r1]), (_, [r2])] = DedupCore(store).process_batch([first, second])
     assert r1.event_id == r2.event_id and (r2.revision, r2.corroboration.sources) == (2, 2)
     assert store.reads == 0
