@@ -97,6 +97,10 @@ def _town_spreads(cities: list[dict], least: int = 5) -> dict[tuple[str, str], t
     return out
 
 
+#: punctuation no place name runs over
+_BROKEN_NAME = re.compile(r"[.,;:!?()\[\]«»\"]\s")
+
+
 def _cued(norm: str, n_start: int, n_end: int) -> bool:
     """Is the name at norm[n_start:n_end] cued as a place: by the word before it (an article
     in between is skipped: "in the Hawija area") or by a place word after it ("Afrin district")?"""
@@ -406,8 +410,8 @@ class Lexicon:
             if (start, end) in exact:
                 continue
             surface = text[start:end]
-            if not _capitalised(surface):
-                continue
+            if not _capitalised(surface) or _BROKEN_NAME.search(surface):
+                continue  # (a name does not run over a full stop or a comma: "the village of Kela. No")
             cued = None
             for alias in aliases:
                 if alias.needs_cue:

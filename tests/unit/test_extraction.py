@@ -644,6 +644,11 @@ def test_north_of_a_city_is_near_the_city(extractor):
     assert event.location.name == "Ramadi"
 
 
+def test_a_name_matched_by_its_spelling_does_not_run_over_a_full_stop():
+    mentions = load_lexicon().find("Turkish forces shelled the village of Kela. No injuries were reported.")
+    assert all(". " not in m.surface for m in mentions if m.kind == "place")
+
+
 def test_a_list_of_villages_does_not_cue_its_next_name_as_a_place():
     """After "in X," the town X lies in is cued; the next name of a list of villages is not, nor the
     first word of a longer name ("Rasm" of "Rasm al-Hulu" is no Ghaşam)."""
