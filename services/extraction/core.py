@@ -20,7 +20,15 @@ from pydantic import TypeAdapter
 
 from schemas import Actor, ArticleEnriched, ArticleIngested, Entity, Event, Evidence, Location
 from services.extraction.language import SUPPORTED, LanguageIdentifier, language_identifier
-from services.extraction.lexicon import SMALL_PLACE, Lexicon, Mention, load_lexicon, normalize_name, skeleton_tokens
+from services.extraction.lexicon import (
+    HELD_BY,
+    SMALL_PLACE,
+    Lexicon,
+    Mention,
+    load_lexicon,
+    normalize_name,
+    skeleton_tokens,
+)
 from services.extraction.normalize import Doc, normalize_plain, numbers_as_counts
 
 #: a city abroad (outside the countries the article is about) is read as a place only from this size
@@ -1519,8 +1527,8 @@ class Extractor:
         by_kind: dict[str, list[Mention]] = {"actor": [], "place": [], "weapon": [], "system": [], "trigger": [],
                                              "hazard": []}
         for m in mentions:
-            if start <= m.start < end:
-                by_kind[m.entry.kind].append(m)
+            if start <= m.start < end and not (m.entry.kind == "actor" and m.surface.lower().endswith(HELD_BY)):
+                by_kind[m.entry.kind].append(m)  # ("YPG-controlled" tells the theatre, not a side)
         return SentenceMentions(start, end, by_kind["actor"], by_kind["place"], by_kind["weapon"],
                                 by_kind["system"], by_kind["trigger"])
 

@@ -613,6 +613,10 @@ def force_aliases(forces: dict, code: str) -> list[str]:
     return out
 
 
+#: what follows a party's name when it names who holds a place, not who acts
+HELD_BY = ("-controlled", "-held", "-run", "-occupied", "-besieged")
+
+
 def _aliases(item: dict) -> list[str]:
     return [*(item.get("en") or []), *(item.get("ar") or [])]
 
@@ -631,7 +635,11 @@ def load_lexicon(
         entry = Entry("actor", item["code"], item["name"], {
             "country": item.get("country"), "kind": item.get("kind", "unknown"),
             "theatre": item["theatre"] if "theatre" in item else item.get("country")})
-        lex.add(entry, _aliases(item) + force_aliases(forces, item["code"]))
+        aliases = _aliases(item) + force_aliases(forces, item["code"])
+        # "the YPG-controlled village", "IS-held areas": where a party holds ground tells the article's
+        # theatre (the extractor takes no side from these words: see HELD_BY)
+        aliases += [a + suffix for a in aliases if a.isascii() for suffix in HELD_BY]
+        lex.add(entry, aliases)
         if item.get("country"):
             for words in ((forces.get("adjectives") or {}).get(item["code"]) or {}).values():
                 lex.demonyms.update((normalize_name(w), item["country"]) for w in words if " " not in w)

@@ -644,6 +644,17 @@ def test_north_of_a_city_is_near_the_city(extractor):
     assert event.location.name == "Ramadi"
 
 
+def test_who_holds_a_place_tells_the_theatre_not_a_side(extractor):
+    """"The YPG-controlled village": the YPG fights in Syria, so the village is Syrian (not "Khafr", Iran,
+    matched by the spelling of "Kafr"); the words name who holds the place, not a side of the attack."""
+    out = extractor.process(article("h", "Turkish military forces shelled the YPG-controlled village of Kafr "
+                                         "Naseh with neither injuries nor fatalities reported.", FRIDAY))
+    [event] = out.events
+    assert event.location.country == "SY"
+    assert (event.actor1.code, event.actor2) == ("TUR:MIL", None)
+    assert "SYR:YPG" in {e.id for e in out.entities}
+
+
 def test_a_name_matched_by_its_spelling_does_not_run_over_a_full_stop():
     mentions = load_lexicon().find("Turkish forces shelled the village of Kela. No injuries were reported.")
     assert all(". " not in m.surface for m in mentions if m.kind == "place")
