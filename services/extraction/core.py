@@ -1054,6 +1054,12 @@ _MOURNED = re.compile(
     r"assassinations?|murders?) of|killing|assassinating|executing|murdering)\b|"
     r"(?:^| )(?:احتجاجا علي|تنديدا ب|استنكارا ل|لاحياء ذكري|احياء لذكري)\S* (?:\S+ ){0,2}?"
     r"(?:مقتل|اغتيال|اعدام|استشهاد|قتل)")
+#: a country named as the other side of a border, or where people cross to: not where the event is ("the Bab
+#: al-Hawa crossing with Turkey", "shot while crossing into Turkey", "Jizan, on the border with Yemen")
+_NEIGHBOUR = re.compile(r"\b(?:borders? with|crossing with|crossings with|checkpoint with|border between|"
+                        r"(?:cross|crossing|enter|entering|flee|fleeing|fled|smuggled) (?:\S+ )?into|"
+                        r"(?:trying|attempting|attempt) to (?:enter|reach)|bordering)(?: the)?$|"
+                        r"(?:^| )(?:الحدود مع|الحدوديه مع|الحدود بين|المعبر مع)$")
 #: how far a part of a province lies from the mean of its towns, in standard deviations of them (on the
 #: ACLED dev split, the share of events within 25 km of the gold point was flat between 1.15 and 1.3:
 #: 0.4872 at 0.7, 0.4952 at 1.0, 0.4966-0.4974 at 1.15-1.3, 0.4937 at 1.5; 0.4614 at the capital)
@@ -1534,6 +1540,9 @@ class Extractor:
 
     def _context(self, doc: Doc, mentions: list[Mention]) -> dict:
         """Article-wide context: countries named, and each place span resolved once."""
+        # a country named as the other side of a border is not where the article is
+        mentions = [m for m in mentions if not (m.kind == "place" and m.entry.data["precision"] == "country"
+                                                and _NEIGHBOUR.search(_before(doc, m.start, 30)))]
         countries = Counter(m.entry.data["country"] for m in mentions if m.kind == "place")
         countries.update(m.entry.data.get("country") for m in mentions
                          if m.kind == "actor" and m.entry.data.get("country"))

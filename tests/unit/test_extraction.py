@@ -655,6 +655,16 @@ def test_who_holds_a_place_tells_the_theatre_not_a_side(extractor):
     assert "SYR:YPG" in {e.id for e in out.entities}
 
 
+@pytest.mark.parametrize("body, country", [
+    ("Saudi troops said they killed 30 Houthi fighters during clashes in Jizan, on the border with Yemen.", "SA"),
+    ("A bomb exploded near the Bab al-Hawa crossing with Turkey in Idlib, killing two men.", "SY"),
+    ("اشتباكات عنيفة في مدينة جازان على الحدود مع اليمن", "SA"),
+])
+def test_a_country_across_the_border_is_not_where_the_event_is(extractor, body, country):
+    [event] = [e for e in extractor.process(article("n", body, FRIDAY)).events if e.category == "ASSAULT"]
+    assert event.location.country == country
+
+
 def test_a_name_matched_by_its_spelling_does_not_run_over_a_full_stop():
     mentions = load_lexicon().find("Turkish forces shelled the village of Kela. No injuries were reported.")
     assert all(". " not in m.surface for m in mentions if m.kind == "place")
