@@ -665,6 +665,16 @@ def test_a_country_across_the_border_is_not_where_the_event_is(extractor, body, 
     assert event.location.country == country
 
 
+@pytest.mark.parametrize("body", [
+    "Rebel factions managed to regain control of the village of Tal Hadya in southern Aleppo.",
+    "Regime forces managed to capture the town of Kafr Nabl in southern Idlib.",
+    "HTS fighters managed to impose their control over the area of Has in southern Idlib.",
+])
+def test_ground_taken_or_retaken_is_a_ground_clash(extractor, body):
+    [event] = _kinetic(extractor, body)
+    assert (event.mode, event.location.country) == ("ground_clash", "SY")
+
+
 def test_a_name_matched_by_its_spelling_does_not_run_over_a_full_stop():
     mentions = load_lexicon().find("Turkish forces shelled the village of Kela. No injuries were reported.")
     assert all(". " not in m.surface for m in mentions if m.kind == "place")
