@@ -675,6 +675,16 @@ def test_ground_taken_or_retaken_is_a_ground_clash(extractor, body):
     assert (event.mode, event.location.country) == ("ground_clash", "SY")
 
 
+@pytest.mark.parametrize("body, place", [
+    ("Police discovered explosives in a house in Kirkuk on Monday.", "Kirkuk"),
+    ("Security forces found a weapons cache near Mosul.", "Mosul"),
+    ("تمكنت قوات الأمن من تفكيك عبوة ناسفة في مدينة الموصل", "Mosul"),
+])
+def test_a_device_found_or_defused_is_a_security_operation_not_an_attack(extractor, body, place):
+    [event] = extractor.process(article("f", body, FRIDAY)).events
+    assert (event.category, event.mode, event.location.name) == ("OTHER", "defusal", place)
+
+
 def test_a_name_matched_by_its_spelling_does_not_run_over_a_full_stop():
     mentions = load_lexicon().find("Turkish forces shelled the village of Kela. No injuries were reported.")
     assert all(". " not in m.surface for m in mentions if m.kind == "place")
