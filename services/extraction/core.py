@@ -1065,13 +1065,9 @@ _NEIGHBOUR = re.compile(r"\b(?:borders? with|crossing with|crossings with|checkp
 #: 0.4872 at 0.7, 0.4952 at 1.0, 0.4966-0.4974 at 1.15-1.3, 0.4937 at 1.5; 0.4614 at the capital)
 _REACH = 1.2
 #: directions, as (north, east) unit steps
-_DIRECTIONS = {"north": (1, 0), "south": (-1, 0), "east": (0, 1), "west": (0, -1),
-               "شمال": (1, 0), "جنوب": (-1, 0), "شرق": (0, 1), "غرب": (0, -1)}
-for _w, _v in list(_DIRECTIONS.items()):
-    if _w.isascii():
-        _DIRECTIONS[_w + "ern"] = _v
-    else:
-        _DIRECTIONS[_w + "ي"] = _DIRECTIONS["ال" + _w + "ي"] = _v
+_DIRECTIONS = {form: step for word, step in {"north": (1, 0), "south": (-1, 0), "east": (0, 1), "west": (0, -1),
+                                              "شمال": (1, 0), "جنوب": (-1, 0), "شرق": (0, 1), "غرب": (0, -1)}.items()
+               for form in ((word, word + "ern") if word.isascii() else (word, word + "ي", "ال" + word + "ي"))}
 _DIR_EN = r"(north|south|east|west)(?:ern)?(?:(?:-| )?(east|west)(?:ern)?)?"
 _DIR_AR = r"(شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي)(?: (شرق|غرب|شرقي|غربي))?"
 _DIR_AR_AFTER = r"(الشمالي|الجنوبي|الشرقي|الغربي)(?: (الشرقي|الغربي))?"

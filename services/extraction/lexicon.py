@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
+from statistics import fmean, pstdev
 from typing import NamedTuple
 
 import ahocorasick
@@ -90,10 +91,8 @@ def _town_spreads(cities: list[dict], least: int = 5) -> dict[tuple[str, str], t
     out = {}
     for key, pts in points.items():
         if len(pts) >= least:
-            lat = sum(p[0] for p in pts) / len(pts)
-            lon = sum(p[1] for p in pts) / len(pts)
-            out[key] = (lat, lon, (sum((p[0] - lat) ** 2 for p in pts) / len(pts)) ** 0.5,
-                        (sum((p[1] - lon) ** 2 for p in pts) / len(pts)) ** 0.5)
+            lats, lons = [p[0] for p in pts], [p[1] for p in pts]
+            out[key] = (fmean(lats), fmean(lons), pstdev(lats), pstdev(lons))
     return out
 
 
