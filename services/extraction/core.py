@@ -243,7 +243,15 @@ _UNKNOWN_DEAD = re.compile(r"\b(?:deaths and injuries|dead and (?:wounded|injure
                            r"killing (?:all )?(?:the|its|their) crews?|(?:the|its|their) crews? (?:was|were) killed|"
                            r"human losses|casualties (?:on|from|among) both sides|"
                            r"losses (?:in|of) (?:life|lives)|"
-                           r"(?:causing|caused|leaving|left) (?:deaths?|fatalities) and (?:injury|injuries))\b|"
+                           r"(?:causing|caused|leaving|left) (?:deaths?|fatalities) and (?:injury|injuries)|"
+                           # killing and wounding with no count: "killing and wounding those on board", "killed and
+                           # injured soldiers", "resulting in fatalities"
+                           r"(?:the )?(?:killing|killed) and (?:wounding|injuring|wounded|injured)(?! (?:\d|"
+                           + "|".join(_EN_NUMBERS) + r")\b)|killed all (?:those|everyone|the people) "
+                           r"(?:aboard|onboard|on board|inside)|"
+                           r"(?:resulting|resulted) in (?:deaths|fatalities)|(?:causing|caused) fatalities|"
+                           r"heavy (?:human )?losses"
+                           r"(?! (?:in|of) (?:equipment|materiel|material|vehicles|weapons|hardware|property)))\b|"
                            r"(?:^| )(?:قتلي وجرحي|قتلي ومصابين|القتلي والجرحي)(?: |$)")
 #: the dead named one by one or group by group: "killing a woman and a child", "a policeman and an officer
 #: were killed", "killed a commander and three of his associates", "the death of two fighters and 17 soldiers";
@@ -341,7 +349,13 @@ _SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) " + _AR_ONE + r"(?: |$)"),
                             r"(?:owner|driver|pilot|guard|mayor|imam|mukhtar|father|mother|son|daughter|husband|wife|"
                             r"brother|sister|boy|girl|man|woman|child|shepherd|farmer|doctor|nurse|teacher|bomber|"
                             r"gunman|attacker|assailant|leader|chief|head|emir|deputy|founder|spokesman)\b"),
-                 re.compile(r"\b(?:a|an|one) " + _W + r"(?:succumbed|later died|was found dead) "),
+                 re.compile(r"\b(?:a|an|one) " + _W_LONG
+                            + r"(?:succumbed|later died|was found dead|died under torture)\b"),
+                 # his or her wounds are one person's: "a man who was injured ... succumbed to his injuries"
+                 re.compile(r"\b(?:succumbed to|died of|died from) (?:his|her) (?:wounds|injuries)\b"),
+                 # "the body of a man was found", "a mans body was found"
+                 re.compile(r"\bbody of (?:a|an|one|the) |\b(?:a|an|one) (?:[a-z\-]+ ){1,3}?body (?:was|has been) "
+                            r"(?:found|discovered|recovered|pulled)\b"),
                  # "a young man was shot and killed", "was stabbed to death"
                  re.compile(r"\b(?:a|an|one) " + _W + r"was (?:shot|stabbed|beaten|hanged|burned|gunned down) "
                             r"(?:and killed|to death|dead)\b"),
@@ -432,7 +446,7 @@ def casualties(sentence: str) -> tuple[int | None, int | None]:
 
 
 _DEATH_WORDS = re.compile(
-    r"kill|dead|die|death|fatalit|execut|assassinat|bodies|corpses|loss of li|losses|lives|casualt|succumb|"
+    r"kill|dead|die|death|fatalit|execut|assassinat|bodies|body|corpses|loss of li|losses|lives|casualt|succumb|"
     r"gunned down|fatally|"
     r"قتل|قتي|مقتل|شهيد|شهدا|استشهد|استشهاد|وفا|مصرع|حتف|جثث|جثه|جثام")
 _INJURY_WORDS = re.compile(r"injur|wound|hurt|اصاب|اصيب|جرح|جريح|مصاب")
@@ -1025,7 +1039,8 @@ def _unreal(doc: Doc, trigger: Mention) -> bool:
     """Is the attack feared, planned, prevented or a purpose ("to blow up"), not reported as done?"""
     before = _before(doc, trigger.start, 40)
     return bool((_IRREALIS_GATE.search(before) and _IRREALIS.search(before))
-                or (before.endswith("اي") and _ANY_AR.search(before)) or _defused(doc, trigger)
+                or (before.endswith("اي") and _ANY_AR.search(before))
+                or (not trigger.entry.data.get("casualty") and _defused(doc, trigger))  # (bodies found: the dead)
                 or _IRREALIS_AFTER.match(doc.plain(trigger.end, trigger.end + 30))
                 or (trigger.prefixed and _PURPOSE.match(doc.plain(trigger.start, trigger.end))
                     and not _SUBJECTED.search(_before(doc, trigger.start, 160))))
@@ -1709,6 +1724,9 @@ class Extractor:
                     and (s.weapons or s.systems or not t.entry.data.get("needs_weapon"))
                     and (armed or not t.entry.data.get("needs_armed"))]
         defusal = False
+        # the dead of a mass grave were killed on earlier days: its finding is news, not an attack of this day
+        grave = bool(triggers) and all(t.entry.data.get("casualty") for t in triggers) and bool(
+            _OLD_DEAD.search(doc.plain(s.start, s.end)))
         if not triggers:
             # a bomb found or defused: a security operation of its own, not an attack
             triggers = [t for t in s.triggers if t.entry.data["category"] in KINETIC_CATEGORIES
@@ -1719,8 +1737,8 @@ class Extractor:
             defusal = True
         trigger = choose_trigger(triggers)
         data = trigger.entry.data
-        category, mode, intensity = ("OTHER", "defusal", 1) if defusal else (
-            data["category"], data["mode"], data["intensity"])
+        category, mode, intensity = ("OTHER", "defusal", 1) if defusal else ("OTHER", "mass_grave", 1) if grave \
+            else (data["category"], data["mode"], data["intensity"])
         weapons = sorted({m.entry.id for m in s.weapons} | {m.entry.data["class"] for m in s.systems})
         if mode == "from_weapons":
             mode = "other"

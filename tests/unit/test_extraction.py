@@ -341,6 +341,16 @@ def test_casualty_counts_add_up_and_leave_out_ages(sentence, expected):
     # animals and the dead of a mass grave are not this event's toll
     ("Settlers attacked a shepherd and killed five of his sheep.", (None, None)),
     ("Police found a mass grave with the remains of 70 people killed by militants.", (None, None)),
+    # the dead found, or dying later, one by one
+    ("The body of a farmer was found near the checkpoint on Tuesday.", (1, None)),
+    ("A shepherds body was found dumped beside the road.", (1, None)),
+    ("A detainee from the eastern district of the city died under torture in prison.", (1, None)),
+    # killing and wounding with no count is an unknown plural, as ACLED codes it
+    ("A roadside bomb hit the bus, killing and wounding those on board.", (10, None)),
+    ("The gunmen opened fire on the convoy and killed all those inside.", (10, None)),
+    ("Mortar fire hit the barracks, resulting in fatalities.", (10, None)),
+    ("The shelling killed and injured soldiers on the other side.", (10, None)),
+    ("The shelling killed and injured 6 soldiers.", (3, 3)),
 ])
 def test_casualty_lists_and_unknown_tolls(sentence, expected):
     assert casualties(sentence) == expected
@@ -522,6 +532,24 @@ def test_a_protest_over_an_attack_years_ago_is_news_and_the_attack_is_not(extrac
 def test_a_bomb_found_or_defused_is_a_security_operation_not_an_attack(extractor, body):
     events = extractor.process(article("f", body, FRIDAY)).events
     assert [(e.category, e.mode) for e in events] == [("OTHER", "defusal")]
+
+
+@pytest.mark.parametrize("body, killed", [
+    ("The bodies of three men were found yesterday on the road outside Deir ez-Zor.", 3),
+    ("A young man was found dead on Monday in the town of Saraqib.", 1),
+    ("A teacher from Saraqib who was wounded in last week's shelling succumbed to his injuries yesterday.", 1),
+])
+def test_the_dead_found_or_dying_later_are_a_killing_with_its_toll(extractor, body, killed):
+    """Bodies found and a death from earlier wounds are reported as killings (ACLED codes them as violence
+    against civilians), not as a bomb found (the "found" of a defusal)."""
+    [event] = extractor.process(article("d", body, FRIDAY)).events
+    assert (event.category, event.killed) == ("ASSAULT", killed)
+
+
+def test_a_mass_grave_found_is_news_but_no_attack_of_its_day(extractor):
+    body = "Security forces found a mass grave holding the bodies of 40 civilians near the village of Badush."
+    [event] = extractor.process(article("m", body, FRIDAY)).events
+    assert (event.category, event.mode, event.killed) == ("OTHER", "mass_grave", None)
 
 
 @pytest.mark.parametrize("body", [
