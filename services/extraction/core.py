@@ -179,6 +179,10 @@ _KILLED_IF = [
                            r"number of (?:[a-z\-]+ ){1,8}?(?:killed|assassinated|executed|dead))"
                            r"(?: [a-z\-]+){0,10}? (?:rose|has risen|had risen|climbed|increased|reached|jumped) to "
                            + _Q + _NUM)),
+    # a toll updated or brought up: "updating the fatalities to 8", "raised the death toll to 12"
+    ((" to ",), re.compile(r"\b(?:updated|updating|raised|raising|revised|revising) (?:the )?(?:death toll|toll|"
+                           r"fatalities|fatality count|fatality toll|number of (?:the )?(?:dead|deaths|victims|"
+                           r"fatalities)) (?:up )?to " + _Q + _NUM)),
     # a toll that rose: "ارتفع عدد القتلي الي 17", "بلغت حصيله الضحايا 30"
     (("القتلي", "الضحايا", "الشهداء"),
      re.compile(r"(?:(?:ارتفع|ارتفعت|بلغ|بلغت|وصل|وصلت) (?:عدد|حصيله) (?:القتلي|الضحايا|الشهداء) (?:(?!و)\S+ ){0,3}?"
@@ -1092,9 +1096,13 @@ _DIRECTION_BEFORE = re.compile(r"(?:^| )(?:" + _DIR_EN + r"(?: rural| countrysid
                                + _DIR_AR + r"(?: ريف)?)$")
 #: ... or after it: "hama's western countryside", "ريف حلب الشمالي الشرقي"
 _DIRECTION_AFTER = re.compile(r"(?:s )?" + _DIR_EN + r" countryside|" + _DIR_AR_AFTER + r"(?: |$)")
-_STATISTIC = re.compile(r"%|(?:^| )(?:بنسبه|نسبه|المئه|percent|per cent|statistics|احصاءات|حصيله|بلغ عدد|"
+#: a share ("fell by 38%", "٪"), in the text as written: normalising drops the sign
+_PERCENT = re.compile(r"\d\s?[%٪]")
+_STATISTIC = re.compile(r"(?:^| )(?:بنسبه|نسبه|المئه|percent|per cent|statistics|احصاءات|حصيله|بلغ عدد|"
                         r"العدد المتزايد|عدد متزايد|increasing number of|growing number of|rising number of)"
-                        r"(?: |$)")
+                        r"(?: |$)|"
+                        # a toll summed over a period: "eight women have been killed since early December"
+                        r"\b(?:have|has) been (?:\S+ )?(?:killed|wounded|injured|executed|assassinated) since\b")
 def _alternatives(words: str) -> str:
     """Words as written, normalised like the text, as a regex alternation."""
     return "|".join(normalize_plain(w) for w in words.split())
@@ -1471,7 +1479,8 @@ class Extractor:
                     if historical_norm(plain, published):
                         topic = sentence_actors[0] if sentence_actors else topic
                         continue  # history ("in 2002 ..."), not news
-                    statistic = bool(_STATISTIC.search(plain) or _QUESTION.search(text, s_start, s_end)
+                    statistic = bool(_STATISTIC.search(plain) or _PERCENT.search(text, s_start, s_end)
+                                     or _QUESTION.search(text, s_start, s_end)
                                      or (_PERIOD.search(plain) and _TALLY.search(plain)))
                     # an attack "two years ago", "قبل عامين" (its own clause in Arabic: "... اغتاله مسلحون،
                     # قبل عامين"): history, though the sentence's other news, a protest that commemorates

@@ -351,6 +351,9 @@ def test_casualty_counts_add_up_and_leave_out_ages(sentence, expected):
     ("Mortar fire hit the barracks, resulting in fatalities.", (10, None)),
     ("The shelling killed and injured soldiers on the other side.", (10, None)),
     ("The shelling killed and injured 6 soldiers.", (3, 3)),
+    # a toll updated upwards
+    ("A news agency confirmed the strike, updating the fatalities to 8 civilians.", (8, None)),
+    ("Hospital officials later raised the death toll to 12.", (12, None)),
 ])
 def test_casualty_lists_and_unknown_tolls(sentence, expected):
     assert casualties(sentence) == expected
@@ -544,6 +547,15 @@ def test_the_dead_found_or_dying_later_are_a_killing_with_its_toll(extractor, bo
     against civilians), not as a bomb found (the "found" of a defusal)."""
     [event] = extractor.process(article("d", body, FRIDAY)).events
     assert (event.category, event.killed) == ("ASSAULT", killed)
+
+
+@pytest.mark.parametrize("body", [
+    "Activists rallied outside parliament after six journalists have been killed since early March.",
+    "Attacks on aid convoys fell by 38% this year, the agency said.",
+])
+def test_a_toll_over_a_period_or_a_statistic_is_no_attack(extractor, body):
+    events = extractor.process(article("s", body, FRIDAY)).events
+    assert not [e for e in events if e.category == "ASSAULT"]
 
 
 def test_a_mass_grave_found_is_news_but_no_attack_of_its_day(extractor):
