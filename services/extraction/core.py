@@ -1319,6 +1319,35 @@ def _victim(doc: Doc, s: SentenceMentions, actor: Mention) -> bool:
 _COUNT_ONLY = re.compile(r"^\S*$")  # nothing, or one word (a count): "مقتل 3 جنود"
 
 
+#: an attack in words: the attacker goes on to speak ("شن هجوما على النظام ويحذر في مقال", "بالهجوم على الحكومة
+#: قائلا", "attacked the minister, accusing him of"); not "saying", which an armed attacker says too ("attacked
+#: the post, saying it had shelled their villages")
+_TALK_AFTER = re.compile(
+    r"(?:^| )(?:" + _alternatives("قائلا قائلة قائلين منتقدا منتقدة وانتقد وانتقدت متهما متهمة واصفا واصفة "
+                                  "معتبرا معتبرة محذرا محذرة ويحذر وتحذر")
+    + r"|في (?:مقال|مقاله|كلمه|خطاب|تصريح|تصريحات|حديث|مقابله|بيان))(?: |$)|"
+    r"\b(?:accusing (?:him|her|it|them|the)|criticizing|criticising|in a speech|in an article|"
+    r"in an interview|in an op-ed|in a column)\b")
+#: the attack words that are also said of words: هجوم، هاجم، اعتداء، attack, assault
+_ATTACK_WORD = re.compile(r"هجوم|هجم|هاجم|اعتدا|attack|assault")
+#: "استهدف" of an aim, not a target: "تستهدف السيطرة على كركوك", "عملية تستهدف وجود الدولة"
+_AIMS_AT = re.compile(r"^(?:ال)?(?:" + _alternatives(
+    "سيطرة وجود محو تحقيق زعزعة تقويض إضعاف اضعاف إسقاط اسقاط نيل تغيير تعزيز دعم تطوير رفع خفض زيادة تحسين "
+    "جذب حد حماية ضمان إنهاء انهاء تصفية عرقلة إفشال افشال تشويه إطاحة اطاحة بناء إقامة اقامة إنشاء انشاء توفير "
+    "إعادة اعادة تعطيل تفتيت تمزيق تقسيم ابتزاز إثارة اثارة خلق فرض تمرير إرباك ارباك استقرار أمن امن وحدة سيادة "
+    "كيان مشروع مصالح هيبة") + r")(?: |$)")
+_AIM_VERB = re.compile(r"^[وف]?(?:ت|ي)?(?:استهدف|ستهدف)")
+
+
+def _said_not_done(doc: Doc, s: SentenceMentions, trigger: Mention) -> bool:
+    """Is the attack one in words ("شن هجوما على النظام ويحذر في مقال") or an aim ("تستهدف السيطرة على")?
+    Asked only of a clause that tells no toll and no weapon."""
+    surface = doc.plain(trigger.start, trigger.end)
+    if _ATTACK_WORD.search(surface) and _TALK_AFTER.search(doc.plain(trigger.end, s.end)):
+        return True
+    return bool(_AIM_VERB.match(surface) and _AIMS_AT.match(doc.plain(trigger.end, min(s.end, trigger.end + 30))))
+
+
 def _aimed(doc: Doc, s: SentenceMentions, trigger: Mention) -> bool:
     """Does the clause say what the attack was aimed at: a place or an actor right after "on",
     "against", "على", "ضد" following the attack word?"""
@@ -1778,6 +1807,8 @@ class Extractor:
                         or _AR_NAMED_PLACE.search(norm))
             if not anchored:
                 return None  # "assassinations are rare": names a kind of event, reports none
+            if not (killed or injured or weapons) and _said_not_done(doc, s, trigger):
+                return None  # an attack in words, or an aim: "شن هجوما على النظام ويحذر", "تستهدف السيطرة"
             if _ARABIC_LETTER.match(trigger.surface) and not (
                     killed or injured or weapons or (actor1 and actor2) or _ANCHOR_TIME.search(norm)
                     or any(m.entry.data["precision"] != "country" and not m.entry.data.get("world")

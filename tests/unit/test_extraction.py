@@ -558,6 +558,27 @@ def test_a_toll_over_a_period_or_a_statistic_is_no_attack(extractor, body):
     assert not [e for e in events if e.category == "ASSAULT"]
 
 
+@pytest.mark.parametrize("body", [
+    "شن وزير الخارجية أمس هجوما على الحكومة العراقية قائلا إنها فشلت في حماية الحدود.",
+    "صعّد النائب من هجومه على رئيس الوزراء وانتقد أداء الحكومة في جلسة البرلمان أمس.",
+    "وقال البيان إن العملية تستهدف السيطرة على حقول النفط في كركوك.",
+    "The opposition leader attacked the government yesterday, accusing it of corruption.",
+])
+def test_an_attack_in_words_or_an_aim_is_no_attack(extractor, body):
+    events = extractor.process(article("w", body, FRIDAY)).events
+    assert not [e for e in events if e.category == "ASSAULT"]
+
+
+@pytest.mark.parametrize("body", [
+    "شن مسلحون أمس هجوما على نقطة تفتيش في الرمادي، وقال مصدر أمني إن ثلاثة جنود قتلوا.",
+    "استهدفت غارة إسرائيلية أمس سيارة في جنوب لبنان.",
+    "Militants attacked an army post near Ramadi yesterday, saying it had been used to shell their villages.",
+])
+def test_an_attack_that_is_done_stays_one(extractor, body):
+    events = extractor.process(article("d", body, FRIDAY)).events
+    assert [e.category for e in events if e.category == "ASSAULT"] == ["ASSAULT"]
+
+
 def test_a_mass_grave_found_is_news_but_no_attack_of_its_day(extractor):
     body = "Security forces found a mass grave holding the bodies of 40 civilians near the village of Badush."
     [event] = extractor.process(article("m", body, FRIDAY)).events
