@@ -15,6 +15,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from pydantic import TypeAdapter
 
@@ -1030,6 +1031,33 @@ _AFTER_ATTACK = re.compile(r"\b(?:after|following|during|amid|as|when|while)\b|"
                            r"(?:^| )(?:بعد|اثر|جراء|خلال|عندما|حين|بينما|اثناء)(?: |$)")
 
 
+def _alternatives(words: str) -> str:
+    """Words as written, normalised like the text, as a regex alternation."""
+    return "|".join(normalize_plain(w) for w in words.split())
+
+
+#: arms held, carried, shipped or traded are no attack: "بحوزتهم بنادق آلية وذخائر وقنابل يدوية", "سفينة تحمل 33 دبابة
+#: وقذائف", "a shipment of rockets and mortar shells"
+_HELD = _Gated(
+    r"(?:^| )[وف]?(?:" + _alternatives(
+        "بحوزة بحوزته بحوزتها بحوزتهم بحوزتهما تحمل يحمل تحملها يحملها تحوي يحوي تشمل يشمل تضمنت تتضمن "
+        "شحنة شحنات الشحنة الشحنات مصادرة صادرت صادر تهريب هربت صفقة صفقات شراء بيع مخزن مخازن ترسانة "
+        "مستودع مستودعات امدادات إمدادات تزويد تسليم معددا")
+    + r")(?: (?!(?:ثم|و?قصف\S*|و?اطلق\S*|و?اطلاق|و?هاجم\S*|و?استهدف\S*)(?: |$))\S+){0,6}$|"
+    r"\b(?:shipments? of|arms deal|smuggl\w*|caches? of|stockpiles? of|carrying|supplied|delivered|sold|bought|"
+    r"purchased?|possession of)(?: (?!then|and then|fired|launched|shelled|attacked|struck)\S+){0,6}$",
+    ["بحوز", "تحمل", "يحمل", "تحوي", "يحوي", "تشمل", "يشمل", "تضمن", "شحن", "مصادر", "صادر", "تهريب", "هرب", "صفق",
+     "شراء", "بيع", "مخزن", "مخازن", "ترسان", "مستودع", "امدادات", "تزويد", "تسليم", "معددا", "shipment", "arms deal",
+     "smuggl", "cache", "stockpile", "carrying", "supplied", "delivered", "sold", "bought", "purchase", "possession"])
+
+
+def _held(doc: Doc, s: SentenceMentions, trigger: Mention) -> bool:
+    """Is the attack word a weapon held, carried, shipped or traded ("بحوزتهم ... وقنابل يدوية")? Only a
+    weapon's name is: "a warship carrying cruise missiles fired two" is an attack."""
+    return any(_overlap(w, trigger) for w in chain(s.weapons, s.systems)) and bool(
+        _HELD.search(_before(doc, trigger.start, 60)))
+
+
 def _defused(doc: Doc, trigger: Mention) -> bool:
     """Was the attack word's device found or defused? All a clause lists after "found" was found
     ("عثرت على سيارة مفخخة جاهزة للتفجير بالإضافة الى قذائف الهاون"), unless the attack came
@@ -1103,11 +1131,6 @@ _STATISTIC = re.compile(r"(?:^| )(?:بنسبه|نسبه|المئه|percent|per c
                         r"(?: |$)|"
                         # a toll summed over a period: "eight women have been killed since early December"
                         r"\b(?:have|has) been (?:\S+ )?(?:killed|wounded|injured|executed|assassinated) since\b")
-def _alternatives(words: str) -> str:
-    """Words as written, normalised like the text, as a regex alternation."""
-    return "|".join(normalize_plain(w) for w in words.split())
-
-
 _AR_NAMED_PLACE = re.compile(r"(?:^| )[وف]?(?:ب|في )?(?:" + _alternatives(
     "بلدة قرية مدينة حي مديرية ناحية قضاء مخيم محافظة ولاية إقليم اقليم بلدات قرى أحياء")
     + r") \S+")
@@ -1758,7 +1781,7 @@ class Extractor:
         # (an advance needs fighters: looked for only where an advance word is)
         armed = any(t.entry.data.get("needs_armed") for t in s.triggers) and _fighters(doc, s)
         triggers = [t for t in s.triggers if not _NEGATION.search(_before(doc, t.start, 14))
-                    and not (t.entry.data["category"] in KINETIC_CATEGORIES and _unreal(doc, t))
+                    and not (t.entry.data["category"] in KINETIC_CATEGORIES and (_unreal(doc, t) or _held(doc, s, t)))
                     and (s.weapons or s.systems or not t.entry.data.get("needs_weapon"))
                     and (armed or not t.entry.data.get("needs_armed"))]
         defusal = False

@@ -579,6 +579,21 @@ def test_an_attack_that_is_done_stays_one(extractor, body):
     assert [e.category for e in events if e.category == "ASSAULT"] == ["ASSAULT"]
 
 
+@pytest.mark.parametrize("body", [
+    "واعتقلت الشرطة أمس خمسة رجال كانت بحوزتهم بنادق آلية وذخائر وقنابل يدوية.",
+    "ورست في الميناء سفينة تحمل عشرين دبابة وقذائف مدفعية.",
+    "The vessel that docked yesterday held a shipment of rockets and mortar shells for the army.",
+])
+def test_arms_held_shipped_or_traded_are_no_attack(extractor, body):
+    events = extractor.process(article("h", body, FRIDAY)).events
+    assert not [e for e in events if e.category == "ASSAULT"]
+
+
+def test_an_attack_by_a_ship_carrying_arms_stays_one(extractor):
+    body = "A warship carrying cruise missiles fired two of them at a radar site near Hodeidah yesterday."
+    assert [e.category for e in extractor.process(article("h", body, FRIDAY)).events] == ["ASSAULT"]
+
+
 def test_a_mass_grave_found_is_news_but_no_attack_of_its_day(extractor):
     body = "Security forces found a mass grave holding the bodies of 40 civilians near the village of Badush."
     [event] = extractor.process(article("m", body, FRIDAY)).events
