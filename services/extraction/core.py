@@ -1362,11 +1362,21 @@ _AIMS_AT = re.compile(r"^(?:ال)?(?:" + _alternatives(
 _AIM_VERB = re.compile(r"^[وف]?(?:ت|ي)?(?:استهدف|ستهدف)")
 
 
+#: an assault that is a crime or abuse, not an armed attack: "السرقات والاعتداءات على الأشخاص", "اعتداءات جنسية",
+#: "التعذيب والاعتداء على السجناء"
+_CRIME = re.compile(r"(?:^| )[وف]?(?:" + _alternatives(
+    "سرقة سرقات السرقات السرقة جنسية جنسي الجنسية الجنسي اغتصاب الاغتصاب تحرش التحرش تعذيب التعذيب السجناء "
+    "سجناء المعتقلين النشل") + r")(?: |$)")  # (not جريمة: the press calls a bombing "الجريمة" too)
+
+
 def _said_not_done(doc: Doc, s: SentenceMentions, trigger: Mention) -> bool:
-    """Is the attack one in words ("شن هجوما على النظام ويحذر في مقال") or an aim ("تستهدف السيطرة على")?
+    """Is the attack one in words ("شن هجوما على النظام ويحذر في مقال"), an aim ("تستهدف السيطرة على") or a
+    crime ("السرقات والاعتداءات على الأشخاص")?
     Asked only of a clause that tells no toll and no weapon."""
     surface = doc.plain(trigger.start, trigger.end)
     if _ATTACK_WORD.search(surface) and _TALK_AFTER.search(doc.plain(trigger.end, s.end)):
+        return True
+    if "اعتدا" in surface and _CRIME.search(doc.plain(s.start, s.end)):
         return True
     return bool(_AIM_VERB.match(surface) and _AIMS_AT.match(doc.plain(trigger.end, min(s.end, trigger.end + 30))))
 

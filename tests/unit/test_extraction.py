@@ -562,6 +562,7 @@ def test_a_toll_over_a_period_or_a_statistic_is_no_attack(extractor, body):
     "شن وزير الخارجية أمس هجوما على الحكومة العراقية قائلا إنها فشلت في حماية الحدود.",
     "صعّد النائب من هجومه على رئيس الوزراء وانتقد أداء الحكومة في جلسة البرلمان أمس.",
     "وقال البيان إن العملية تستهدف السيطرة على حقول النفط في كركوك.",
+    "وأشار مدير الشرطة أمس إلى أن السرقات والاعتداءات على الأشخاص في المدينة تراجعت.",
     "The opposition leader attacked the government yesterday, accusing it of corruption.",
 ])
 def test_an_attack_in_words_or_an_aim_is_no_attack(extractor, body):
@@ -572,6 +573,7 @@ def test_an_attack_in_words_or_an_aim_is_no_attack(extractor, body):
 @pytest.mark.parametrize("body", [
     "شن مسلحون أمس هجوما على نقطة تفتيش في الرمادي، وقال مصدر أمني إن ثلاثة جنود قتلوا.",
     "استهدفت غارة إسرائيلية أمس سيارة في جنوب لبنان.",
+    "أدان الرئيس الاعتداء على الجيش فجر أمس في طرابلس ووصفه بالجريمة التي استهدفت الجنود.",
     "Militants attacked an army post near Ramadi yesterday, saying it had been used to shell their villages.",
 ])
 def test_an_attack_that_is_done_stays_one(extractor, body):
