@@ -459,6 +459,10 @@ _INJURY_WORDS = re.compile(r"injur|wound|hurt|اصاب|اصيب|جرح|جريح|
 
 _SPACES = re.compile(r" {2,}")
 _OLD_DEAD = re.compile(r"mass graves?|مقبره جماعيه|مقابر جماعيه")
+#: what makes "body" a dead one (see ``needs_dead`` in triggers.yaml)
+_FOUND_DEAD = re.compile(r"\b(?:found|discovered|recovered|retrieved|pulled|dumped|showed|showing|bore|bearing|"
+                         r"killed|dead|executed|tortured|shot|mutilated|decomposed|riddled|lying|buried|dug|"
+                         r"extracted|removed|unearthed|rubble)\b")
 
 
 def casualties_norm(norm: str) -> tuple[int | None, int | None]:
@@ -1793,7 +1797,8 @@ class Extractor:
         triggers = [t for t in s.triggers if not _NEGATION.search(_before(doc, t.start, 14))
                     and not (t.entry.data["category"] in KINETIC_CATEGORIES and (_unreal(doc, t) or _held(doc, s, t)))
                     and (s.weapons or s.systems or not t.entry.data.get("needs_weapon"))
-                    and (armed or not t.entry.data.get("needs_armed"))]
+                    and (armed or not t.entry.data.get("needs_armed"))
+                    and (not t.entry.data.get("needs_dead") or _FOUND_DEAD.search(doc.plain(s.start, s.end)))]
         defusal = False
         # the dead of a mass grave were killed on earlier days: its finding is news, not an attack of this day
         grave = bool(triggers) and all(t.entry.data.get("casualty") for t in triggers) and bool(

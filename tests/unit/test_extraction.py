@@ -596,6 +596,15 @@ def test_an_attack_by_a_ship_carrying_arms_stays_one(extractor):
     assert [e.category for e in extractor.process(article("h", body, FRIDAY)).events] == ["ASSAULT"]
 
 
+@pytest.mark.parametrize("body", [
+    "The governing body of the football league met in Riyadh yesterday.",
+    "The new body was formed in Baghdad on Monday to oversee the elections.",
+])
+def test_a_body_that_is_no_dead_one_codes_no_attack(extractor, body):
+    events = extractor.process(article("b", body, FRIDAY)).events
+    assert not [e for e in events if e.category == "ASSAULT"]
+
+
 def test_a_mass_grave_found_is_news_but_no_attack_of_its_day(extractor):
     body = "Security forces found a mass grave holding the bodies of 40 civilians near the village of Badush."
     [event] = extractor.process(article("m", body, FRIDAY)).events
