@@ -1373,14 +1373,14 @@ _CRIME = re.compile(r"(?:^| )[وف]?(?:" + _alternatives(
     "سجناء المعتقلين النشل") + r")(?: |$)")  # (not جريمة: the press calls a bombing "الجريمة" too)
 
 
-def _said_not_done(doc: Doc, s: SentenceMentions, trigger: Mention) -> bool:
+def _said_not_done(doc: Doc, s: SentenceMentions, trigger: Mention, norm: str) -> bool:
     """Is the attack one in words ("شن هجوما على النظام ويحذر في مقال"), an aim ("تستهدف السيطرة على") or a
     crime ("السرقات والاعتداءات على الأشخاص")?
-    Asked only of a clause that tells no toll and no weapon."""
+    Asked only of a clause (``norm``, normalised) that tells no toll and no weapon."""
     surface = doc.plain(trigger.start, trigger.end)
     if _ATTACK_WORD.search(surface) and _TALK_AFTER.search(doc.plain(trigger.end, s.end)):
         return True
-    if "اعتدا" in surface and _CRIME.search(doc.plain(s.start, s.end)):
+    if "اعتدا" in surface and _CRIME.search(norm):
         return True
     return bool(_AIM_VERB.match(surface) and _AIMS_AT.match(doc.plain(trigger.end, min(s.end, trigger.end + 30))))
 
@@ -1845,7 +1845,7 @@ class Extractor:
                         or _AR_NAMED_PLACE.search(norm))
             if not anchored:
                 return None  # "assassinations are rare": names a kind of event, reports none
-            if not (killed or injured or weapons) and _said_not_done(doc, s, trigger):
+            if not (killed or injured or weapons) and _said_not_done(doc, s, trigger, norm):
                 return None  # an attack in words, or an aim: "شن هجوما على النظام ويحذر", "تستهدف السيطرة"
             if _ARABIC_LETTER.match(trigger.surface) and not (
                     killed or injured or weapons or (actor1 and actor2) or _ANCHOR_TIME.search(norm)

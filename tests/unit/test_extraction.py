@@ -550,24 +550,25 @@ def test_the_dead_found_or_dying_later_are_a_killing_with_its_toll(extractor, bo
 
 
 @pytest.mark.parametrize("body", [
+    # a toll over a period, a statistic
     "Activists rallied outside parliament after six journalists have been killed since early March.",
     "Attacks on aid convoys fell by 38% this year, the agency said.",
-])
-def test_a_toll_over_a_period_or_a_statistic_is_no_attack(extractor, body):
-    events = extractor.process(article("s", body, FRIDAY)).events
-    assert not [e for e in events if e.category == "ASSAULT"]
-
-
-@pytest.mark.parametrize("body", [
+    # an attack in words, an aim, a crime
     "شن وزير الخارجية أمس هجوما على الحكومة العراقية قائلا إنها فشلت في حماية الحدود.",
     "صعّد النائب من هجومه على رئيس الوزراء وانتقد أداء الحكومة في جلسة البرلمان أمس.",
     "وقال البيان إن العملية تستهدف السيطرة على حقول النفط في كركوك.",
     "وأشار مدير الشرطة أمس إلى أن السرقات والاعتداءات على الأشخاص في المدينة تراجعت.",
     "The opposition leader attacked the government yesterday, accusing it of corruption.",
+    # arms held, shipped or traded
+    "واعتقلت الشرطة أمس خمسة رجال كانت بحوزتهم بنادق آلية وذخائر وقنابل يدوية.",
+    "ورست في الميناء سفينة تحمل عشرين دبابة وقذائف مدفعية.",
+    "The vessel that docked yesterday held a shipment of rockets and mortar shells for the army.",
+    # a body that is no dead one
+    "The governing body of the football league met in Riyadh yesterday.",
+    "The new body was formed in Baghdad on Monday to oversee the elections.",
 ])
-def test_an_attack_in_words_or_an_aim_is_no_attack(extractor, body):
-    events = extractor.process(article("w", body, FRIDAY)).events
-    assert not [e for e in events if e.category == "ASSAULT"]
+def test_what_tells_no_attack_done_codes_none(extractor, body):
+    assert not _kinetic(extractor, body)
 
 
 @pytest.mark.parametrize("body", [
@@ -575,34 +576,10 @@ def test_an_attack_in_words_or_an_aim_is_no_attack(extractor, body):
     "استهدفت غارة إسرائيلية أمس سيارة في جنوب لبنان.",
     "أدان الرئيس الاعتداء على الجيش فجر أمس في طرابلس ووصفه بالجريمة التي استهدفت الجنود.",
     "Militants attacked an army post near Ramadi yesterday, saying it had been used to shell their villages.",
+    "A warship carrying cruise missiles fired two of them at a radar site near Hodeidah yesterday.",
 ])
 def test_an_attack_that_is_done_stays_one(extractor, body):
-    events = extractor.process(article("d", body, FRIDAY)).events
-    assert [e.category for e in events if e.category == "ASSAULT"] == ["ASSAULT"]
-
-
-@pytest.mark.parametrize("body", [
-    "واعتقلت الشرطة أمس خمسة رجال كانت بحوزتهم بنادق آلية وذخائر وقنابل يدوية.",
-    "ورست في الميناء سفينة تحمل عشرين دبابة وقذائف مدفعية.",
-    "The vessel that docked yesterday held a shipment of rockets and mortar shells for the army.",
-])
-def test_arms_held_shipped_or_traded_are_no_attack(extractor, body):
-    events = extractor.process(article("h", body, FRIDAY)).events
-    assert not [e for e in events if e.category == "ASSAULT"]
-
-
-def test_an_attack_by_a_ship_carrying_arms_stays_one(extractor):
-    body = "A warship carrying cruise missiles fired two of them at a radar site near Hodeidah yesterday."
-    assert [e.category for e in extractor.process(article("h", body, FRIDAY)).events] == ["ASSAULT"]
-
-
-@pytest.mark.parametrize("body", [
-    "The governing body of the football league met in Riyadh yesterday.",
-    "The new body was formed in Baghdad on Monday to oversee the elections.",
-])
-def test_a_body_that_is_no_dead_one_codes_no_attack(extractor, body):
-    events = extractor.process(article("b", body, FRIDAY)).events
-    assert not [e for e in events if e.category == "ASSAULT"]
+    assert len(_kinetic(extractor, body)) == 1
 
 
 def test_a_mass_grave_found_is_news_but_no_attack_of_its_day(extractor):
