@@ -19,7 +19,7 @@ Category = Literal[
     "ASSAULT", "MOBILIZE", "THREATEN", "COERCE", "DIPLOMACY", "DEESCALATE", "UNREST", "OTHER"
 ]
 ActorKind = Literal["state_forces", "government", "non_state_armed_group", "civilians", "unknown"]
-Precision = Literal["city", "admin1", "country"]
+Precision = Literal["city", "district", "admin1", "country"]
 Language = str  # ISO 639-1 code ("ar", "en") or "und" when not identified
 
 

@@ -31,6 +31,8 @@ _MODE_GROUP = {
     "rocket_attack": "indirect", "shelling": "indirect",
 }
 _VAGUE_MODES = {"", "other"}
+#: places told by a point: a town, or a district (at its seat; a town in it lies within ``max_km``)
+_POINTS = frozenset({"city", "district"})
 #: score a candidate needs: a shared town (3), a shared province and side (1 + 2), an
 #: attacker and the kind of attack (2 + 1), or both sides named and equal (2 + 2)
 MIN_SCORE = 3
@@ -90,7 +92,7 @@ def summary(event: Event, published: dt.datetime) -> dict:
 
 def score(new: dict, old: dict, max_km: float = 30.0) -> int | None:
     """How well a new report fits a cluster member; None when they cannot be one event.
-    The place counts 3 for the same town (the same GeoNames place or two within
+    The place counts 3 for the same town or district (the same GeoNames place or two within
     ``max_km``), 1 for the same province, 0 when either tells neither."""
     if new["c"] != old["c"] or abs(new["n"] - old["n"]) > 1:
         return None
@@ -112,7 +114,7 @@ def score(new: dict, old: dict, max_km: float = 30.0) -> int | None:
     a, b = new["co"], old["co"]
     if a and b and a != b and a != "XX" and b != "XX":
         return None
-    if new["p"] == "city" and old["p"] == "city":
+    if new["p"] in _POINTS and old["p"] in _POINTS:
         same = new["g"] is not None and new["g"] == old["g"]  # the same GeoNames place, else within max_km
         if not same and (None in (new["lat"], new["lon"], old["lat"], old["lon"])
                          or km(new["lat"], new["lon"], old["lat"], old["lon"]) > max_km):
@@ -125,7 +127,7 @@ def score(new: dict, old: dict, max_km: float = 30.0) -> int | None:
     return total if total >= MIN_SCORE else None
 
 
-_PRECISION = {"city": 3, "admin1": 2, "country": 1, "none": 0}
+_PRECISION = {"city": 4, "district": 3, "admin1": 2, "country": 1, "none": 0}
 
 
 def fill(old: dict, new: dict) -> dict:

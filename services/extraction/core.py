@@ -20,6 +20,7 @@ from itertools import chain
 from pydantic import TypeAdapter
 
 from schemas import Actor, ArticleEnriched, ArticleIngested, Entity, Event, Evidence, Location
+from services.extraction.gazetteer import km
 from services.extraction.language import SUPPORTED, LanguageIdentifier, language_identifier
 from services.extraction.lexicon import (
     HELD_BY,
@@ -710,6 +711,9 @@ _TARGET_MARKERS = re.compile(
 _TOWN_BEFORE = re.compile(r"\b(?:city|town|village|port|border town|border city) of(?: the)?$|"
                           r"(?:^| )(?:و|ب|ل|ف|وب|ول)?(?:ال)?(?:مدينه|بلده|قريه|ميناء)$")
 _TOWN_OF = re.compile(r"(?:^| )(\S+) (?:border )?(?:city|town|village|port) of(?: the)?$")
+#: how far from a district's point a town in it may lie
+_DISTRICT_KM = 30.0
+_TOWN_AFTER = re.compile(r"(?:village|town|city|area)s?\b")
 _PROVINCE_BEFORE = re.compile(r"\b(?:province|governorate|region) of(?: the)?$|"
                               r"(?:^| )(?:و|ب|ل|ف|وب|ول)?(?:ال)?(?:محافظه|منطقه|ولايه)$")
 _ADJUNCT_BEFORE = re.compile(r"\b(?:in|during)(?: (?:the|these|those|this|an|a))?$|(?:^| )(?:في|خلال|جراء)$")
@@ -1629,7 +1633,8 @@ class Extractor:
         # a country named as the other side of a border is not where the article is
         mentions = [m for m in mentions if not (m.kind == "place" and m.entry.data["precision"] == "country"
                                                 and _NEIGHBOUR.search(_before(doc, m.start, 30)))]
-        countries = Counter(m.entry.data["country"] for m in mentions if m.kind == "place")
+        countries = Counter(m.entry.data["country"] for m in mentions
+                            if m.kind == "place" and not m.entry.data.get("needs_country"))
         countries.update(m.entry.data.get("country") for m in mentions
                          if m.kind == "actor" and m.entry.data.get("country"))
         spans: dict[tuple[int, int], list[Mention]] = {}
@@ -1641,8 +1646,8 @@ class Extractor:
         # the countries and provinces named are strong evidence: a city abroad must then be large
         # (watched ones: a country of the wider world is named in passing more often than not, "at the Polish
         # embassy in Tel Aviv")
-        about = {m.entry.data["country"] for m in mentions
-                 if m.kind == "place" and m.entry.data["precision"] != "city" and not m.entry.data.get("world")}
+        about = {m.entry.data["country"] for m in mentions if m.kind == "place" and m.entry.data["precision"] != "city"
+                 and not m.entry.data.get("world") and not m.entry.data.get("needs_country")}
         abroad = BIG_PLACE  # how large a place abroad must be to be kept
         if not about:
             # else where the actors fight and the large places named
@@ -1651,6 +1656,16 @@ class Extractor:
                          if m.kind == "place" and m.entry.data["population"] >= SMALL_PLACE and not _fuzzy(m))
             about.discard(None)
             abroad = SMALL_PLACE
+        for span, group in list(spans.items()):
+            # a bare district name: in an article placed in its country, and not a village's name ("Kamer village")
+            if any(m.entry.data.get("needs_country") for m in group):
+                village = (_TOWN_BEFORE.search(_before(doc, span[0], 24))
+                           or _TOWN_AFTER.match(doc.plain(span[1], span[1] + 12)))
+                if not (kept := [m for m in group if not m.entry.data.get("needs_country")
+                                 or (m.entry.data["country"] in about and not village)]):
+                    del spans[span]
+                else:
+                    spans[span] = kept
         def called(span: tuple[int, int]) -> str | None:
             """What the words before a name say it is: a town ("the Saudi city of Jizan") or a province."""
             before = _before(doc, span[0], 24)
@@ -1776,17 +1791,27 @@ class Extractor:
     @staticmethod
     def _place(candidates: list[Mention], context: dict) -> Mention | None:
         """The most specific place, preferring countries the article talks about, then the first.
-        A city in another country than a province the clause names is not in it: "Sahm El Golan
-        village in Dar'a countryside" is in Daraa province, not at Şaḩam, Oman."""
+        A city in another country than a province or district the clause names is not in it: "Sahm El
+        Golan village in Dar'a countryside" is in Daraa province, not at Şaḩam, Oman."""
         if not candidates:
             return None
-        provinces = {m.entry.data["country"] for m in candidates if m.entry.data["precision"] == "admin1"}
+        provinces = {m.entry.data["country"] for m in candidates
+                     if m.entry.data["precision"] in ("admin1", "district")}
         if provinces:
             candidates = [m for m in candidates if m.entry.data["country"] in provinces
                           or m.entry.data["precision"] == "country"]
+        districts = [m for m in candidates if m.entry.data["precision"] == "district"]
+        if districts:
+            # a town is where it happened if it is named before a district it lies in ("Sawh area of Kutaf
+            # district"); a town named after it, or far from it, is the province named by its capital
+            # ("Razih district of Sadah", "Al-Sawmaa district, Bayda")
+            candidates = [m for m in candidates if m.entry.data["precision"] != "city" or any(
+                m.start < d.start and km(d.entry.data["lat"], d.entry.data["lon"], m.entry.data["lat"],
+                                         m.entry.data["lon"]) <= _DISTRICT_KM for d in districts)]
         countries = context["countries"]
-        rank = {"city": 0, "admin1": 1, "country": 2}
-        return min(candidates, key=lambda m: (rank[m.entry.data["precision"]],
+        rank = _PRECISION_RANK
+        # (a district named as such before one named bare: "Shuaib areas of Razih district")
+        return min(candidates, key=lambda m: (rank[m.entry.data["precision"]], bool(m.entry.data.get("needs_country")),
                                                -countries.get(m.entry.data["country"], 0), m.start))
 
     def _event(self, doc: Doc, s: SentenceMentions, published: dt.datetime, context: dict,
@@ -1986,7 +2011,7 @@ def carry_over(drafts: list[Draft]) -> list[Draft]:
     return drafts
 
 
-_PRECISION_RANK = {"city": 0, "admin1": 1, "country": 2}
+_PRECISION_RANK = {"city": 0, "district": 1, "admin1": 2, "country": 3}
 
 
 def _compatible_place(a: Location | None, b: Location | None) -> bool:

@@ -43,6 +43,8 @@ DEFAULT_WORLD_MIN_POPULATION = 15_000
 #: cue (the word before it is "in", "of", "قرب", "بلدة", ..., or the name carries an
 #: attached ب): thousands of villages share their name with a common word.
 SMALL_PLACE = 100_000
+#: the words an Arabic text names a district by: "مديرية رازح"
+_DISTRICT_WORDS_AR = ("مديرية", "مديريه")
 _PLACE_CUES = frozenset({
     "in", "near", "of", "at", "from", "to", "into", "outside", "around", "toward", "towards", "village",
     "villages", "town", "towns", "city", "area", "district", "subdistrict", "countryside", "neighbourhood",
@@ -452,7 +454,9 @@ def _exact_over_prefixed(mentions: list[Mention]) -> list[Mention]:
 
     "بايدن" is Biden exactly, and Aydın only as ب + "ايدن": Biden wins.
     """
-    exact_spans = {(m.start, m.end) for m in mentions if not m.prefixed}
+    # (a bare district name is no exact match: it counts only where its country is named, and the town
+    # of that spelling stays with it)
+    exact_spans = {(m.start, m.end) for m in mentions if not m.prefixed and not m.entry.data.get("needs_country")}
     return [m for m in mentions if not m.prefixed or (m.start, m.end) not in exact_spans]
 
 
@@ -700,6 +704,25 @@ def load_lexicon(
             "lon": towns[1] if towns else capital["lon"] if capital else item["lon"],
             "precision": "admin1", "population": 10**8, "capital": item.get("capital"),
             "towns": towns}), _aliases(item))
+    # districts (second-level divisions) where a file lists them: "Razih district", "مديرية رازح"; the bare
+    # name as a town's is (capitalised: "in Kitaf wa al-Boqe'e"), and a one-word one after a place word
+    # ("in Nihm") and only in an article that other names place in the district's country (``needs_country``:
+    # many are words or villages elsewhere too, "Kafr", "Sama")
+    districts = _load_yaml("districts.yaml", directory) if (directory / "districts.yaml").is_file() else {}
+    for item in districts.get("districts") or []:
+        if item["country"] not in city_countries:
+            continue
+        entry = Entry("place", item["id"], f"{item['name']} District", {
+            "geonameid": None, "country": item["country"], "admin1": item.get("admin1"),
+            "lat": item["lat"], "lon": item["lon"], "precision": "district", "population": 0})
+        names = item.get("en") or []
+        lex.add(entry, [form for n in names for form in (f"{n} district", f"district of {n}", f"{n} border district")]
+                + [f"{word} {n}" for n in item.get("ar") or [] for word in _DISTRICT_WORDS_AR])
+        # (one word: but for the article, "Al Kafr" is "Kafr")
+        one = {n for n in names if " " not in skeleton(normalize_name(n))}
+        lex.add(entry, [n for n in names if n not in one], geonames=True, stopwords=stopwords)
+        bare = Entry("place", item["id"] + ":bare", entry.name, {**entry.data, "needs_country": True})
+        lex.add(bare, sorted(one), geonames=True, stopwords=stopwords)
     extra = {int(k): v for k, v in (places.get("city_aliases") or {}).items()}
     for city in selected:
         names = [*city["names"], *_aliases(extra.get(city["geonameid"], {}))]

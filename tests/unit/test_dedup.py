@@ -194,6 +194,8 @@ def _event(a1=None, a2=None, place=None, mode="air_strike", day=T0.date(), kille
     if place in names:
         gid, lat, lon, adm = names[place]
         loc = Location(name=place, geonameid=gid, lat=lat, lon=lon, country="SY", admin1=adm, precision="city")
+    elif place == "Hajin district":  # (a district at its seat, as districts.yaml places one)
+        loc = Location(name=place, lat=34.6939, lon=40.8317, country="SY", admin1="07", precision="district")
     elif place == "Deir ez-Zor province":
         loc = Location(name=place, country="SY", admin1="07", precision="admin1")
 
@@ -210,6 +212,9 @@ def test_cluster_compatibility():
     assert score(summary(_event(None, None, "Al Bukamal"), T0), ours) is not None  # the same town
     assert score(summary(_event("US:MIL", None, "Al Mayadin"), T0), ours) is None  # another town, 80 km away
     assert score(summary(_event("US:MIL", None, "Hajin"), T0), ours) is not None  # 28 km: one place
+    assert score(summary(_event(None, None, "Hajin district"), T0), ours) is not None  # a district around it
+    assert score(summary(_event(None, None, "Hajin district"), T0),
+                 summary(_event(None, None, "Al Mayadin"), T0)) is None  # a town 50 km from its seat
     assert score(summary(_event("US:MIL", None, "Deir ez-Zor province"), T0), ours) is not None  # province + side
     assert score(summary(_event(None, None, "Deir ez-Zor province"), T0), ours) is None  # a province alone
     assert score(summary(_event("RU:MIL", None, "Al Bukamal"), T0), ours) is None  # another attacker

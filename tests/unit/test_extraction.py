@@ -669,6 +669,51 @@ def test_provinces_district_seats_and_place_cues_locate_the_event(extractor, bod
     assert (event.location.name, event.location.country, event.location.precision) == (name, country, precision)
 
 
+@pytest.mark.parametrize("body, name, precision", [
+    # a district named as one, in any spelling the skeleton folds or the lexicon lists
+    ("Coalition airstrikes hit a farm in Razeh district.", "Razih District", "district"),
+    ("Two airstrikes were reported in the Malahidh area of Dhaher district.", "Al Dhaher District", "district"),
+    # the town after it is the province named by its capital, not where the strike was
+    ("Coalition warplanes fired a missile into Razih district of Sadah.", "Razih District", "district"),
+    ("A coalition airstrike missile struck a stone-crushing machine in Bajil district, Hudayda.", "Bajil District",
+     "district"),
+    # a town named before the district it lies in is more precise than the district
+    ("An airstrike hit a house in Ad Durayhimi, Ad Durayhimi district.", "Ad Durayhimī", "city"),
+    # a one-word district named bare, in an article its actors place in Yemen
+    ("Houthi forces shelled pro-Hadi positions in Nihm on Monday.", "Nihm District", "district"),
+    # in Arabic, "مديرية" and the Arabic name GeoNames gives its seat
+    ("شن طيران التحالف ثلاث غارات على مديرية حيس جنوب الحديدة صباح اليوم.", "Hays District", "district"),
+])
+def test_districts_locate_an_event_between_its_town_and_its_province(extractor, body, name, precision):
+    [event] = [e for e in extractor.process(article("d", body, FRIDAY)).events if e.category == "ASSAULT"]
+    assert (event.location.name, event.location.country, event.location.precision) == (name, "YE", precision)
+
+
+@pytest.mark.parametrize("body, country", [
+    # a bare one-word district name needs its country named: "Kafr" is a district in Yemen and the first
+    # word of hundreds of Syrian villages
+    ("Regime forces shelled the town of Kafr Nabutha in Idlib.", "SY"),
+    ("Warplanes bombed the village of Kafr Aleppo, and the residents said that there were no casualties.", "SY"),
+    # nor is it a village's name ("Kamer village", not Ghamr district) in a Yemeni article
+    ("In Jizan border province, pro-Houthi forces shelled Saudi soldiers near Kamer village.", "SA"),
+])
+def test_a_bare_district_name_does_not_take_a_village_elsewhere(extractor, body, country):
+    [event] = [e for e in extractor.process(article("d", body, FRIDAY)).events if e.category == "ASSAULT"]
+    assert (event.location.country if event.location else None) == country
+
+
+@pytest.mark.parametrize("body, code", [
+    ("Pro-Houthi snipers killed a Saudi soldier at a border post in Najran, the group said on Monday.",
+     "YEM:HOUTHI"),
+    ("The pro-Hadi 1st infantry brigade attacked the hill and said that it killed two of the fighters.", "YEM:MIL"),
+    ("Pro-regime militias shelled the town of Saraqib, and the residents said that it was the third time.",
+     "SYR:MIL"),
+])
+def test_a_side_named_by_whom_it_supports(extractor, body, code):
+    [event] = [e for e in extractor.process(article("s", body, FRIDAY)).events if e.category == "ASSAULT"]
+    assert event.actor1.code == code
+
+
 @pytest.mark.parametrize("body, killed", [
     ("Hundreds marched in Manama to commemorate the death of four activists executed last year.", None),
     ("Protesters in Menbij denounced the killing of two students by the militia.", None),
