@@ -711,6 +711,8 @@ _TARGET_MARKERS = re.compile(
 _TOWN_BEFORE = re.compile(r"\b(?:city|town|village|port|border town|border city) of(?: the)?$|"
                           r"(?:^| )(?:و|ب|ل|ف|وب|ول)?(?:ال)?(?:مدينه|بلده|قريه|ميناء)$")
 _TOWN_OF = re.compile(r"(?:^| )(\S+) (?:border )?(?:city|town|village|port) of(?: the)?$")
+_FROM_BEFORE = re.compile(r"\b(?:fired|launched|shot|rockets?|missiles?|mortars?|shells?|projectiles?|drones?) "
+                          r"from(?: the)?$|(?:^| )(?:اطلق|اطلقت|انطلاقا) من$")
 #: how far from a district's point a town in it may lie
 _DISTRICT_KM = 30.0
 _TOWN_AFTER = re.compile(r"(?:village|town|city|area)s?\b")
@@ -1646,8 +1648,9 @@ class Extractor:
         # the countries and provinces named are strong evidence: a city abroad must then be large
         # (watched ones: a country of the wider world is named in passing more often than not, "at the Polish
         # embassy in Tel Aviv")
-        about = {m.entry.data["country"] for m in mentions if m.kind == "place" and m.entry.data["precision"] != "city"
-                 and not m.entry.data.get("world") and not m.entry.data.get("needs_country")}
+        about = {country for m in mentions if m.kind == "place" and m.entry.data["precision"] != "city"
+                 and not m.entry.data.get("world") and not m.entry.data.get("needs_country")
+                 for country in (m.entry.data["country"], *m.entry.data.get("with", ()))}
         abroad = BIG_PLACE  # how large a place abroad must be to be kept
         if not about:
             # else where the actors fight and the large places named
@@ -1890,7 +1893,11 @@ class Extractor:
         aimed = [m for m in resolved if _AIMED_AT.search(_before(doc, m.start, 20))] \
             if category in KINETIC_CATEGORIES and all(m.entry.data["precision"] == "country" for m in resolved) \
             else []
-        place = self._place(aimed or resolved, context)
+        # where a strike came from is not where it happened, when the clause names another place ("a rocket
+        # fired from Gaza exploded in southern Israel")
+        landed = [m for m in resolved if not _FROM_BEFORE.search(_before(doc, m.start, 24))] if len(resolved) > 1 \
+            else resolved
+        place = self._place(aimed or landed or resolved, context)
         if place is None and category in KINETIC_CATEGORIES and actor2 is not None:
             place = self._target_country(actor1, actor2, mode)
         place = place or context["main_country"]

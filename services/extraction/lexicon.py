@@ -680,7 +680,7 @@ def load_lexicon(
         lex.add(Entry("place", str(item["geonameid"]), item["name"], {
             "geonameid": item["geonameid"], "country": item["country"], "admin1": None,
             "lat": item["lat"], "lon": item["lon"], "precision": "country",
-            "population": 10**9}), _aliases(item))
+            "population": 10**9, "with": tuple(item.get("with") or ())}), _aliases(item))
     for section in ("regions", "sites"):
         for item in places.get(section, []):
             lex.add(Entry("place", item["id"], item["name"], {

@@ -702,6 +702,21 @@ def test_a_bare_district_name_does_not_take_a_village_elsewhere(extractor, body,
     assert (event.location.country if event.location else None) == country
 
 
+def test_israel_and_the_palestinian_territories_are_named_together(extractor):
+    # a town of either is no town abroad in an article that names the other
+    body = "Israeli fighter jets hit targets in Gaza following a series of rocket attacks on southern Israel."
+    assert [e.location.country for e in extractor.process(article("g", body, FRIDAY)).events] == ["PS", "IL"]
+
+
+@pytest.mark.parametrize("body", [
+    "A rocket fired from Gaza exploded in an open area in southern Israel near Shaar Hanegev, the army said.",
+    "صاروخ أطلق من غزة سقط في منطقة مفتوحة جنوب إسرائيل",
+])
+def test_where_a_strike_came_from_is_not_where_it_happened(extractor, body):
+    [event] = extractor.process(article("f", body, FRIDAY)).events
+    assert event.location.country == "IL"
+
+
 @pytest.mark.parametrize("body, code", [
     ("Pro-Houthi snipers killed a Saudi soldier at a border post in Najran, the group said on Monday.",
      "YEM:HOUTHI"),
