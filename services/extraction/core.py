@@ -1568,7 +1568,8 @@ class Extractor:
                             hazard_at = number
                         if not s.triggers:
                             continue
-                        draft = self._event(doc, s, published, context, statistic, number, long_ago)
+                        draft = self._event(doc, s, published, context, statistic, number, long_ago,
+                                            (s_start, s_end))
                         if draft is None:
                             continue
                         if continues and topic is not None and not sentence_actors and draft.event.actor1 is None:
@@ -1818,7 +1819,8 @@ class Extractor:
                                                -countries.get(m.entry.data["country"], 0), m.start))
 
     def _event(self, doc: Doc, s: SentenceMentions, published: dt.datetime, context: dict,
-               statistic: bool, order: int, long_ago: bool = False) -> Draft | None:
+               statistic: bool, order: int, long_ago: bool = False,
+               sentence: tuple[int, int] | None = None) -> Draft | None:
         text = doc.text
         # (an advance needs fighters: looked for only where an advance word is)
         armed = any(t.entry.data.get("needs_armed") for t in s.triggers) and _fighters(doc, s)
@@ -1898,6 +1900,11 @@ class Extractor:
         landed = [m for m in resolved if not _FROM_BEFORE.search(_before(doc, m.start, 24))] if len(resolved) > 1 \
             else resolved
         place = self._place(aimed or landed or resolved, context)
+        if place is None and sentence is not None and sentence != (s.start, s.end):
+            # a clause that names no place is where another clause of its sentence is ("found the bodies of 13
+            # soldiers hours after clashes in the Majaza area of Asir province")
+            place = self._place(_inside(doc, [m for m in context["places"] if sentence[0] <= m.start < sentence[1]]),
+                                context)
         if place is None and category in KINETIC_CATEGORIES and actor2 is not None:
             place = self._target_country(actor1, actor2, mode)
         place = place or context["main_country"]

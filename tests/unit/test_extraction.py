@@ -708,6 +708,12 @@ def test_israel_and_the_palestinian_territories_are_named_together(extractor):
     assert [e.location.country for e in extractor.process(article("g", body, FRIDAY)).events] == ["PS", "IL"]
 
 
+def test_a_clause_that_names_no_place_is_where_its_sentence_is(extractor):
+    body = ("Houthi fighters found the bodies of 13 Saudi soldiers hours after intense clashes in the Majaza area "
+            "of Asir province, the group said.")
+    assert {e.location.name for e in extractor.process(article("c", body, FRIDAY)).events} == {"Asir Region"}
+
+
 @pytest.mark.parametrize("body", [
     "A rocket fired from Gaza exploded in an open area in southern Israel near Shaar Hanegev, the army said.",
     "صاروخ أطلق من غزة سقط في منطقة مفتوحة جنوب إسرائيل",
