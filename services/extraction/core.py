@@ -1586,7 +1586,7 @@ class Extractor:
                     hazard_at = number
                 if sentence_actors:
                     topic = sentence_actors[0]
-            events = [d.event for d in merge_drafts(carry_over(drafts))]
+            events = [d.event for d in merge_drafts(carry_place(carry_over(drafts)))]
         # validated as one list by pydantic's core: a quarter of the cost of constructing each model
         entities = _ENTITIES.validate_python([
             {"kind": "weapon" if m.entry.kind == "system" else m.entry.kind, "id": m.entry.id,
@@ -1900,11 +1900,15 @@ class Extractor:
         landed = [m for m in resolved if not _FROM_BEFORE.search(_before(doc, m.start, 24))] if len(resolved) > 1 \
             else resolved
         place = self._place(aimed or landed or resolved, context)
-        if place is None and sentence is not None and sentence != (s.start, s.end):
-            # a clause that names no place is where another clause of its sentence is ("found the bodies of 13
-            # soldiers hours after clashes in the Majaza area of Asir province")
-            place = self._place(_inside(doc, [m for m in context["places"] if sentence[0] <= m.start < sentence[1]]),
-                                context)
+        if (place is None or place.entry.data["precision"] == "country") and sentence is not None \
+                and sentence != (s.start, s.end):
+            # a clause that names no place, or only its country, is where another clause of its sentence is
+            # ("found the bodies of 13 soldiers hours after clashes in the Majaza area of Asir province", "Syrian
+            # or Russian warplanes carried out raids while regime forces shelled the town of Murak")
+            near = self._place(_inside(doc, [m for m in context["places"] if sentence[0] <= m.start < sentence[1]]),
+                               context)
+            if near is not None and (place is None or near.entry.data["country"] == place.entry.data["country"]):
+                place = near
         if place is None and category in KINETIC_CATEGORIES and actor2 is not None:
             place = self._target_country(actor1, actor2, mode)
         place = place or context["main_country"]
@@ -1985,6 +1989,24 @@ def _party(actor: Actor | None) -> str | None:
     if actor.kind in _STATE_KINDS and actor.country:
         return f"state:{actor.country}"
     return actor.code
+
+
+def carry_place(drafts: list[Draft]) -> list[Draft]:
+    """An event placed only in its country takes the town of a report of the same kind in the sentence
+    after it or before it, in that country: "Coalition warplanes launched airstrikes on Houthi positions.
+    Additional strikes targeted Kahal in Taiz." (the next sentence first: it is the one that goes on)."""
+    for i, d in enumerate(drafts):
+        loc = d.event.location
+        if loc is None or loc.precision != "country":
+            continue
+        near = [o for o in (*drafts[i + 1:i + 3], *reversed(drafts[max(0, i - 2):i]))
+                if 0 < abs(o.order - d.order) <= 1 and o.event.category == d.event.category
+                and o.event.location is not None and o.event.location.precision != "country"
+                and o.event.location.country == loc.country]
+        if near:
+            d.event = d.event.model_copy(update={"location": min(near, key=lambda o: abs(o.order - d.order) * 2
+                                                                 + (o.order < d.order)).event.location})
+    return drafts
 
 
 def carry_over(drafts: list[Draft]) -> list[Draft]:

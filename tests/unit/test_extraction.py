@@ -715,6 +715,18 @@ def test_a_clause_that_names_no_place_is_where_its_sentence_is(extractor):
 
 
 @pytest.mark.parametrize("body", [
+    # a clause that names only its country ("Syrian") is where the next clause of its sentence is
+    "Syrian or Russian warplanes carried out raids while regime forces shelled the town of Murak, causing damage.",
+    # a sentence that names only its country is where the next report of an attack is
+    "Coalition warplanes launched more than five airstrikes on Houthi positions in Yemen on Tuesday. Additional "
+    "strikes targeted Kahal in Taiz, destroying a tank.",
+])
+def test_an_attack_placed_only_in_its_country_takes_the_town_told_next(extractor, body):
+    events = extractor.process(article("t", body, FRIDAY)).events
+    assert len(events) == 2 and all(e.location.precision == "city" for e in events)
+
+
+@pytest.mark.parametrize("body", [
     "A rocket fired from Gaza exploded in an open area in southern Israel near Shaar Hanegev, the army said.",
     "صاروخ أطلق من غزة سقط في منطقة مفتوحة جنوب إسرائيل",
 ])
