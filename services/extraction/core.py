@@ -110,7 +110,8 @@ _Q = (r"(?:at least |some |about |around |nearly |more than |over |up to |betwee
 #: up to six words between a count and its verb: "15 militants of the syrian army were killed"
 #: one word of them: not a verb of the toll, a joiner or the start of a clause ("30 civilians and regime shelling
 #: which killed 1 man" counts the one)
-_W_WORD = r"(?!(?:and|or|killed|dead|injured|wounded|which|who|that|when|while|after) )[a-z][a-z\-]* "
+_W_WORD = (r"(?!(?:and|or|killed|dead|injured|wounded|which|who|that|when|while|after) )"
+           r"(?:[a-z][a-z\-]*|\d+(?:st|nd|rd|th)) ")  # (a unit's ordinal: "2 1st coastal division fighters")
 #: "and" joins words of one group ("21 regime and loyalist militia fighters"), not another count ("3 soldiers and
 #: 2 ...", "and a civilian") nor another verb ("raided 12 villages and killed 2")
 _W = (r"(?:" + _W_WORD + r"(?:and (?!(?:a|an|one|another|" + "|".join(_EN_NUMBERS) + r") |\d)" + _W_WORD
@@ -137,7 +138,7 @@ _AR_NOT_UNIT = (r"(?! (?:ايام|يوما|يوم|اشهر|شهرا|شهور|س�
 #: what a count before "and" counts when it is no dead: "struck 17 targets and 21 militants were killed" (21)
 _NOT_PEOPLE = (r"(?!(?:[a-z\-]+ )?(?:targets|vehicles|houses|homes|buildings|positions|shells|rockets|missiles|"
                r"mortars|raids|strikes|airstrikes|air strikes|villages|towns|tanks|caches|bombs|barrel bombs|sites|"
-               r"depots|days|hours|weeks|months|km|kilometres|kilometers|times|ieds|drones|boats|cars|trucks|"
+               r"depots|days|hours|minutes|weeks|months|years|km|kilometres|kilometers|times|ieds|drones|boats|cars|trucks|"
                r"shelters|checkpoints)\b)")
 #: a qualifier before a count that is an object ("killed at least two")
 _Q_OBJECT = r"(?:at least |some |about |around |nearly |more than |over |up to |as many as |a total of )"
@@ -152,11 +153,14 @@ _KILLED = [
                + _W + r"(?:reportedly |all )*(?:(?:shot|stabbed|beaten) and )?(?:dead|died|deaths|fatalities|succumbed|"
                r"(?:killed|shot dead|executed|gunned down)(?! " + _Q_OBJECT + r"?(?:\d+|a|an|"
                + "|".join(_EN_NUMBERS) + r") (?!(?:[a-z]+ )?(?:wounded|injured|hurt)\b))))"),
-    re.compile(r"(?:killed|killing|" + _UNTRIED + r"kill|kills|(?:killing|deaths?) of(?: the)?|left|"
+    re.compile(r"(?:killed|killing|" + _UNTRIED + r"kill|kills|(?:killing|deaths?) of(?: the)?|"
                r"claimed the lives of|shot dead|executed|execution of|executing|assassinated|assassinating|"
                r"gunned down|fatally shot) "
                + _Q + _NUM
-               + r"(?! (?:injured|wounded))"),
+               + r"(?! (?:injured|wounded))(?! (?:minutes|hours|days|weeks|months|years|km|times)\b)"),
+    # "left 5 dead", not "left three people injured" (nor "left 5 minutes later")
+    re.compile(r"\bleft " + _Q + _NUM + r"(?! (?:[a-z\-]+ )?(?:injured|wounded|hurt))"
+               r"(?! (?:minutes|hours|days|weeks|months|years|km|times)\b)"),
     # "مقتل 5", "قتل امس سبعه", "استشهد ثلاثه مواطنين", "قتلت 11 مسلحا" (a day may come first)
     re.compile(r"(?:مقتل|قتل|قتلت|قتلوا|استشهاد|استشهد|استشهدت|سقوط|وفاه) " + _AR_WHEN + _Q + _NUM),
     # verb, subject, count: "قتلت غاره اسرائيليه خمسه فلسطينيين", "قتل مسلحون اربعه اشخاص" (not a
@@ -189,6 +193,9 @@ _KILLED_IF = [
     (("القتلي", "الضحايا", "الشهداء"),
      re.compile(r"(?:(?:ارتفع|ارتفعت|بلغ|بلغت|وصل|وصلت) (?:عدد|حصيله) (?:القتلي|الضحايا|الشهداء) (?:(?!و)\S+ ){0,3}?"
                 r"(?:الي )?|(?:عدد|حصيله) (?:القتلي|الضحايا|الشهداء) (?:(?!و)\S+ ){0,3}?الي )" + _Q + _NUM)),
+    # "leaving three of the family members who were inside the home dead": a count, then its dead
+    (("leaving", "left"), re.compile(r"\b(?:leaving|left) " + _Q + _NUM + r" (?:(?!(?:injured|wounded|and|" + "|".join(
+        _EN_NUMBERS) + r") )[a-z\-]+ ){1,10}?dead\b")),
     # a family of a count: "killing a family of four"
     (("family of",), re.compile(r"\b(?:killing|killed|kills|kill|left|leaving|wiping out|wiped out) "
                                 r"(?:a|an|the|his|her|their|an entire|a whole) family of " + _NUM)),
@@ -211,10 +218,16 @@ _KILLED_PAIRS = [
      re.compile(_Q + _NUM + r" " + _W + r"(?:were |have been |had been |reportedly )*(?:killed|dead) "
                 r"(?:along with|as well as|in addition to) " + _Q + _NUM + r"(?: |$)")),
 ]
+#: the dead of each of two sides: "clashes that killed one on each side" (2)
+_EACH_SIDE = re.compile(r"\b(?:killed|killing|left|leaving) " + _NUM + r" (?:[a-z]+ )?on (?:each|either|both) sides?\b")
+#: one named with a companion, both dead: "a senior leader in is and his aide were killed" (2)
+_WITH_COMPANION = re.compile(r"\band (?:his|her) (?:[a-z\-]+ )?(?:aide|driver|bodyguard|companion|escort|assistant|"
+                             r"deputy|son|daughter|brother|wife|husband) (?:were|have been|had been) (?:reportedly )?"
+                             r"(?:killed|shot dead|executed|assassinated)\b")
 #: one of the dead told with the others: "a commander was killed along with 4 others" (5)
 _ONE_AND_OTHERS = re.compile(r"\b(?:was|has been|had been|is) (?:reportedly )?"
-                             r"(?:killed|shot dead|executed|assassinated) "
-                             r"(?:along with|together with) " + _Q + _NUM + r" [a-z]|"
+                             r"(?:killed|shot dead|executed|assassinated|found dead) "
+                             r"(?:along with|together with|with his|with her) " + _Q + _NUM + r" [a-z]|"
                              # "the commander ... and eight of his escorts were killed" (9)
                              r"\band " + _NUM + r" (?:of )?(?:his|her|other|of his|of her)\b(?: [a-z\-]+){0,4}? "
                              r"(?:were|have been|had been) (?:reportedly )?(?:killed|shot dead|executed)\b")
@@ -247,6 +260,9 @@ _UNKNOWN_DEAD = re.compile(r"\b(?:deaths and injuries|dead and (?:wounded|injure
                            r"killing (?:all )?(?:those|everyone|the people) (?:aboard|onboard|on board|inside)|"
                            r"(?:those|everyone) (?:aboard|on board|inside) (?:\S+ ){0,3}?(?:were|was|had been) killed|"
                            r"killing (?:all )?(?:the|its|their) crews?|(?:the|its|their) crews? (?:was|were) killed|"
+                           r"killing all (?:who were |those who were )?(?:aboard|onboard|on board|inside)|"
+                           r"all (?:of )?(?:the )?(?:[a-z]+ )?(?:occupants|passengers|crew) (?:were|was) killed|"
+                           r"\ba group of (?:[a-z\-]+ ){1,6}?(?:were|have been|had been) (?:reportedly )?killed|"
                            r"human losses|casualties (?:on|from|among) both sides|"
                            r"losses (?:in|of) (?:life|lives)|"
                            r"(?:causing|caused|leaving|left) (?:deaths?|fatalities) and (?:injury|injuries)|"
@@ -387,7 +403,7 @@ def _split_by_script(patterns: list[re.Pattern], scripts: str) -> dict[tuple[boo
             for ar in (False, True) for en in (False, True)}
 
 
-_KILLED_BY = _split_by_script(_KILLED, "eeaaaaa")
+_KILLED_BY = _split_by_script(_KILLED, "eeeaaaaa")
 _INJURED_BY = _split_by_script(_INJURED, "eeeaa")
 _KILLED_AND_WOUNDED_BY = _split_by_script(_KILLED_AND_WOUNDED, "eea")
 _SINGLE_DEATH_BY = _split_by_script(_SINGLE_DEATH, "aaa" + "e" * (len(_SINGLE_DEATH) - 3))  # (Arabic ones first)
@@ -493,6 +509,12 @@ def casualties_norm(norm: str) -> tuple[int | None, int | None]:
         others = _number(m.group(1) or m.group(2))
         if not isinstance(others, Vague) and (killed is None or others + 1 > killed):
             killed = others + 1
+    if " side" in norm and (m := _EACH_SIDE.search(norm)):
+        each = _number(m.group(1))
+        if not isinstance(each, Vague) and (killed is None or 2 * each > killed):
+            killed = 2 * each
+    if killed is None and " and h" in norm and _WITH_COMPANION.search(norm):
+        killed = 2
     injured = count(_INJURED_BY[script], norm) if _INJURY_WORDS.search(norm) else None
     if count is _count:
         together = {_number(m.group(1)) for p in _KILLED_AND_WOUNDED_BY[script] for m in p.finditer(norm)}

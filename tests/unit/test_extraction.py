@@ -354,6 +354,20 @@ def test_casualty_counts_add_up_and_leave_out_ages(sentence, expected):
     # a toll updated upwards
     ("A news agency confirmed the strike, updating the fatalities to 8 civilians.", (8, None)),
     ("Hospital officials later raised the death toll to 12.", (12, None)),
+    # the dead of each side, one named with a companion, one found with his men
+    ("Militants resisting arrest sparked clashes that killed one on each side.", (2, None)),
+    ("A senior leader in the group and his aide were killed in the air strike.", (2, None)),
+    ("The commander was found dead with his two assistants after the shelling.", (3, None)),
+    ("The commander and his driver were wounded.", (None, None)),
+    # all aboard, a group, a count and its dead far apart, a unit's ordinal
+    ("Houthi forces blew up a vehicle on the hill, killing all who were on board.", (10, None)),
+    ("All of the vehicles occupants were killed, the report said.", (10, None)),
+    ("A group of the army fighters were killed when they entered a minefield.", (10, None)),
+    ("Gunmen opened fire on a house, leaving three of the family members who were inside dead.", (3, None)),
+    ("Gunfire left three people injured and one dead.", (1, 3)),
+    ("2 1st Coastal Division fighters were killed when their vehicle was hit.", (2, None)),
+    # a count of minutes is no count of the dead
+    ("The convoy left 5 minutes later and 2 guards were found dead.", (2, None)),
 ])
 def test_casualty_lists_and_unknown_tolls(sentence, expected):
     assert casualties(sentence) == expected
