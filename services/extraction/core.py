@@ -1608,7 +1608,7 @@ class Extractor:
                     hazard_at = number
                 if sentence_actors:
                     topic = sentence_actors[0]
-            events = [d.event for d in merge_drafts(carry_place(carry_over(drafts)))]
+            events = [d.event for d in carry_place(merge_drafts(carry_over(drafts)))]
         # validated as one list by pydantic's core: a quarter of the cost of constructing each model
         entities = _ENTITIES.validate_python([
             {"kind": "weapon" if m.entry.kind == "system" else m.entry.kind, "id": m.entry.id,
