@@ -43,8 +43,8 @@ DEFAULT_WORLD_MIN_POPULATION = 15_000
 #: cue (the word before it is "in", "of", "قرب", "بلدة", ..., or the name carries an
 #: attached ب): thousands of villages share their name with a common word.
 SMALL_PLACE = 100_000
-#: the words an Arabic text names a district by: "مديرية رازح"
-_DISTRICT_WORDS_AR = ("مديرية", "مديريه")
+#: the word an Arabic text names a district by: "مديرية رازح" (normalisation folds its other spellings)
+_DISTRICT_WORD_AR = "مديرية"
 _PLACE_CUES = frozenset({
     "in", "near", "of", "at", "from", "to", "into", "outside", "around", "toward", "towards", "village",
     "villages", "town", "towns", "city", "area", "district", "subdistrict", "countryside", "neighbourhood",
@@ -717,7 +717,7 @@ def load_lexicon(
             "lat": item["lat"], "lon": item["lon"], "precision": "district", "population": 0})
         names = item.get("en") or []
         lex.add(entry, [form for n in names for form in (f"{n} district", f"district of {n}", f"{n} border district")]
-                + [f"{word} {n}" for n in item.get("ar") or [] for word in _DISTRICT_WORDS_AR])
+                + [f"{_DISTRICT_WORD_AR} {n}" for n in item.get("ar") or []])
         # (one word: but for the article, "Al Kafr" is "Kafr")
         one = {n for n in names if " " not in skeleton(normalize_name(n))}
         lex.add(entry, [n for n in names if n not in one], geonames=True, stopwords=stopwords)
