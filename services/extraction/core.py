@@ -1919,8 +1919,8 @@ class Extractor:
             else []
         # where a strike came from is not where it happened, when the clause names another place ("a rocket
         # fired from Gaza exploded in southern Israel")
-        landed = [m for m in resolved if not _FROM_BEFORE.search(_before(doc, m.start, 24))] if len(resolved) > 1 \
-            else resolved
+        landed = [m for m in resolved if not _FROM_BEFORE.search(_before(doc, m.start, 24))] \
+            if len(resolved) > 1 and (" from " in norm or " من " in norm) else resolved
         place = self._place(aimed or landed or resolved, context)
         if (place is None or place.entry.data["precision"] == "country") and sentence is not None \
                 and sentence != (s.start, s.end):
