@@ -490,6 +490,29 @@ _NAME_MODIFIERS = _PLACE_CUES | {"the", "greater", "upper", "lower", "old", "dow
 _CAPITALISED_BEFORE = re.compile(r"(?:^|[\s(\"“])([A-Z][\w'’]*) $")
 
 
+#: a capitalised word right after a city's name, with its article ("Tal Sultan", "Khan al-Sabeel", "Rasm el-Iss")
+_CAPITALISED_AFTER = re.compile(r" (?:(?:al|el|ad|ar|as|ash|at|az|an|adh|ath)-)?([A-Z][\w'’]*)")
+#: ... and those that follow a city's name without making it another's: what the place is ("Aleppo Governorate",
+#: "Sanaa International Airport"), a direction, a month or a day ("in Idlib Monday")
+_NAME_HEADS = _PLACE_CUES | {
+    "governorate", "province", "city", "district", "countryside", "international", "airport", "air", "airbase",
+    "base", "university", "road", "highway", "street", "square", "hospital", "prison", "port", "bridge", "dam",
+    "front", "axis", "crossing", "checkpoint", "bay", "sea", "gulf", "lake", "river", "plain", "desert",
+    "municipality", "sub", "suburb", "suburbs", "center", "centre", "police", "council", "and", "or",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    # a part of the town, in Arabic: "Dar'a al-Balad" (the old town), "al-Mahatta" (the station quarter), "the new"
+    "balad", "mahatta", "mahattah", "jadida", "jadidah", "qadima", "qadimah", "sharqi", "gharbi", "shamali",
+    "janoubi", "janubi", "wusta"}
+
+#: a firm or a works named after its town: the town stays ("Ahvaz Steel Company", "Doroud Railways", "Ilam Gas
+#: Refinery"), as does one with a state's adjective after it ("Jizan Saudi border province")
+_NAMED_AFTER_PLACE = re.compile(
+    r"(?:[A-Z][\w'’-]* ){0,3}?(?:[Cc]ompany|[Cc]o|[Ss]teel|[Rr]ailways?|[Rr]ail|[Tt]iles?|[Tt]ires?|[Gg]as|[Oo]il|"
+    r"[Rr]efinery|[Rr]efining|[Ss]tation|[Gg]roup|[Ii]ndustr(?:y|ies)|[Ff]actory|[Mm]ines?|[Pp]etrochemicals?|"
+    r"[Cc]ement|[Ss]ugar|[Tt]extiles?|[Ff]ree [Zz]one|Saudi|Syrian|Iraqi|Yemeni|Iranian|Turkish|Israeli|Lebanese|"
+    r"Palestinian|Jordanian|Egyptian|Kurdish)\b")
+
 #: a city of the wider world this large is placed without its country named
 WORLD_METROPOLIS = 1_000_000
 
@@ -511,16 +534,20 @@ def _world_where_named(found: list[Mention]) -> tuple[list[Mention], set[tuple[i
 
 
 def _places_outside_longer_names(mentions: list[Mention], doc: Doc) -> list[Mention]:
-    """Drop a GeoNames city read as the tail of a longer name the lexicon does not know:
-    "Khalil" in "Haj Khalil" is not Hebron (al-Khalil), "Sajna" in "Kafr Sajna" is no other town.
+    """Drop a GeoNames city read as the tail or the head of a longer name the lexicon does not know:
+    "Khalil" in "Haj Khalil" is not Hebron (al-Khalil), "Sajna" in "Kafr Sajna" is no other town,
+    "Tal" in "Tal Sultan" is not At Tall.
 
     English only (Arabic has no capitals): a city whose name follows, after a single space, a
     capitalised word that no mention covers and that is not a place word ("Eastern", "the")
-    is part of that longer name. Cities of a million and more stay, except those of the wider world, whose
-    countries go too ("France" in "Agence France Presse").
+    is part of that longer name; so is a city followed by such a word that no mention starts at and
+    that does not tell what the place is ("Governorate", "International Airport") nor names a firm
+    after the town ("Ahvaz Steel Company"). Cities of a million and more stay, except those of the
+    wider world, whose countries go too ("France" in "Agence France Presse").
     """
     text = doc.text
     ends = {m.end for m in mentions}
+    starts = {m.start for m in mentions}
     out = []
     for m in mentions:
         d = m.entry.data
@@ -529,6 +556,10 @@ def _places_outside_longer_names(mentions: list[Mention], doc: Doc) -> list[Ment
                 and m.surface[:1].isupper()):
             before = _CAPITALISED_BEFORE.search(text, max(0, m.start - 40), m.start)
             if before and before.end(1) not in ends and normalize_name(before.group(1)) not in _NAME_MODIFIERS:
+                continue
+            after = _CAPITALISED_AFTER.match(text, m.end) if d.get("precision") == "city" else None
+            if after and after.start(1) not in starts and normalize_name(after.group(1)) not in _NAME_HEADS \
+                    and not _NAMED_AFTER_PLACE.match(text, after.start(1)):
                 continue
         out.append(m)
     return out

@@ -865,6 +865,22 @@ def test_a_city_name_at_the_end_of_a_longer_unknown_name_is_not_that_city():
     assert {"Idlib", "Ḩamāh"} <= set(places)
 
 
+def test_a_city_name_at_the_head_of_a_longer_unknown_name_is_not_that_city():
+    """"Tal" of "Tal Zuhur" is no At Tall, "Khan" of "Khan al-Sabeel" no other town; a city followed by
+    what it is, a quarter of it or a firm named after it stays."""
+    lexicon = load_lexicon()
+
+    def places(text: str) -> list[str]:
+        return [m.entry.name for m in lexicon.find(text) if m.kind == "place"]
+
+    assert "At Tall" not in places("Regime forces clashed with rebels in Tal Zuhur town in southeastern Idleb.")
+    assert "At Tall" in places("Regime forces clashed with rebels in Tal, north of Damascus.")
+    assert "Al Bāb" not in places("Shells fell on the Bab Touma neighbourhood of the Old City of Damascus.")
+    assert "Al Bāb" in places("Turkish forces shelled Al Bab Monday.")
+    assert "Dar‘ā" in places("Regime forces fired rockets at areas in Dar'a al-Balad on Monday.")
+    assert "Ahvaz" in places("Workers of Ahvaz Steel Company gathered in protest outside the provincial government.")
+
+
 def test_subject_and_object_side_by_side_in_arabic_and_a_toll_right_after_are_one_attack(extractor):
     body = ("استهدفت الفصائل المدعومة من إيران القوات الأمريكية في قاعدة عين الأسد غربي العراق بطائرات مسيرة، "
             "أمس الأربعاء، وفق مسؤول عسكري.\nوأفاد المسؤول بأن الدفاعات الجوية أسقطت طائرتين، "
