@@ -1125,7 +1125,9 @@ _NAMED_PLACE = re.compile(
     r"\b(?:in|near|at|on|outside|around|into) (?:the )?(?:(?:town|village|city|area|district|province|"
     r"governorate|region|outskirts|vicinity|countryside)s? (?:of )?)?(?!(?:January|February|March|April|May|June|"
     r"July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
-    r"The|This|That|Which|Its|His|Her|Their)\b)[A-Z][\w'’-]{2,}")
+    r"The|This|That|Which|Its|His|Her|Their)\b)[A-Z][\w'’-]{2,}|"
+    # "the neighbourhood of Jobar was subjected to shelling"
+    r"\b(?:town|village|city|area|district|neighbou?rhood|camp|province|governorate|region)s? of [A-Z][\w'’-]{2,}")
 #: deaths a protest is against, mourns or marks: an earlier event's toll, not the protest's
 _MOURNED = re.compile(
     r"\b(?:commemorat\w*|mourn\w*|against|denounc\w*|condemn\w*|over|in response to|to mark|anniversary of|"
@@ -1178,6 +1180,9 @@ _MILITARY = re.compile(r"(?:^| )(?:[وفبل]?(?:ال)?|و?لل)(?:" + _alternat
     + r")(?: |$)|\b(?:forces|troops|army|militants|rebels|fighters)\b")
 
 
+#: ground taken with no fight: not a battle
+_UNOPPOSED = re.compile(r"\bwithout (?:a |any )?(?:fight|fighting|resistance|clashes|battle)\b|\bunopposed\b|"
+                        r"(?:^| )(?:دون|بدون|من دون|من غير) (?:اي )?(?:قتال|مقاومه|اشتباكات|معارك)(?: |$)")
 #: attacks counted over a period: "more than 100 suicide attacks this year", "نحو مئة هجوم منذ بداية العام"
 _TALLY = re.compile(
     r"(?:^| )(?:\d+|" + _alternatives("مائة مئة مئات عشرات آلاف ألف") + r"|dozens|hundreds|scores) (?:of )?"
@@ -1230,7 +1235,10 @@ _CONTINUATION = re.compile(
     r"^(?:he|she|it|they) (?:also|added|further)|^(?:also|he added|she added|it added)\b|"
     r"^(?:كما|واضاف|واضافت|وتابع|وتابعت|واكد|واكدت|وشدد|وشددت|واوضح|واوضحت|واشار|واشارت)(?: |$)")
 _DEFINITE = re.compile(r"^(?:ال|[وف]ال)")  # an Arabic trigger with the article: الضربات "the strikes"
-_DEFINITE_BEFORE = re.compile(r"(?:^| )(?:the|these|those|this|such|that|هذه|تلك|هذا)$")
+#: ("that" after a verb of saying opens what was said: "it was reported that clashes erupted")
+_DEFINITE_BEFORE = re.compile(r"(?:^| )(?:the|these|those|this|such|هذه|تلك|هذا|(?<!reported )(?<!said )(?<!says )"
+                              r"(?<!claimed )(?<!claims )(?<!announced )(?<!stated )(?<!indicated )(?<!confirmed )"
+                              r"(?<!added )(?<!noted )(?<!reports )(?<!alleged )that)$")
 #: an Arabic noun that cannot be read as a verb (normalised): plurals in ات (هجمات) and the verbal nouns
 #: تفجير, اغتيال, اعتداء, انفجار, استهداف, هجوم, مقتل, after any clitics (و ف ب ل ك); a word that ends
 #: in ة as written (غارة) is one too (_TA_MARBUTA_END)
@@ -1500,10 +1508,10 @@ def without_hazard_readings(doc: Doc, s: SentenceMentions, hazards: set[str],
 
 
 #: "March" is the month next to a day or a year, or after a word of time ("on March 20", "20 March",
-#: "since March", "in early March"); not the "Great March of Return"
+#: "since March", "in early March", "the 18th March Brigade"); not the "Great March of Return"
 _MONTH_AFTER = re.compile(r"[\s,]*\d")
-_MONTH_BEFORE = re.compile(r"(?:\d|\b(?:in|since|until|till|early|late|mid|last|next|this|by|from|before|after|"
-                           r"during|of|on|through|between|and))[\s,-]*$", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(r"(?:\d(?:st|nd|rd|th)?|\b(?:in|since|until|till|early|late|mid|last|next|this|by|from|"
+                           r"before|after|during|of|on|through|between|and))[\s,-]*$", re.IGNORECASE)
 
 
 def _the_month(text: str, start: int, end: int) -> bool:
@@ -1887,6 +1895,10 @@ class Extractor:
         resolved = _inside(doc, [m for m in context["places"] if s.start <= m.start < s.end])
         period = _period(norm, published)
         dated = period[0] if period else _absolute_date(norm, published)  # a day the clause writes out
+        if category == "ASSAULT" and mode == "ground_clash" and not (killed or injured) and _UNOPPOSED.search(
+                doc.plain(*sentence) if sentence else norm):
+            # "retook the village after IS withdrew without a fight": ground changed hands, no battle
+            category, mode, intensity = "OTHER", "territory_transfer", 3
         if category == "ASSAULT":
             if statistic:
                 return None  # "attacks fell by 38%": a statistic, not an event
@@ -1961,7 +1973,7 @@ class Extractor:
             evidence=Evidence(text=clause, start=s.start, end=s.end),
         )
         definite = [bool(_DEFINITE.search(doc.plain(t.start, t.end))
-                         or _DEFINITE_BEFORE.search(_before(doc, t.start, 8))
+                         or _DEFINITE_BEFORE.search(_before(doc, t.start, 24))
                          or _REFERENCE_BEFORE.search(_before(doc, t.start, 30))
                          or _construct(doc, t)) for t in triggers]
         # an attack announced by its name is news: "the army announced the killing of", "أعلن الجيش اغتيال"

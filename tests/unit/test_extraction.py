@@ -1252,3 +1252,33 @@ def test_a_militia_named_for_jerusalem_is_not_jerusalem(extractor):
 def test_a_countrys_people_are_its_civilians(extractor, body, code, country):
     [event] = extractor.process(article("n", body, FRIDAY)).events
     assert (event.actor1.code, event.location.country) == (code, country)
+
+
+@pytest.mark.parametrize("body, mode", [
+    ("Army helicopters dropped explosive barrels on the village of Kafr Amim on Tuesday morning.", "air_strike"),
+    ("Militants blew up the house of a village mayor near Tuz Khurmatu overnight, the police said.", "bombing"),
+    ("At least four missiles fell on the town of Khan Shaykhun on Tuesday, wounding three people.", "missile_strike"),
+    ("Gunmen fired an RPG at an army patrol passing through the village of Kafr Amim on Tuesday.",
+     "rocket_attack"),
+    ("It was reported that clashes erupted between the army and the rebels in the town of Kafr Amim.",
+     "ground_clash"),
+    ("The commander of the 18th March Brigade was assassinated in the city of Daraa by unknown gunmen.",
+     "targeted_killing"),
+    ("The neighbourhood of Jobar was subjected to heavy shelling throughout the whole of the night.",
+     "shelling"),
+])
+def test_attacks_in_words_the_lexicon_had_missed(extractor, body, mode):
+    """Barrels dropped from the air, blowing up, missiles falling, a launcher named as a weapon, clashes
+    after "it was reported that" (a clause opener, not "that clash"), a unit named for a month (no
+    protest march) and a place named as "the neighbourhood of X"."""
+    assert [e.mode for e in _kinetic(extractor, body)] == [mode]
+
+
+@pytest.mark.parametrize("body", [
+    "The army retook the village of Kafr Amim after the militants withdrew without a fight on Monday.",
+    "استعاد الجيش السيطرة على بلدة كفر عميم بعد انسحاب المسلحين منها دون قتال يوم الاثنين.",
+])
+def test_ground_taken_without_a_fight_is_no_battle(extractor, body):
+    events = extractor.process(article("t", body, FRIDAY)).events
+    assert not [e for e in events if e.category == "ASSAULT"]
+    assert ("OTHER", "territory_transfer") in [(e.category, e.mode) for e in events]
