@@ -1180,6 +1180,11 @@ _MILITARY = re.compile(r"(?:^| )(?:[وفبل]?(?:ال)?|و?لل)(?:" + _alternat
     + r")(?: |$)|\b(?:forces|troops|army|militants|rebels|fighters)\b")
 
 
+#: what breaks a truce, before its word (with a word between: "in violation of a ceasefire agreement")
+_BROKEN_TRUCE = re.compile(
+    r"\b(?:violations? of|violating|violated|violate|breach(?:es)? of|breaching|breached|broke|breaking|despite)"
+    r"(?: (?:a|an|the|this|that|its))?(?: \S+)?$|"
+    r"(?:^| )(?:خرقا|انتهاكا|خرق|انتهاك|يخرق|تخرق|خرقت)(?: \S+){0,3}$|(?:^| )(?:رغم|برغم|بالرغم من)$")
 #: ground taken with no fight: not a battle
 _UNOPPOSED = re.compile(r"\bwithout (?:a |any )?(?:fight|fighting|resistance|clashes|battle)\b|\bunopposed\b|"
                         r"(?:^| )(?:دون|بدون|من دون|من غير) (?:اي )?(?:قتال|مقاومه|اشتباكات|معارك)(?: |$)")
@@ -1859,6 +1864,11 @@ class Extractor:
                     and (s.weapons or s.systems or not t.entry.data.get("needs_weapon"))
                     and (armed or not t.entry.data.get("needs_armed"))
                     and (not t.entry.data.get("needs_dead") or _FOUND_DEAD.search(doc.plain(s.start, s.end)))]
+        if any(t.entry.data["category"] in KINETIC_CATEGORIES for t in triggers):
+            # a truce broken is what the attack did, not an event before it: "in violation of a ceasefire
+            # agreement, shelled the town", "خرقا لاتفاق وقف إطلاق النار"
+            triggers = [t for t in triggers if not (t.entry.data["category"] == "DEESCALATE" and _BROKEN_TRUCE.search(
+                _before(doc, t.start, 40)))]
         defusal = False
         # the dead of a mass grave were killed on earlier days: its finding is news, not an attack of this day
         grave = bool(triggers) and all(t.entry.data.get("casualty") for t in triggers) and bool(

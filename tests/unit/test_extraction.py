@@ -1282,3 +1282,23 @@ def test_ground_taken_without_a_fight_is_no_battle(extractor, body):
     events = extractor.process(article("t", body, FRIDAY)).events
     assert not [e for e in events if e.category == "ASSAULT"]
     assert ("OTHER", "territory_transfer") in [(e.category, e.mode) for e in events]
+
+
+@pytest.mark.parametrize("body, mode", [
+    ("Government forces, in violation of the ceasefire agreement, shelled the town of Kafr Amim on Monday.",
+     "shelling"),
+    ("خرقت قوات النظام اتفاق وقف إطلاق النار وقصفت بلدة كفر عميم بالمدفعية صباح اليوم.", "shelling"),
+    ("A bomb placed near the shops of the market of Kafr Amim went off on Tuesday, wounding three civilians.",
+     "bombing"),
+    ("A shepherd stepped on a landmine near the village of Kafr Amim on Tuesday and lost a leg.", "bombing"),
+    ("Skirmishes took place between the army and the rebels on the outskirts of Kafr Amim on Monday.",
+     "ground_clash"),
+])
+def test_an_attack_that_breaks_a_truce_and_other_attack_words(extractor, body, mode):
+    """The truce an attack breaks is no event of its own; a bomb that went off, a mine stepped on,
+    skirmishes."""
+    assert [e.mode for e in _kinetic(extractor, body)] == [mode]
+
+
+def test_going_off_is_an_attack_only_with_a_weapon(extractor):
+    assert _kinetic(extractor, "The warning sirens went off in the city of Haifa on Monday evening.") == []
