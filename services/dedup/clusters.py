@@ -145,7 +145,10 @@ def fill(old: dict, new: dict) -> dict:
 def best_cluster(new: dict, members: Iterable[tuple[str, dict]], max_km: float = 30.0) -> str | None:
     """The cluster whose members fit ``new`` best (ties: the smallest id), or None."""
     best: tuple[int, str] | None = None
+    mode = new["m"]
     for cid, old in members:
+        if mode and old["m"] and old["m"] != mode:
+            continue  # (score's own first refusal, without the call: it is most candidates')
         s = score(new, old, max_km)
         if s is not None and (best is None or (-s, cid) < (-best[0], best[1])):
             best = (s, cid)
