@@ -1052,7 +1052,8 @@ _SUBJECTED = re.compile(r"(?:^| )[وف]?(?:تعرض|تعرضت|تعرضوا|يت
 #: a bomb found or defused is no attack: "فككت قوات الأمن سيارة مفخخة", "police dismantled two IEDs"
 _DEFUSED = _Gated(
     r"(?:^| )[وف]?(?:عثرت|عثر|العثور|ضبطت|ضبط|تفكيك|فككت|فكك|ابطال|ابطلت|اكتشاف|اكتشفت|اكتشف)(?: |$)[^.؟]*$|"
-    r"\b(?:defused|defusing|dismantled|dismantling|found an?|discovered an?|seized an?)\b[^.;]*$",
+    r"\b(?:defused|defusing|dismantled|dismantling|(?:found|discovered|uncovered|seized) (?:an?|\d+|two|three|"
+    r"four|five|six|seven|eight|nine|ten|several|dozens of|scores of|hundreds of))\b[^.;]*$",
     ["عثر", "العثور", "ضبط", "تفكيك", "فكك", "ابطال", "ابطلت", "اكتشف", "اكتشاف", "defus", "dismantl", "found",
      "discovered", "seized"])
 
@@ -1185,6 +1186,12 @@ _BROKEN_TRUCE = re.compile(
     r"\b(?:violations? of|violating|violated|violate|breach(?:es)? of|breaching|breached|broke|breaking|despite)"
     r"(?: (?:a|an|the|this|that|its))?(?: \S+)?$|"
     r"(?:^| )(?:خرقا|انتهاكا|خرق|انتهاك|يخرق|تخرق|خرقت)(?: \S+){0,3}$|(?:^| )(?:رغم|برغم|بالرغم من)$")
+#: a crowd and the means of putting one down (not stones: a mob that stones villagers attacks them)
+_CROWD = re.compile(
+    r"\b(?:tear[- ]?gas|rubber(?:-coated)?(?: steel)? bullets|rubber-coated|sound bombs?|stun grenades?|water cannons?|"
+    r"suffocat\w*|to disperse|dispersed|dispersing|demonstrators|protesters|protestors|rioters)\b|"
+    r"(?:^| )(?:المسيل للدموع|قنابل الغاز|الرصاص المطاطي|لتفريق|تفريق|المتظاهرين|المحتجين|اختناق|حالات اختناق|"
+    r"قنابل صوتيه)(?: |$)")
 #: ground taken with no fight: not a battle
 _UNOPPOSED = re.compile(r"\bwithout (?:a |any )?(?:fight|fighting|resistance|clashes|battle)\b|\bunopposed\b|"
                         r"(?:^| )(?:دون|بدون|من دون|من غير) (?:اي )?(?:قتال|مقاومه|اشتباكات|معارك)(?: |$)")
@@ -1909,6 +1916,11 @@ class Extractor:
                 doc.plain(*sentence) if sentence else norm):
             # "retook the village after IS withdrew without a fight": ground changed hands, no battle
             category, mode, intensity = "OTHER", "territory_transfer", 3
+        if category == "ASSAULT" and mode in ("ground_clash", "other") and not killed and _CROWD.search(
+                doc.plain(*sentence) if sentence else norm):
+            # forces and a crowd: tear gas, rubber bullets, protesters dispersed, stones thrown: a riot put down,
+            # not a battle ("clashes broke out between youths and the police, who fired tear gas")
+            category, mode, intensity = "UNREST", "riot", 3
         if category == "ASSAULT":
             if statistic:
                 return None  # "attacks fell by 38%": a statistic, not an event

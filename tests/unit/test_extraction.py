@@ -1302,3 +1302,29 @@ def test_an_attack_that_breaks_a_truce_and_other_attack_words(extractor, body, m
 
 def test_going_off_is_an_attack_only_with_a_weapon(extractor):
     assert _kinetic(extractor, "The warning sirens went off in the city of Haifa on Monday evening.") == []
+
+
+@pytest.mark.parametrize("body", [
+    "Dozens of youths were injured in clashes with the police in the town of Kafr Amim, where officers fired "
+    "tear gas and rubber bullets to disperse them.",
+    "أصيب عشرات الشبان في مواجهات مع الشرطة في بلدة كفر عميم، حيث أطلقت قوات الأمن الغاز المسيل للدموع "
+    "والرصاص المطاطي لتفريق المحتجين.",
+])
+def test_a_crowd_put_down_is_a_riot_not_a_battle(extractor, body):
+    events = extractor.process(article("r", body, FRIDAY)).events
+    assert [(e.category, e.mode) for e in events] == [("UNREST", "riot")]
+
+
+def test_settlers_who_stone_villagers_attack_them(extractor):
+    body = ("Dozens of settlers attacked the villagers of Kafr Amim on Monday, beating them and throwing stones "
+            "at their houses, which injured several of them.")
+    assert [e.category for e in _kinetic(extractor, body)] == ["ASSAULT"]
+
+
+@pytest.mark.parametrize("body", [
+    "Security forces discovered 25 IEDs and 39 mortar shells in the area of Tarmiyah on Monday.",
+    "Army engineers found two caches with 123 IEDs that were destroyed by controlled detonation near Falluja.",
+])
+def test_devices_found_or_blown_up_in_a_controlled_detonation_are_no_attack(extractor, body):
+    events = extractor.process(article("d", body, FRIDAY)).events
+    assert [(e.category, e.mode) for e in events] == [("OTHER", "defusal")]
