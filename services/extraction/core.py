@@ -744,6 +744,11 @@ _ADJUNCT_BEFORE = re.compile(r"\b(?:in|during)(?: (?:the|these|those|this|an|a))
 _AGENT_MARKERS = re.compile(r"(?:\bby$)|(?:(?:^| )(?:قبل|يد)$)")
 _COMPANION = re.compile(r"\b(?:in conjunction with|along with|together with|alongside|backed by|supported by|"
                         r"aided by|with the support of|with support from|accompanied by)(?: \S+){0,3}$")
+_BY_NEXT = re.compile(r"^by(?: the| a| an)?$")
+#: an English attack word that ends in a past participle: "fired", "launched", "dropped", "carried out"
+_EN_PARTICIPLE = re.compile(r"(?:[a-z]ed|\bshot|\bcarried out|\bstruck|\bhit)$")
+_AND_THEIR = re.compile(r"\band (?:their|its)$")
+_ALLIES_AFTER = re.compile(r"^(?:allies|allied|ally|partners|proxies)\b")
 _DONE_BY = re.compile(r"^(?:\S+ ){0,4}?(?:launched|fired|conducted|carried out|dropped|executed|staged|mounted|"
                       r"waged|perpetrated|unleashed|claimed) by(?: the| a| an)?$")
 
@@ -860,7 +865,10 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
     # "airstrikes were reportedly launched by X", "a raid conducted by X": whatever the attack word, the
     # doer of a deed done by someone
     agents += [a for a in actors if a.start >= trigger.end and a not in agents
-               and _DONE_BY.match(doc.plain(trigger.end, a.start))]
+               and (_DONE_BY.match(doc.plain(trigger.end, a.start))
+                    # the attack word is the participle itself: "rockets fired by Turkish forces landed in"
+                    or (_BY_NEXT.match(doc.plain(trigger.end, a.start))
+                        and _EN_PARTICIPLE.search(doc.plain(trigger.start, trigger.end))))]
     if passive:
         # an actor in the attack's own words is its doer: "جرح جنديان في هجوم انتحاري", "في قصف إسرائيلي"
         agents[:0] = [a for a in actors if _overlap(a, trigger)]
@@ -890,7 +898,10 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
     # targeted ...", "QSD forces supported by Coalition warplanes clashed with ...")
     before = [a for a in actors if a.start < trigger.end]
     if len(before) > 1:
-        before = [a for a in before if a is before[0] or not _COMPANION.search(_before(doc, a.start, 48))]
+        before = [a for a in before if a is before[0] or not (
+            _COMPANION.search(_before(doc, a.start, 48))
+            # "Turkish forces and their Euphrates Shield allies continued their assault"
+            or (_AND_THEIR.search(_before(doc, a.start, 12)) and _ALLIES_AFTER.match(doc.plain(a.end, a.end + 12))))]
     after = [a for a in actors if a.start >= trigger.end and a not in agents]
     untargeted_after = [a for a in after if a not in targets]
     actor1 = agents[0] if agents else (before[-1] if before else (
@@ -1878,8 +1889,9 @@ class Extractor:
                 _before(doc, t.start, 40)))]
         defusal = False
         # the dead of a mass grave were killed on earlier days: its finding is news, not an attack of this day
-        grave = bool(triggers) and all(t.entry.data.get("casualty") for t in triggers) and bool(
-            _OLD_DEAD.search(doc.plain(s.start, s.end)))
+        grave = bool(triggers) and all(t.entry.data.get("casualty") or _DEATH_WORDS.search(doc.plain(t.start, t.end))
+                                       for t in triggers) and bool(
+            _OLD_DEAD.search(doc.plain(*sentence) if sentence else doc.plain(s.start, s.end)))
         if not triggers:
             # a bomb found or defused: a security operation of its own, not an attack
             triggers = [t for t in s.triggers if t.entry.data["category"] in KINETIC_CATEGORIES
@@ -1887,7 +1899,10 @@ class Extractor:
                         and not _NEGATION.search(_before(doc, t.start, 14))][:1]
             if not triggers:
                 return None
-            defusal = True
+            # (the dead of a mass grave found: the grave, not a device)
+            grave = all(_DEATH_WORDS.search(doc.plain(t.start, t.end)) for t in triggers) and bool(
+                _OLD_DEAD.search(doc.plain(*sentence) if sentence else doc.plain(s.start, s.end)))
+            defusal = not grave
         trigger = choose_trigger(triggers)
         data = trigger.entry.data
         category, mode, intensity = ("OTHER", "defusal", 1) if defusal else ("OTHER", "mass_grave", 1) if grave \

@@ -1328,3 +1328,22 @@ def test_settlers_who_stone_villagers_attack_them(extractor):
 def test_devices_found_or_blown_up_in_a_controlled_detonation_are_no_attack(extractor, body):
     events = extractor.process(article("d", body, FRIDAY)).events
     assert [(e.category, e.mode) for e in events] == [("OTHER", "defusal")]
+
+
+def test_an_attack_word_that_is_a_participle_takes_its_doer_after_by(extractor):
+    [event] = _kinetic(extractor, "Rockets fired by Turkish forces landed in the town of Kafr Amim on Monday, "
+                                  "residents said.")
+    assert (event.actor1.code, event.actor2) == ("TUR:MIL", None)
+
+
+def test_allies_named_with_the_doer_are_not_the_doer(extractor):
+    [event] = _kinetic(extractor, "Turkish forces and their Euphrates Shield allies continued their assault on "
+                                  "the town of Kafr Amim on Monday.")
+    assert event.actor1.code == "TUR:MIL"
+
+
+def test_a_mass_grave_of_those_killed_by_a_group_is_no_attack_of_its_day(extractor):
+    body = ("Iraqi forces discovered a mass grave containing the remains of more than 100 people, allegedly "
+            "killed by Islamic State militants near the village of Kafr Amim, south of Mosul.")
+    events = extractor.process(article("g", body, FRIDAY)).events
+    assert [(e.category, e.mode) for e in events] == [("OTHER", "mass_grave")]
