@@ -437,6 +437,19 @@ _MORE_DEAD = re.compile(
     r"\bin addition,? (?:a|an|one|another) (?:[a-z\-]+ ){0,3}?(?:died|was killed|succumbed)\b")
 
 
+_FEW = r"(\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)"
+#: dead told in a clause as on top of those it counted: "two fighters were also killed", "leading to the later
+#: death of a woman", "another man died of his wounds", "1 man died the next day" (added to the clause's toll)
+_WORD = r"(?:(?!(?:and|while|but|as|after)\b)[a-z\-]+ )"  # a word within one count's phrase
+_ADDED_DEAD = re.compile(
+    r"\b(?:leading to|resulting in|causing|and) the (?:later|subsequent) deaths? of " + _FEW + r"\b|"
+    r"\b" + _FEW + r" " + _WORD + r"{0,4}?(?:were|was) also (?:killed|shot dead|executed)\b|"
+    r"\b(another) " + _WORD + r"{0,3}?(?:later |subsequently )?(?:died|succumbed|was killed)\b|"
+    r"\b" + _FEW + r" " + _WORD + r"{0,3}?(?:later died|died later|died the (?:next|following) day|"
+    r"succumbed (?:later|the (?:next|following) day))\b")
+_ADDED_GATE = ("also", "later", "another", "subsequent", "next day", "following day")
+
+
 #: the words of an unknown plural (dozens, tens, hundreds tell an order of magnitude: they are counts)
 _UNKNOWN_PLURAL = frozenset({"several", "a number of", "many", "an unknown number of", "an unspecified number of",
                              "an unidentified number of", "unknown number of", "unspecified number of"})
@@ -499,6 +512,13 @@ def casualties_norm(norm: str) -> tuple[int | None, int | None]:
     else:
         count = _no_count  # no number, no count: only "a soldier was killed" can tell one death
     script = (bool(_ARABIC_ANY.search(norm)), bool(_LATIN_ANY.search(norm)))
+    if script[1] and any(w in norm for w in _ADDED_GATE) and (m := _ADDED_DEAD.search(norm)):
+        word = next(g for g in m.groups() if g)
+        extra = 1 if word in ("a", "an", "one", "another") else _number(word)
+        killed, injured = casualties_norm(f"{norm[:m.start()]} {norm[m.end():]}")
+        if killed is None:
+            return More(extra), injured  # all the clause counts comes on top of a toll told before
+        return (killed if isinstance(killed, Vague) else killed + extra), injured
     if ("grave" in norm or "مقبره" in norm or "مقابر" in norm) and _OLD_DEAD.search(norm):
         # a mass grave holds the dead of earlier days: "the remains of 70 people killed by IS"
         return None, (count(_INJURED_BY[script], norm) if _INJURY_WORDS.search(norm) else None)

@@ -1347,3 +1347,21 @@ def test_a_mass_grave_of_those_killed_by_a_group_is_no_attack_of_its_day(extract
             "killed by Islamic State militants near the village of Kafr Amim, south of Mosul.")
     events = extractor.process(article("g", body, FRIDAY)).events
     assert [(e.category, e.mode) for e in events] == [("OTHER", "mass_grave")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("The army killed three militants in a raid, and two soldiers were also killed.", (5, None)),
+    ("Shelling hit the town, killing 1 civilian and leading to the later death of a woman from her injuries.",
+     (2, None)),
+    ("Missiles hit the city, killing 2 people and wounding 29; 1 man died the next day of his injuries.", (3, 29)),
+    ("Two soldiers were killed and three were wounded; another soldier later died in hospital.", (3, 3)),
+])
+def test_dead_told_as_on_top_of_a_clauses_toll_are_added(sentence, expected):
+    assert casualties(sentence) == expected
+
+
+def test_a_later_death_told_alone_adds_to_the_attack_before(extractor):
+    body = ("Regime forces shelled the town of Kafr Amim on Monday, killing two civilians, residents said. "
+            "Another man died of his wounds in hospital on Tuesday.")
+    [event] = _kinetic(extractor, body)
+    assert event.killed == 3
