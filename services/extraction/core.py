@@ -336,7 +336,8 @@ _SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) " + _AR_ONE + r"(?: |$)"),
                  # verb, subject, one victim: "قتل قناص جنديا اسرائيليا", "قتلت غاره مدنيا"
                  re.compile(r"(?:^| )[وف]?(?:قتل|قتلت|قتلوا) (?:[^\s\dو][^\s\d]* ){1,4}?(?:جنديا|مدنيا|شخصا|طفلا|"
                             r"شرطيا|ضابطا|مسلحا|شابا|رجلا|مواطنا|عنصرا|قياديا|صحفيا|ناشطا)(?: |$)"),
-                 re.compile(r"\b(?:a|an|one) " + _W + r"(?:was killed|was shot dead|died|killed)"),
+                 re.compile(r"\b(?:a|an|one) " + _W + r"(?:was killed|was shot dead|died|killed|was assass?inated|"
+                            r"was executed|was beheaded)"),
                  # "kill a", not "tried to kill a"; "assassinated a commander", "the later death of a man"
                  re.compile(r"\b(?:killing|killed|kills|" + _UNTRIED + r"kill|shot dead|assassinated|assassinating|"
                             r"executed|executing|beheaded|beheading|death of|fatally shot|gunned down) "
@@ -367,7 +368,8 @@ _SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) " + _AR_ONE + r"(?: |$)"),
                             r"(?:militant|fighter|activist|journalist|official|leader|commander|cleric|member|officer) "
                             r"(?!(?:and|in|of|from|on|at|near|with|by|who|during|after|while|as)\b)[a-z]"),
                  # one person named by a role: "killing the owner", "killed the driver"
-                 re.compile(r"\b(?:killing|killed|kills|shot dead|assassinated|assassinating|death of) the "
+                 re.compile(r"\b(?:killing|killed|kills|shot dead|assassinated|assassinating|death of) "
+                            r"(?:the|its|their) "
                             r"(?:owner|driver|pilot|guard|mayor|imam|mukhtar|father|mother|son|daughter|husband|wife|"
                             r"brother|sister|boy|girl|man|woman|child|shepherd|farmer|doctor|nurse|teacher|bomber|"
                             r"gunman|attacker|assailant|leader|chief|head|emir|deputy|founder|spokesman)\b"),
@@ -481,8 +483,8 @@ def casualties(sentence: str) -> tuple[int | None, int | None]:
 
 
 _DEATH_WORDS = re.compile(
-    r"kill|dead|die|death|fatalit|execut|assassinat|bodies|body|corpses|loss of li|losses|lives|casualt|succumb|"
-    r"gunned down|fatally|"
+    r"kill|dead|die|death|fatalit|execut|assassinat|assasinat|bodies|body|corpses|loss of li|losses|lives|casualt|"
+    r"succumb|gunned down|fatally|"
     r"قتل|قتي|مقتل|شهيد|شهدا|استشهد|استشهاد|وفا|مصرع|حتف|جثث|جثه|جثام")
 _INJURY_WORDS = re.compile(r"injur|wound|hurt|اصاب|اصيب|جرح|جريح|مصاب")
 

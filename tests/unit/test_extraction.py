@@ -1365,3 +1365,12 @@ def test_a_later_death_told_alone_adds_to_the_attack_before(extractor):
             "Another man died of his wounds in hospital on Tuesday.")
     [event] = _kinetic(extractor, body)
     assert event.killed == 3
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("An imam was assassinated in front of his mosque on Monday.", (1, None)),
+    ("An imam was assasinated in front of his mosque on Monday.", (1, None)),  # as some reports spell it
+    ("Police stopped a car bomb on the highway and killed its driver as he tried to escape.", (1, None)),
+])
+def test_one_death_told_by_its_verb_or_the_victims_role(sentence, expected):
+    assert casualties(sentence) == expected
