@@ -119,6 +119,8 @@ def _cued(norm: str, n_start: int, n_end: int) -> bool:
 
 
 _PREFIXES = ("", "و", "ف", "ب", "ل", "ك", "وب", "ول", "فب", "فل", "وك")
+#: the clitics that say "in": a place name that carries one is cued as a place
+_IN_CLITICS = ("ب", "وب", "فب")
 _ARTICLE_PREFIXES = ("ال", "وال", "فال", "بال", "كال", "لل", "ولل", "فلل", "وبال")
 #: First words often written joined to the next one (البو كمال / البوكمال).
 _JOINABLE = ("ابو", "البو", "ام", "بني", "بن")
@@ -354,6 +356,7 @@ class Lexicon:
         """``find`` on a text already normalised."""
         text, norm, offsets = doc.text, doc.norm, doc.offsets
         found: list[Mention] = []
+        last_place = -10  # where in ``norm`` the last place found ends
         for end_idx, (length, aliases) in self._automaton.iter(norm):
             n_start = end_idx - length + 2  # skip the leading space
             n_end = end_idx  # index of the trailing space
@@ -368,10 +371,18 @@ class Lexicon:
                     continue
                 if alias.needs_cue:
                     if cued is None:
-                        cued = alias.prefixed or _cued(norm, n_start, n_end) or _listed_after_cued(text, start, end)
+                        # (a clitic cues a place only if it is ب "in": "وأشار" "and he pointed", "للحكومة" "for
+                        # the government" and "ونساء" "and women" are no villages)
+                        # ... or و "and" right after another place: "في عدن ولحج"
+                        cued = (alias.prefixed and (not ARABIC_RE.match(surface)
+                                                    or norm.startswith(_IN_CLITICS, n_start)
+                                                    or (norm.startswith("و", n_start) and n_start - last_place <= 2))) \
+                            or _cued(norm, n_start, n_end) or _listed_after_cued(text, start, end)
                     if not cued:
                         continue
                 found.append(Mention(alias.entry, start, end, surface, alias.prefixed))
+                if alias.entry.kind == "place":
+                    last_place = n_end
         abroad: set[tuple[int, int]] = set()
         if self._world:
             found, abroad = _world_where_named(found)

@@ -1374,3 +1374,16 @@ def test_a_later_death_told_alone_adds_to_the_attack_before(extractor):
 ])
 def test_one_death_told_by_its_verb_or_the_victims_role(sentence, expected):
     assert casualties(sentence) == expected
+
+
+def test_an_arabic_word_with_a_clitic_is_a_village_only_after_in_or_and_after_a_place():
+    """"وأشار" ("and he pointed") and "للحكومة" ("for the government") are no villages of those spellings; a
+    name with ب ("in") is cued, and so is one joined by و ("and") to the place before it."""
+    lexicon = load_lexicon()
+
+    def places(text: str) -> list[str]:
+        return [m.surface for m in lexicon.find(text) if m.kind == "place"]
+
+    assert places("وأشار المتحدث إلى أن الدعم المقدم للحكومة سيستمر.") == []
+    assert places("شنت الطائرات غارات على عدن ولحج أمس.") == ["عدن", "ولحج"]
+    assert "بالحويجة" in places("انفجرت عبوة ناسفة بالحويجة صباح اليوم.")
