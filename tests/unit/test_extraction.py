@@ -1387,3 +1387,11 @@ def test_an_arabic_word_with_a_clitic_is_a_village_only_after_in_or_and_after_a_
     assert places("وأشار المتحدث إلى أن الدعم المقدم للحكومة سيستمر.") == []
     assert places("شنت الطائرات غارات على عدن ولحج أمس.") == ["عدن", "ولحج"]
     assert "بالحويجة" in places("انفجرت عبوة ناسفة بالحويجة صباح اليوم.")
+
+
+def test_common_arabic_words_that_name_small_villages_are_no_places():
+    """The operators' stopwords (places.yaml) hold words such as "البلاد" ("the country") and "بيان"
+    ("statement"), which GeoNames also lists as the names of small villages."""
+    found = [m.surface for m in load_lexicon().find("وقالت الحكومة في بيان إن الوضع في البلاد مستقر منذ سنة.")
+             if m.kind == "place"]
+    assert found == []
