@@ -1534,7 +1534,11 @@ def without_hazard_readings(doc: Doc, s: SentenceMentions, hazards: set[str],
     if not kinetic:
         return s, False
     classes = {m.entry.id for m in s.weapons} | {m.entry.data["class"] for m in s.systems}
-    if classes & _MUNITIONS:
+    # a launch into space: its rocket and its launch words are no attack ("إطلاق صاروخ ... قمرا صناعيا")
+    launched = "context_launch" in hazards and all(
+        t.entry.data["mode"] in _LAUNCH_MODES for t in kinetic) and casualties_norm(
+        doc.plain(s.start, s.end)) == (None, None)
+    if classes & _MUNITIONS and not launched:
         return s, False
     caused = all(t.entry.data.get("weak") for t in kinetic) and (
         "cause" in hazards or (after_cause and not s.actors))
@@ -1543,13 +1547,17 @@ def without_hazard_readings(doc: Doc, s: SentenceMentions, hazards: set[str],
         t.entry.data.get("weak") or t.entry.data.get("figurative")
         or (sport and t.entry.data["mode"] == "from_weapons") for t in kinetic) \
         and casualties_norm(doc.plain(s.start, s.end)) == (None, None)
-    if not (caused or figurative):
+    if not (caused or figurative or launched):
         return s, False
-    doer = assign_roles(doc, s, choose_trigger(kinetic))[0]
+    doer = None if launched else assign_roles(doc, s, choose_trigger(kinetic))[0]  # (a satellite: whoever)
     if doer is not None and doer.entry.data.get("kind") in _ARMED_KINDS:
         return s, False
     rest = [t for t in s.triggers if t.entry.data["category"] not in KINETIC_CATEGORIES]
     return SentenceMentions(s.start, s.end, s.actors, s.places, s.weapons, s.systems, rest), caused
+
+
+#: the modes a rocket's launch into space is read as
+_LAUNCH_MODES = frozenset({"rocket_attack", "missile_strike", "from_weapons"})
 
 
 #: "March" is the month next to a day or a year, or after a word of time ("on March 20", "20 March",

@@ -711,7 +711,8 @@ def load_lexicon(
     for name, item in (hazards.get("causes") or {}).items():
         lex.add(Entry("hazard", name, name, {"hazard": "cause"}), _aliases(item))
     for name, item in (hazards.get("contexts") or {}).items():
-        group = "context_attacks" if item.get("attack_words") else "context"
+        group = "context_attacks" if item.get("attack_words") else "context_launch" if item.get("launch") \
+            else "context"
         lex.add(Entry("hazard", name, name, {"hazard": group}), _aliases(item))
     # names that hold a hazard word and are none ("Operation Decisive Storm"): they hide it and count nothing
     lex.add(Entry("hazard", "none", "none", {"category": "NONE"}), _aliases(hazards.get("not_hazards") or {}))

@@ -1395,3 +1395,11 @@ def test_common_arabic_words_that_name_small_villages_are_no_places():
     found = [m.surface for m in load_lexicon().find("وقالت الحكومة في بيان إن الوضع في البلاد مستقر منذ سنة.")
              if m.kind == "place"]
     assert found == []
+
+
+@pytest.mark.parametrize("body", [
+    "أطلق الحرس الثوري الإيراني صاروخا يحمل قمرا صناعيا إلى المدار صباح اليوم.",
+    "Iran's Revolutionary Guards launched a rocket carrying a satellite into orbit on Monday, state media said.",
+])
+def test_a_rocket_that_carries_a_satellite_is_no_attack(extractor, body):
+    assert _kinetic(extractor, body) == []
