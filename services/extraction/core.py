@@ -1436,6 +1436,14 @@ _TALK_AFTER = re.compile(
     + r"|في (?:مقال|مقاله|كلمه|خطاب|تصريح|تصريحات|حديث|مقابله|بيان))(?: |$)|"
     r"\b(?:accusing (?:him|her|it|them|the)|criticizing|criticising|in a speech|in an article|"
     r"in an interview|in an op-ed|in a column)\b")
+#: what only words attack: a committee, a decision, a policy, the press ("واصلت حماس هجومها على اللجنة التنفيذية",
+#: "his attack on the decision")
+_WORDS_TARGET = re.compile(
+    r"^(?:\S+ )?(?:علي|on) (?:the )?(?:" + _alternatives(
+        "اللجنة لجنة القرار قرار السياسة سياسة سياسات البرلمان الصحافة الإعلام الاعلام وسائل الكاتب التقرير "
+        "تصريحات مواقف موقف الاتفاق المبادرة الخطة الدستور")
+    + r"|committee|decision|policy|policies|parliament|press|media|report|remarks|statement|initiative|plan|"
+    r"constitution)(?: |$)")
 #: the attack words that are also said of words: هجوم، هاجم، اعتداء، attack, assault
 _ATTACK_WORD = re.compile(r"هجوم|هجم|هاجم|اعتدا|attack|assault")
 #: "استهدف" of an aim, not a target: "تستهدف السيطرة على كركوك", "عملية تستهدف وجود الدولة"
@@ -1459,11 +1467,19 @@ def _said_not_done(doc: Doc, s: SentenceMentions, trigger: Mention, norm: str) -
     crime ("السرقات والاعتداءات على الأشخاص")?
     Asked only of a clause (``norm``, normalised) that tells no toll and no weapon."""
     surface = doc.plain(trigger.start, trigger.end)
-    if _ATTACK_WORD.search(surface) and _TALK_AFTER.search(doc.plain(trigger.end, s.end)):
+    if _ATTACK_WORD.search(surface) and (_TALK_AFTER.search(doc.plain(trigger.end, s.end))
+                                         or _WORDS_TARGET.match(doc.plain(trigger.end, min(s.end, trigger.end + 30)))):
         return True
     if "اعتدا" in surface and _CRIME.search(norm):
         return True
     return bool(_AIM_VERB.match(surface) and _AIMS_AT.match(doc.plain(trigger.end, min(s.end, trigger.end + 30))))
+
+
+def _attacked_in_words(doc: Doc, s: SentenceMentions, trigger: Mention) -> bool:
+    """Is the attack word followed closely by a word of speech ("هاجمت رايس حماس قائلة «... إطلاق الصواريخ»")?
+    Then the weapons the clause names are in what was said."""
+    return bool(_ATTACK_WORD.search(doc.plain(trigger.start, trigger.end))
+                and _TALK_AFTER.search(doc.plain(trigger.end, min(s.end, trigger.end + 40))))
 
 
 def _aimed(doc: Doc, s: SentenceMentions, trigger: Mention) -> bool:
@@ -1976,7 +1992,8 @@ class Extractor:
                         or _AR_NAMED_PLACE.search(norm))
             if not anchored:
                 return None  # "assassinations are rare": names a kind of event, reports none
-            if not (killed or injured or weapons) and _said_not_done(doc, s, trigger, norm):
+            if not (killed or injured) and (not weapons or _attacked_in_words(doc, s, trigger)) \
+                    and _said_not_done(doc, s, trigger, norm):
                 return None  # an attack in words, or an aim: "شن هجوما على النظام ويحذر", "تستهدف السيطرة"
             if _ARABIC_LETTER.match(trigger.surface) and not (
                     killed or injured or weapons or (actor1 and actor2) or _ANCHOR_TIME.search(norm)

@@ -1403,3 +1403,12 @@ def test_common_arabic_words_that_name_small_villages_are_no_places():
 ])
 def test_a_rocket_that_carries_a_satellite_is_no_attack(extractor, body):
     assert _kinetic(extractor, body) == []
+
+
+@pytest.mark.parametrize("body", [
+    "وهاجمت الوزيرة حركة حماس قائلة إن إطلاق الصواريخ لا يخدم أحدا.",
+    "واصلت الحركة هجومها على اللجنة التنفيذية للمنظمة في بيان أمس.",
+    "The senator continued his attack on the committee in a statement on Monday evening.",
+])
+def test_an_attack_in_words_is_no_attack_even_if_what_was_said_names_a_weapon(extractor, body):
+    assert _kinetic(extractor, body) == []
