@@ -1088,7 +1088,7 @@ _DEFUSED = _Gated(
     r"\b(?:defused|defusing|dismantled|dismantling|(?:found|discovered|uncovered|seized) (?:an?|\d+|two|three|"
     r"four|five|six|seven|eight|nine|ten|several|dozens of|scores of|hundreds of))\b[^.;]*$",
     ["عثر", "العثور", "ضبط", "تفكيك", "فكك", "ابطال", "ابطلت", "اكتشف", "اكتشاف", "defus", "dismantl", "found",
-     "discovered", "seized"])
+     "discovered", "uncovered", "seized"])
 
 
 #: what puts an attack after "found": the body was found after the airstrike ("rescuers found a body after

@@ -1324,6 +1324,7 @@ def test_settlers_who_stone_villagers_attack_them(extractor):
 @pytest.mark.parametrize("body", [
     "Security forces discovered 25 IEDs and 39 mortar shells in the area of Tarmiyah on Monday.",
     "Army engineers found two caches with 123 IEDs that were destroyed by controlled detonation near Falluja.",
+    "Police uncovered three roadside bombs on the highway near Tarmiyah on Monday, officials said.",
 ])
 def test_devices_found_or_blown_up_in_a_controlled_detonation_are_no_attack(extractor, body):
     events = extractor.process(article("d", body, FRIDAY)).events
