@@ -1973,15 +1973,15 @@ class Extractor:
         resolved = _inside(doc, [m for m in context["places"] if s.start <= m.start < s.end])
         period = _period(norm, published)
         dated = period[0] if period else _absolute_date(norm, published)  # a day the clause writes out
-        if category == "ASSAULT" and mode == "ground_clash" and not (killed or injured) and _UNOPPOSED.search(
-                doc.plain(*sentence) if sentence else norm):
-            # "retook the village after IS withdrew without a fight": ground changed hands, no battle
-            category, mode, intensity = "OTHER", "territory_transfer", 3
-        if category == "ASSAULT" and mode in ("ground_clash", "other") and not killed and _CROWD.search(
-                doc.plain(*sentence) if sentence else norm):
-            # forces and a crowd: tear gas, rubber bullets, protesters dispersed, stones thrown: a riot put down,
-            # not a battle ("clashes broke out between youths and the police, who fired tear gas")
-            category, mode, intensity = "UNREST", "riot", 3
+        if category == "ASSAULT" and mode in ("ground_clash", "other") and not killed:
+            whole = doc.plain(*sentence) if sentence else norm
+            if mode == "ground_clash" and not injured and _UNOPPOSED.search(whole):
+                # "retook the village after IS withdrew without a fight": ground changed hands, no battle
+                category, mode, intensity = "OTHER", "territory_transfer", 3
+            elif _CROWD.search(whole):
+                # forces and a crowd: tear gas, rubber bullets, protesters dispersed: a riot put down, not a
+                # battle ("clashes broke out between youths and the police, who fired tear gas")
+                category, mode, intensity = "UNREST", "riot", 3
         if category == "ASSAULT":
             if statistic:
                 return None  # "attacks fell by 38%": a statistic, not an event
@@ -1992,8 +1992,8 @@ class Extractor:
                         or _AR_NAMED_PLACE.search(norm))
             if not anchored:
                 return None  # "assassinations are rare": names a kind of event, reports none
-            if not (killed or injured) and (not weapons or _attacked_in_words(doc, s, trigger)) \
-                    and _said_not_done(doc, s, trigger, norm):
+            if not (killed or injured) and (_attacked_in_words(doc, s, trigger)
+                                            or (not weapons and _said_not_done(doc, s, trigger, norm))):
                 return None  # an attack in words, or an aim: "شن هجوما على النظام ويحذر", "تستهدف السيطرة"
             if _ARABIC_LETTER.match(trigger.surface) and not (
                     killed or injured or weapons or (actor1 and actor2) or _ANCHOR_TIME.search(norm)
