@@ -491,6 +491,7 @@ _INJURY_WORDS = re.compile(r"injur|wound|hurt|اصاب|اصيب|جرح|جريح|
 
 _SPACES = re.compile(r" {2,}")
 _OLD_DEAD = re.compile(r"mass graves?|مقبره جماعيه|مقابر جماعيه")
+_GRAVE_WORDS = ("grave", "Grave", "مقبر", "مقابر")  # in the text as written: what _OLD_DEAD needs
 #: what makes "body" a dead one (see ``needs_dead`` in triggers.yaml)
 _FOUND_DEAD = re.compile(r"\b(?:found|discovered|recovered|retrieved|pulled|dumped|showed|showing|bore|bearing|"
                          r"killed|dead|executed|tortured|shot|mutilated|decomposed|riddled|lying|buried|dug|"
@@ -887,10 +888,9 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
     # "airstrikes were reportedly launched by X", "a raid conducted by X": whatever the attack word, the
     # doer of a deed done by someone
     agents += [a for a in actors if a.start >= trigger.end and a not in agents
-               and (_DONE_BY.match(doc.plain(trigger.end, a.start))
+               and (_DONE_BY.match(gap := doc.plain(trigger.end, a.start))
                     # the attack word is the participle itself: "rockets fired by Turkish forces landed in"
-                    or (_BY_NEXT.match(doc.plain(trigger.end, a.start))
-                        and _EN_PARTICIPLE.search(doc.plain(trigger.start, trigger.end))))]
+                    or (_BY_NEXT.match(gap) and _EN_PARTICIPLE.search(doc.plain(trigger.start, trigger.end))))]
     if passive:
         # an actor in the attack's own words is its doer: "جرح جنديان في هجوم انتحاري", "في قصف إسرائيلي"
         agents[:0] = [a for a in actors if _overlap(a, trigger)]
@@ -1935,9 +1935,10 @@ class Extractor:
                 _before(doc, t.start, 40)))]
         defusal = False
         # the dead of a mass grave were killed on earlier days: its finding is news, not an attack of this day
-        grave = bool(triggers) and all(t.entry.data.get("casualty") or _DEATH_WORDS.search(doc.plain(t.start, t.end))
-                                       for t in triggers) and bool(
-            _OLD_DEAD.search(doc.plain(*sentence) if sentence else doc.plain(s.start, s.end)))
+        raw = text[sentence[0]:sentence[1]] if sentence else text[s.start:s.end]
+        grave = bool(triggers) and any(w in raw for w in _GRAVE_WORDS) and all(
+            t.entry.data.get("casualty") or _DEATH_WORDS.search(doc.plain(t.start, t.end)) for t in triggers) \
+            and bool(_OLD_DEAD.search(doc.plain(*sentence) if sentence else doc.plain(s.start, s.end)))
         if not triggers:
             # a bomb found or defused: a security operation of its own, not an attack
             triggers = [t for t in s.triggers if t.entry.data["category"] in KINETIC_CATEGORIES
@@ -1946,7 +1947,8 @@ class Extractor:
             if not triggers:
                 return None
             # (the dead of a mass grave found: the grave, not a device)
-            grave = all(_DEATH_WORDS.search(doc.plain(t.start, t.end)) for t in triggers) and bool(
+            grave = any(w in raw for w in _GRAVE_WORDS) and all(
+                _DEATH_WORDS.search(doc.plain(t.start, t.end)) for t in triggers) and bool(
                 _OLD_DEAD.search(doc.plain(*sentence) if sentence else doc.plain(s.start, s.end)))
             defusal = not grave
         trigger = choose_trigger(triggers)
