@@ -1632,8 +1632,9 @@ class Extractor:
         supported = language in SUPPORTED_LANGUAGES
         doc = Doc(text)
         # an idiom ("time bomb") has hidden the event word inside it: it codes nothing
-        mentions = [m for m in self.lexicon.find_in(doc) if m.entry.data.get("category") != "NONE"
-                    and not (m.surface == "March" and _the_month(text, m.start, m.end))] if supported else []
+        mentions = self._by_theatre([m for m in self.lexicon.find_in(doc) if m.entry.data.get("category") != "NONE"
+                                     and not (m.surface == "March" and _the_month(text, m.start, m.end))]
+                                    ) if supported else []
         events: list[Event] = []
         if any(m.entry.kind == "trigger" for m in mentions):
             published = article.published_at
@@ -1729,6 +1730,29 @@ class Extractor:
                 by_kind[m.entry.kind].append(m)  # ("YPG-controlled" tells the theatre, not a side)
         return SentenceMentions(start, end, by_kind["actor"], by_kind["place"], by_kind["weapon"],
                                 by_kind["system"], by_kind["trigger"])
+
+    def _by_theatre(self, mentions: list[Mention]) -> list[Mention]:
+        """An actor whose name leaves open which it is ("the coalition") is the one its table (actors.yaml,
+        ``by_theatre``) gives for the first country the article's places and other actors are in."""
+        if not any(m.kind == "actor" and m.entry.data.get("by_theatre") for m in mentions):
+            return mentions
+        seen = {m.entry.data.get("country") for m in mentions if m.kind == "place"
+                and not m.entry.data.get("needs_country")}
+        seen.update(m.entry.data.get("theatre") for m in mentions
+                    if m.kind == "actor" and not m.entry.data.get("by_theatre"))
+        seen.discard(None)
+        # (a bare district's name counts only where nothing else tells: "Coalition airstrikes hit farms in Nihm")
+        weak = {m.entry.data.get("country") for m in mentions
+                if m.kind == "place" and m.entry.data.get("needs_country")}
+        out = []
+        for m in mentions:
+            table = m.entry.data.get("by_theatre") if m.kind == "actor" else None
+            if table:
+                code = next((c for k, c in table.items() if k in seen), None) \
+                    or next((c for k, c in table.items() if k in weak and not seen), table["default"])
+                m = m._replace(entry=self.lexicon.entries[("actor", code)])
+            out.append(m)
+        return out
 
     def _context(self, doc: Doc, mentions: list[Mention]) -> dict:
         """Article-wide context: countries named, and each place span resolved once."""

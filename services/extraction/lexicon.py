@@ -679,7 +679,8 @@ def load_lexicon(
     for item in _load_yaml("actors.yaml", directory):
         entry = Entry("actor", item["code"], item["name"], {
             "country": item.get("country"), "kind": item.get("kind", "unknown"),
-            "theatre": item["theatre"] if "theatre" in item else item.get("country")})
+            "theatre": item["theatre"] if "theatre" in item else item.get("country"),
+            "by_theatre": item.get("by_theatre")})
         aliases = _aliases(item) + force_aliases(forces, item["code"])
         # "the YPG-controlled village", "IS-held areas": where a party holds ground tells the article's
         # theatre (the extractor takes no side from these words: see HELD_BY)

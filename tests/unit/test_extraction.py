@@ -1413,3 +1413,15 @@ def test_a_rocket_that_carries_a_satellite_is_no_attack(extractor, body):
 ])
 def test_an_attack_in_words_is_no_attack_even_if_what_was_said_names_a_weapon(extractor, body):
     assert _kinetic(extractor, body) == []
+
+
+@pytest.mark.parametrize("body, code", [
+    ("Coalition airstrikes hit a farm in the Nihm district east of Sanaa on Monday, residents said.", "SAU:COAL"),
+    ("Coalition airstrikes hit farms in Nihm on Monday, residents said.", "SAU:COAL"),  # a bare district
+    ("Coalition warplanes struck Islamic State positions near Hajin in eastern Deir ez-Zor on Monday.",
+     "USA:COAL"),
+    ("شنت مقاتلات التحالف غارات على مواقع الحوثيين في مديرية نهم صباح اليوم.", "SAU:COAL"),
+])
+def test_the_coalition_is_the_one_of_the_articles_theatre(extractor, body, code):
+    [event] = _kinetic(extractor, body)
+    assert event.actor1.code == code
