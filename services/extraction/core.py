@@ -1214,6 +1214,8 @@ _MILITARY = re.compile(r"(?:^| )(?:[وفبل]?(?:ال)?|و?لل)(?:" + _alternat
     + r")(?: |$)|\b(?:forces|troops|army|militants|rebels|fighters)\b")
 
 
+#: the rest of a list of names that the text calls districts, after one of them
+_DISTRICTS_AFTER = re.compile(r"(?:,? (?:and )?[A-Z][\w'’-]+(?: [A-Z][\w'’-]+)?)*,? (?:border )?districts\b")
 #: what breaks a truce, before its word (with a word between: "in violation of a ceasefire agreement")
 _BROKEN_TRUCE = re.compile(
     r"\b(?:violations? of|violating|violated|violate|breach(?:es)? of|breaching|breached|broke|breaking|despite)"
@@ -1788,7 +1790,9 @@ class Extractor:
             if any(m.entry.data.get("needs_country") for m in group):
                 village = (_TOWN_BEFORE.search(_before(doc, span[0], 24))
                            or _TOWN_AFTER.match(doc.plain(span[1], span[1] + 12)))
-                if not (kept := [m for m in group if not m.entry.data.get("needs_country")
+                # ... or one of a list called districts: "fired into Razeh, Munabeh, and Ghamer border districts"
+                listed = _DISTRICTS_AFTER.match(doc.text, span[1])
+                if not (kept := [m for m in group if not m.entry.data.get("needs_country") or listed
                                  or (m.entry.data["country"] in about and not village)]):
                     del spans[span]
                 else:

@@ -1425,3 +1425,9 @@ def test_an_attack_in_words_is_no_attack_even_if_what_was_said_names_a_weapon(ex
 def test_the_coalition_is_the_one_of_the_articles_theatre(extractor, body, code):
     [event] = _kinetic(extractor, body)
     assert event.actor1.code == code
+
+
+def test_a_list_the_text_calls_districts_names_districts(extractor):
+    [event] = _kinetic(extractor, "Saudi soldiers fired artillery into Razeh, Munabeh and Ghamer border districts "
+                                  "on Monday, residents said.")
+    assert (event.location.country, event.location.precision) == ("YE", "district")
