@@ -1964,9 +1964,10 @@ class Extractor:
         defusal = False
         # the dead of a mass grave were killed on earlier days: its finding is news, not an attack of this day
         raw = text[sentence[0]:sentence[1]] if sentence else text[s.start:s.end]
-        grave = bool(triggers) and any(w in raw for w in _GRAVE_WORDS) and all(
-            t.entry.data.get("casualty") or _DEATH_WORDS.search(doc.plain(t.start, t.end)) for t in triggers) \
-            and bool(_OLD_DEAD.search(doc.plain(*sentence) if sentence else doc.plain(s.start, s.end)))
+        grave_told = any(w in raw for w in _GRAVE_WORDS) and bool(
+            _OLD_DEAD.search(doc.plain(*sentence) if sentence else doc.plain(s.start, s.end)))
+        grave = grave_told and bool(triggers) and all(
+            t.entry.data.get("casualty") or _DEATH_WORDS.search(doc.plain(t.start, t.end)) for t in triggers)
         if not triggers:
             # a bomb found or defused: a security operation of its own, not an attack
             triggers = [t for t in s.triggers if t.entry.data["category"] in KINETIC_CATEGORIES
@@ -1975,9 +1976,7 @@ class Extractor:
             if not triggers:
                 return None
             # (the dead of a mass grave found: the grave, not a device)
-            grave = any(w in raw for w in _GRAVE_WORDS) and all(
-                _DEATH_WORDS.search(doc.plain(t.start, t.end)) for t in triggers) and bool(
-                _OLD_DEAD.search(doc.plain(*sentence) if sentence else doc.plain(s.start, s.end)))
+            grave = grave_told and all(_DEATH_WORDS.search(doc.plain(t.start, t.end)) for t in triggers)
             defusal = not grave
         trigger = choose_trigger(triggers)
         data = trigger.entry.data
