@@ -364,12 +364,17 @@ class DedupCore:
                          language=article.language, published_at=article.published_at,
                          duplicate_of=v.duplicate_of, similarity=v.similarity)
 
-    def _read(self, prepared: list[_Prepared], with_events: bool) -> tuple[Pending[Gathered], tuple]:
-        """Start the one read a chunk is decided from."""
+    def _read_spec(self, prepared: list[_Prepared], with_events: bool) -> tuple[list, list, list]:
+        """What a chunk is decided from: its plain keys, its groups of LSH buckets, its cluster blocks."""
         gets = list(dict.fromkeys(k for p in prepared for k in p.keys))
         unions = list(dict.fromkeys(p.bands for p in prepared))
         hashes = list(dict.fromkeys(k for p in prepared for _, ks in p.blocks for k in ks)) if with_events else []
-        return self.store.start_gather(gets, unions, f"{self.prefix}sig:", hashes), (gets, unions, hashes)
+        return gets, unions, hashes
+
+    def _read(self, prepared: list[_Prepared], with_events: bool) -> tuple[Pending[Gathered], tuple]:
+        """Start the one read a chunk is decided from."""
+        gets, unions, hashes = spec = self._read_spec(prepared, with_events)
+        return self.store.start_gather(gets, unions, f"{self.prefix}sig:", hashes), spec
 
     def _stage(self, prepared: list[_Prepared], reading: tuple[Pending[Gathered], tuple],
                with_events: bool) -> _Staged:
@@ -406,44 +411,60 @@ class DedupCore:
 
     def _run(self, articles: list[ArticleEnriched], with_events: bool) -> list[tuple[ArticleVerdict, list]]:
         """The articles chunk by chunk, in order, each chunk from one read and one checked
-        write, pipelined so that Python and Redis work at the same time: while Redis reads
-        for a chunk, the next chunk's fingerprints are made; while Redis writes it, the
-        reports of the chunk before are built (and the first step of the next chunk waits
-        for that write: a chunk is read only once the write before it is done, so it sees
-        that write). Reports built after the next chunk was planned are still exact: a
-        report reads back whatever members its cluster gained since its plan."""
+        write, pipelined so that Python and Redis work at the same time. A chunk's write
+        goes to Redis with the next chunk's read right behind it on the same connection:
+        Redis does the write, then the read (which so sees the write), with no round trip
+        between them, while this process makes the fingerprints of the chunk after and the
+        reports of the chunk before. Reports built after the next chunk was planned are
+        still exact: a report reads back whatever members its cluster gained since its plan.
+        If a chunk's write found that another replica changed what it read, that chunk is
+        decided again the slow way, and the next one read again after it."""
         size = self.settings.chunk_size
         chunks = [articles[start:start + size] for start in range(0, len(articles), size)]
         out: list[tuple[ArticleVerdict, list]] = []
+        if not chunks:
+            return out
+        prefix = f"{self.prefix}sig:"
         writing: tuple[_Staged, Pending] | None = None  # the chunk before, its write under way
         waiting: list[Pending] = []  # every step under way, given up if this fails
         try:
-            prepared = self._prepare(chunks[0], with_events) if chunks else []
+            prepared = self._prepare(chunks[0], with_events)
+            reading = self._read(prepared, with_events)
+            waiting.append(reading[0])
+            following = self._prepare(chunks[1], with_events) if len(chunks) > 1 else []
             for n in range(len(chunks)):
                 earlier = None
                 if writing is not None:
                     staged, pending = writing
                     earlier, writing = (staged, pending.result()), None
                     waiting.remove(pending)
-                    if earlier[1] is None:  # contention: that chunk the slow way, before this one is read
+                    if earlier[1] is None:  # contention: that chunk the slow way, then this one read again
+                        reading[0].discard()
+                        waiting.remove(reading[0])
                         out += self._settle(staged.prepared, with_events)
-                        earlier = None
-                reading = self._read(prepared, with_events)
-                waiting.append(reading[0])
-                following = self._prepare(chunks[n + 1], with_events) if n + 1 < len(chunks) else []
+                        earlier, reading = None, self._read(prepared, with_events)
+                        waiting.append(reading[0])
                 staged = self._stage(prepared, reading, with_events)
                 waiting.remove(reading[0])
-                writing = (staged, self.store.start_apply(staged.checks, staged.writes))
-                waiting.append(writing[1])
+                if following:
+                    spec = self._read_spec(following, with_events)
+                    applying, read_next = self.store.start_apply_gather(
+                        staged.checks, staged.writes, spec[0], spec[1], prefix, spec[2])
+                    reading = (read_next, spec)
+                    waiting += [applying, read_next]
+                else:
+                    applying = self.store.start_apply(staged.checks, staged.writes)
+                    waiting.append(applying)
+                writing = (staged, applying)
+                prepared, following = following, (
+                    self._prepare(chunks[n + 2], with_events) if n + 2 < len(chunks) else [])
                 if earlier is not None:
                     out += self._conclude(*earlier)
-                prepared = following
-            if writing is not None:
-                staged, pending = writing
-                results = pending.result()
-                waiting.remove(pending)
-                out += (self._settle(staged.prepared, with_events) if results is None
-                        else self._conclude(staged, results))
+            staged, pending = writing
+            results = pending.result()
+            waiting.remove(pending)
+            out += (self._settle(staged.prepared, with_events) if results is None
+                    else self._conclude(staged, results))
         finally:
             for pending in waiting:
                 pending.discard()

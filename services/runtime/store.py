@@ -328,6 +328,13 @@ class Store(Protocol):
     def start_apply(self, checks: list[Check], writes: list[Write]) -> Pending[list | None]:
         """:meth:`apply`, under way while the caller goes on."""
 
+    def start_apply_gather(self, checks: list[Check], writes: list[Write], gets: list[str],
+                           unions: Sequence[Sequence[str]], value_prefix: str,
+                           hashes: list[str]) -> tuple[Pending[list | None], Pending[Gathered]]:
+        """:meth:`start_apply`, then :meth:`start_gather` after it: the read sees the writes
+        (if their checks held), and Redis does both while the caller goes on, with no round
+        trip between them. Take the apply's result before the read's."""
+
 
 class MemoryStore:
     """In-process store for the offline pipeline and unit tests."""
@@ -499,18 +506,28 @@ class MemoryStore:
     def start_apply(self, checks: list[Check], writes: list[Write]) -> Done[list | None]:
         return Done(self.apply(checks, writes))
 
+    def start_apply_gather(self, checks: list[Check], writes: list[Write], gets: list[str],
+                           unions: Sequence[Sequence[str]], value_prefix: str,
+                           hashes: list[str]) -> tuple[Done[list | None], Done[Gathered]]:
+        applied = self.start_apply(checks, writes)
+        return applied, self.start_gather(gets, unions, value_prefix, hashes)
 
-class _Sent:
-    """A script call sent on a connection of its own, its reply read when asked for:
-    Redis runs the script while the caller goes on. Calls that must follow one another
-    wait for the reply before the next is sent (another connection gives no order)."""
 
-    def __init__(self, client: redis.Redis, script, keys: list[str], args: list, convert) -> None:
-        self._client, self._script, self._keys, self._args, self._convert = client, script, keys, args, convert
+class _Line:
+    """Script calls sent together on a connection of their own, their replies read when
+    asked for: Redis runs them, in the order sent, while the caller goes on (calls on
+    another connection are in no order with these). A reply is read only after those
+    of the calls sent before it; the connection goes back to the pool once all are."""
+
+    def __init__(self, client: redis.Redis, calls: list[tuple]) -> None:
+        self._client, self._calls = client, calls  # (script, keys, args, convert) per call
+        self._replies: list = []  # (ok, value) per call whose reply was read, in order
+        self._rerun = False  # a call was run again (its script was gone): run the ones after it again too
         self._conn = client.connection_pool.get_connection()
         try:
             # packed whole by hiredis, not argument by argument by redis-py: a call has thousands
-            self._conn.send_packed_command([pack_command(("EVALSHA", script.sha, len(keys), *keys, *args))])
+            self._conn.send_packed_command(
+                [pack_command(("EVALSHA", script.sha, len(keys), *keys, *args)) for script, keys, args, _ in calls])
         except BaseException:
             self.discard()
             raise
@@ -522,26 +539,50 @@ class _Sent:
                 conn.disconnect()  # a reply may be left unread on it
             self._client.connection_pool.release(conn)
 
-    def result(self):
+    def _next(self) -> None:
+        """Read the reply of the next call in order."""
         if self._conn is None:
-            raise RuntimeError("the reply was read or given up already")
+            raise RuntimeError("the replies were read or given up already")
+        script, keys, args, _ = self._calls[len(self._replies)]
         try:
-            raw = self._conn.read_response()
-        except redis.exceptions.NoScriptError:  # a restarted or flushed Redis: load the script, run it again
-            self._release(broken=False)
-            raw = self._script(keys=self._keys, args=self._args)
-        except redis.exceptions.ResponseError:
-            self._release(broken=False)  # the reply, an error, was read whole
-            raise
+            try:
+                raw = self._conn.read_response()
+            except redis.exceptions.NoScriptError:  # a restarted or flushed Redis: load the script, run it again
+                raw, self._rerun = None, True
+            if self._rerun:  # and the calls sent after it too, so that they still follow it
+                raw = script(keys=keys, args=args)
+            self._replies.append((True, raw))
+        except redis.exceptions.ResponseError as exc:  # the reply, an error: the call's own, the line is whole
+            self._replies.append((False, exc))
         except BaseException:
             self._release(broken=True)
             raise
-        else:
+        if len(self._replies) == len(self._calls):
             self._release(broken=False)
-        return self._convert(raw)
+
+    def reply(self, index: int):
+        while len(self._replies) <= index:
+            self._next()
+        ok, value = self._replies[index]
+        if not ok:
+            raise value
+        return self._calls[index][3](value)
 
     def discard(self) -> None:
         self._release(broken=True)
+
+
+class _Sent:
+    """One call of a :class:`_Line`: its reply, when asked for."""
+
+    def __init__(self, line: _Line, index: int) -> None:
+        self._line, self._index = line, index
+
+    def result(self):
+        return self._line.reply(self._index)
+
+    def discard(self) -> None:
+        self._line.discard()
 
 
 class RedisStore:
@@ -684,19 +725,33 @@ class RedisStore:
 
     def start_gather(self, gets: list[str], unions: Sequence[Sequence[str]], value_prefix: str,
                      hashes: list[str]) -> _Sent:
+        return _Sent(_Line(self.client, [self._gather_call(gets, unions, value_prefix, hashes)]), 0)
+
+    def _gather_call(self, gets: list[str], unions: Sequence[Sequence[str]], value_prefix: str,
+                     hashes: list[str]) -> tuple:
         p = self.prefix
         keys = [p + key for key in gets]
         for group in unions:
             keys += [p + key for key in group]
         keys += [p + key for key in hashes]
         prefix = p + value_prefix if value_prefix else ""
-        return _Sent(self.client, self._gather, keys,
-                     [len(gets), len(unions), len(hashes), prefix, *(len(group) for group in unions)], _gathered)
+        return self._gather, keys, [len(gets), len(unions), len(hashes), prefix, *(len(group) for group in unions)], \
+            _gathered
 
     def apply(self, checks: list[Check], writes: list[Write]) -> list | None:
         return self.start_apply(checks, writes).result()
 
     def start_apply(self, checks: list[Check], writes: list[Write]) -> _Sent:
+        return _Sent(_Line(self.client, [self._apply_call(checks, writes)]), 0)
+
+    def start_apply_gather(self, checks: list[Check], writes: list[Write], gets: list[str],
+                           unions: Sequence[Sequence[str]], value_prefix: str,
+                           hashes: list[str]) -> tuple[_Sent, _Sent]:
+        line = _Line(self.client, [self._apply_call(checks, writes),
+                                   self._gather_call(gets, unions, value_prefix, hashes)])
+        return _Sent(line, 0), _Sent(line, 1)
+
+    def _apply_call(self, checks: list[Check], writes: list[Write]) -> tuple:
         p = self.prefix
         keys = [p + key for c in checks for key in c.keys]
         keys += [p + key for w in writes for key in w.keys]
@@ -721,7 +776,7 @@ class RedisStore:
                 return None
             return [(r[0], r[1], r[2]) if w.op == "join" else r for w, r in zip(writes, out, strict=True)]
 
-        return _Sent(self.client, self._apply, keys, args, applied)
+        return self._apply, keys, args, applied
 
 
 def _pairs(flat: list) -> dict[str, str]:

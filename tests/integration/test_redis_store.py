@@ -88,6 +88,42 @@ def test_gather_and_apply_agree_between_redis_and_memory(store):
     assert _script(store) == expected
 
 
+def _apply_then_gather(store):
+    """A write and a read sent together: the read sees the write when its checks held, and
+    what was there before when they did not."""
+    from services.runtime.store import Check, Write
+
+    out = []
+    for expected in ("", "", "x1"):  # the second write is refused: "u" holds x1 by then
+        applied, read = store.start_apply_gather(
+            [Check("get", ("u",), (expected,))], [Write("set", ("u",), f"x{len(out) + 1}", ttl=60),
+                                                  Write("sadd", ("b",), f"x{len(out) + 1}", ttl=60)],
+            ["u"], [("b",)], "", [])
+        out.append((applied.result(), read.result().gets, read.result().unions))
+    return out
+
+
+def test_apply_then_gather_in_one_send_agree_between_redis_and_memory(store):
+    expected = [([0, 1], ["x1"], [["x1"]]), (None, ["x1"], [["x1"]]), ([0, 1], ["x3"], [["x1", "x3"]])]
+    assert _apply_then_gather(MemoryStore()) == expected
+    assert _apply_then_gather(store) == expected
+
+
+def test_apply_then_gather_keep_their_order_when_redis_lost_its_scripts(store):
+    """After a restart or a SCRIPT FLUSH a call is run again once its script is loaded, and
+    so is every call sent after it, even one whose script was there (the read ran before
+    the write was run again): the read still comes after the write."""
+    from services.runtime.store import _GATHER_LUA, Check, Write
+
+    store.client.script_flush()
+    store.client.script_load(_GATHER_LUA)  # the read's script is there, the write's is not
+    applied, read = store.start_apply_gather([Check("get", ("u",), ("",))], [Write("set", ("u",), "a", ttl=60)],
+                                             ["u"], [], "", [])
+    # the read's reply taken first: the write's is read (and run again) before it
+    assert read.result().gets == ["a"]
+    assert applied.result() == [0]
+
+
 def test_apply_is_atomic_under_racing_writers(store):
     """Each writer reads the set, then adds itself only if nobody else did: one wins."""
     from services.runtime.store import Check, Write
