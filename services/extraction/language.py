@@ -90,7 +90,9 @@ def _unmistakable(sample: str, letters: int, hint: str | None = None) -> str | N
     it publishes English needs 5 % and five words: a short item dense with names ("On Feb 04, police
     forces killed 1 Islamic State militant in Arabeed village, west of Kirkuk", Spanish to the
     detector) is its declared language, and so is any item of Latin letters too short for the detector
-    (under 120 letters: "Workers went on strike in Cairo." is Indonesian to it)."""
+    (under 120 letters: "Workers went on strike in Cairo." is Indonesian to it). With no feed's word, such
+    a short item is English when it has an English function word and no neighbour's ("An officer was
+    killed in Albukamal." is French to the detector)."""
     arabic = sum(map(len, _ARABIC_LETTERS.findall(sample)))
     if arabic >= 0.9 * letters:
         return None if _OTHER_ARABIC_SCRIPT.search(sample) else "ar"
@@ -104,6 +106,12 @@ def _unmistakable(sample: str, letters: int, hint: str | None = None) -> str | N
         english = sum(1 for w in words if w.lower() in _ENGLISH_WORDS)
         if english >= (0.05 if declared else 0.12) * len(words):
             return "en"
+    # too short for the detector ("An officer was killed in Albukamal." is French to it): English function
+    # words and none of a neighbour's say English
+    if latin >= 0.95 * letters and letters < SHORT_LETTERS and len(words) >= 4 \
+            and not any(w.lower() in _OTHER_FUNCTION_WORDS for w in words) \
+            and any(w.lower() in _ENGLISH_WORDS for w in words):
+        return "en"
     return None
 
 

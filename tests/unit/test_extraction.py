@@ -130,6 +130,21 @@ def test_a_feeds_declared_english_holds_for_an_item_too_short_for_the_detector()
     assert language_identifier().identify("Protesters marched in Indonesia.", hint="en") == "en"
 
 
+@pytest.mark.parametrize("text, language", [
+    # too short for the detector (French, Italian and Spanish to it): English function words, no neighbour's
+    ("An officer was killed in Albukamal.", "en"),
+    ("An Iranian officer was assassinated in Albukamal.", "en"),
+    ("On Feb 04, police forces killed 1 Islamic State militant in Arabeed village, west of Kirkuk.", "en"),
+    # a neighbour's function word, or none of English's: the detector decides
+    ("Le soldat a été tué dans la ville de Homs.", "fr"),
+    ("Il soldato è stato ucciso nella città di Homs.", "it"),
+])
+def test_a_short_undeclared_item_is_english_by_its_function_words(text, language):
+    from services.extraction.language import language_identifier
+
+    assert language_identifier().identify(text) == language
+
+
 @pytest.mark.parametrize("body, protests", [
     ("A Quiet Place Part II arrives in theaters on March 20, 2020 in Amman.", 0),
     ("Since March, prices in Cairo have doubled.", 0),
