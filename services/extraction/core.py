@@ -1175,6 +1175,13 @@ _NEIGHBOUR = re.compile(r"\b(?:borders? with|crossing with|crossings with|checkp
                         r"(?:cross|crossing|enter|entering|flee|fleeing|fled|smuggled) (?:\S+ )?into|"
                         r"(?:trying|attempting|attempt) to (?:enter|reach)|bordering)(?: the)?$|"
                         r"(?:^| )(?:الحدود مع|الحدوديه مع|الحدود بين|المعبر مع)$")
+#: a city named as what a decision is about is no place where anything happened: "protesting the recognition
+#: of Jerusalem as Israel's capital in Bethlehem", "moving the US embassy to Jerusalem", "الاعتراف بالقدس عاصمة"
+_TOPIC_BEFORE = re.compile(r"\b(?:recogni[sz]e[sd]?|recogni[sz]ing|recognition of|decision (?:on|about|over|regarding)|"
+                           r"declaring|declaration of|status of|(?:embassy|embassies) to)(?: the| occupied)?$|"
+                           r"(?:^| )(?:الاعتراف|اعتراف|سفاره \S+ الي|السفاره \S+ الي|السفاره الي)$")
+_TOPIC_AFTER = re.compile(r"^(?: al quds)? as (?:the |its |a |an )?(?:\S+ s |israeli |palestinian |jewish )?"
+                          r"(?:eternal |undivided |united )?capital\b|^ (?:عاصمه|عاصمتها|عاصمه ل)(?: |$)")
 #: how far a part of a province lies from the mean of its towns, in standard deviations of them (on the
 #: ACLED dev split, the share of events within 25 km of the gold point was flat between 1.15 and 1.3:
 #: 0.4872 at 0.7, 0.4952 at 1.0, 0.4966-0.4974 at 1.15-1.3, 0.4937 at 1.5; 0.4614 at the capital)
@@ -1769,6 +1776,9 @@ class Extractor:
         for m in mentions:
             if m.kind == "place":
                 spans.setdefault((m.start, m.end), []).append(m)
+        for span in [span for span in spans if _TOPIC_BEFORE.search(_before(doc, span[0], 30))
+                     or _TOPIC_AFTER.match(" " + doc.plain(span[1], span[1] + 40))]:
+            del spans[span]  # what a decision is about, not where it happened
         # the countries the article is about, from what is unambiguous: where its actors fight, the
         # countries and the large places it names
         # the countries and provinces named are strong evidence: a city abroad must then be large

@@ -1446,3 +1446,17 @@ def test_a_list_the_text_calls_districts_names_districts(extractor):
     [event] = _kinetic(extractor, "Saudi soldiers fired artillery into Razeh, Munabeh and Ghamer border districts "
                                   "on Monday, residents said.")
     assert (event.location.country, event.location.precision) == ("YE", "district")
+
+
+@pytest.mark.parametrize("body, where", [
+    ("Israeli forces suppressed a Palestinian rally protesting the US recognition of Jerusalem as Israel's "
+     "capital in Bethlehem city.", "Bethlehem"),
+    ("Palestinians staged a rally in Gaza to express their anger at Washington's decision on Jerusalem.", "Gaza"),
+    ("Protesters in Amman denounced the move of the US embassy to Jerusalem.", "Amman"),
+    ("تظاهر فلسطينيون في بيت لحم احتجاجا على الاعتراف الأمريكي بالقدس عاصمة لإسرائيل.", "Bethlehem"),
+    # where it happened, it stays
+    ("Israeli police clashed with protesters in Jerusalem on Friday.", "Jerusalem"),
+])
+def test_a_city_a_decision_is_about_is_not_where_it_happened(extractor, body, where):
+    [event] = extractor.process(article("topic", body, FRIDAY)).events
+    assert event.location.name == where
