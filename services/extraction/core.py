@@ -1383,19 +1383,26 @@ def _all_referenced(doc: Doc, triggers: list[Mention], end: int) -> bool:
 #: what puts a place inside the next one: "Sayda town in eastern Dar'a", "Tir Maallah in northern Homs",
 #: "Shafa in eastern Deir-ez-Zor", "بلدة صيدا في ريف درعا الشرقي"
 _IN_NEXT = re.compile(
-    r"^(?:(?:town|village|city|area|district|neighbou?rhood|camp|hill|site|areas|villages|towns) )?"
+    r"^(?:(?:town|village|city|area|district|neighbou?rhood|camp|hill|site|areas|villages|towns|port|mountain|"
+    r"sub-district|subdistrict|township|valley) )?"
+    r"(?:(?:which|that) is |located |situated )?"
     r"(?:in|of|near|outside|,)? ?(?:the )?(?:(?:north|south|east|west|northeast|northwest|southeast|southwest|"
     r"central|eastern|western|northern|southern|north-eastern|north-western|south-eastern|south-western|"
-    r"rural|greater) )*(?:(?:countryside|outskirts|province|governorate|district|suburbs|region|city) of )?"
+    r"rural|greater) )*(?:of (?:the )?)?(?:(?:countryside|outskirts|province|governorate|district|suburbs|region|"
+    r"city|sub-district|township) of )?"
     r"(?:the )?$|^(?:في|ب|قرب|شرق|غرب|شمال|جنوب)? ?(?:ريف|محافظه|مدينه|بلده|ضواحي)? ?$")
 
 
-_NAME_GOES_ON = re.compile(r"^(?:[\s-]*[A-Z][\w'’-]*){1,2}")
+#: the rest of the first place's name ("Tir Maallah", "Al-Karak al-Sharqi"), and another place named with it
+#: ("the towns of Mashara and Jabaa in central Quneitra")
+_NAME_GOES_ON = re.compile(r"^(?:[\s-]*(?:[A-Z][\w'’-]*|(?:al|el|as|ash|ad|ar|az)-[\w'’-]+)){0,2}"
+                           r"(?: and [A-Z][\w'’-]*(?:[\s-]+[A-Z][\w'’-]*)?)?")
 
 
 def _in_next(doc: Doc, end: int, start: int) -> bool:
     """Do the words between two places put the first inside the second? The rest of the first one's
-    name may come first: "Tir Maallah in northern Homs" ("Tir" is a name the gazetteer knows)."""
+    name may come first: "Tir Maallah in northern Homs" ("Tir" is a name the gazetteer knows), and
+    another place named with it ("Mashara and Jabaa in central Quneitra")."""
     gap = doc.text[end:start]
     m = _NAME_GOES_ON.match(gap)
     words = normalize_plain(gap[m.end():] if m else gap)

@@ -1460,3 +1460,15 @@ def test_a_list_the_text_calls_districts_names_districts(extractor):
 def test_a_city_a_decision_is_about_is_not_where_it_happened(extractor, body, where):
     [event] = extractor.process(article("topic", body, FRIDAY)).events
     assert event.location.name == where
+
+
+@pytest.mark.parametrize("body, country", [
+    # a village the gazetteer knows only abroad, said to lie in a watched place: the watched place decides
+    ("Two fighters died when a landmine went off in the Maris area north of the province of Al-Dala'a.", "YE"),
+    ("A roadside bomb wounded three people near Al-Karak al-Sharqi in eastern Dar'a.", "SY"),
+    ("Landmines exploded near Mashara and Jabaa in central Quneitra, wounding a shepherd.", "SY"),
+    ("Turkish jets bombed Yalanquz, which is in the Jandairis township, on Monday.", "SY"),
+])
+def test_a_place_said_to_lie_in_the_next_is_in_the_next_ones_country(extractor, body, country):
+    [event] = extractor.process(article("inside", body, FRIDAY)).events
+    assert event.location.country == country
