@@ -755,6 +755,10 @@ _TARGET_MARKERS = re.compile(
 #: a name introduced as a town ("the Saudi city of Jizan", "بمدينة جازان") or as a province
 _TOWN_BEFORE = re.compile(r"\b(?:city|town|village|port|border town|border city) of(?: the)?$|"
                           r"(?:^| )(?:و|ب|ل|ف|وب|ول)?(?:ال)?(?:مدينه|بلده|قريه|ميناء)$")
+#: what the text calls a village is no city of a hundred thousand: "the village of Sarja" is not Sharjah
+_VILLAGE_BEFORE = re.compile(r"(?:^|\b(?:the|a|small|tiny|remote) )villages? of$|"
+                             r"(?:^| )(?:و|ب|ل|ف|وب|ول)?(?:ال)?(?:قريه|قري)$")
+_VILLAGE_AFTER = re.compile(r"^ ?(?:villages?\b|hamlet\b)")
 _TOWN_OF = re.compile(r"(?:^| )(\S+) (?:border )?(?:city|town|village|port) of(?: the)?$")
 _FROM_BEFORE = re.compile(r"\b(?:fired|launched|shot|rockets?|missiles?|mortars?|shells?|projectiles?|drones?) "
                           r"from(?: the)?$|(?:^| )(?:اطلق|اطلقت|انطلاقا) من$")
@@ -1783,6 +1787,15 @@ class Extractor:
         for m in mentions:
             if m.kind == "place":
                 spans.setdefault((m.start, m.end), []).append(m)
+        for span, group in list(spans.items()):
+            if (_VILLAGE_BEFORE.search(_before(doc, span[0], 24)) or _VILLAGE_AFTER.match(doc.text, span[1])) \
+                    and any(m.entry.data["precision"] == "city" and m.entry.data["population"] >= SMALL_PLACE
+                            for m in group):
+                if kept := [m for m in group if m.entry.data["precision"] != "city"
+                            or m.entry.data["population"] < SMALL_PLACE]:
+                    spans[span] = kept
+                else:
+                    del spans[span]
         for span in [span for span in spans if _TOPIC_BEFORE.search(_before(doc, span[0], 30))
                      or _TOPIC_AFTER.match(" " + doc.plain(span[1], span[1] + 40))]:
             del spans[span]  # what a decision is about, not where it happened

@@ -1472,3 +1472,14 @@ def test_a_city_a_decision_is_about_is_not_where_it_happened(extractor, body, wh
 def test_a_place_said_to_lie_in_the_next_is_in_the_next_ones_country(extractor, body, country):
     [event] = extractor.process(article("inside", body, FRIDAY)).events
     assert event.location.country == country
+
+
+@pytest.mark.parametrize("body, country", [
+    # a village is no city of a hundred thousand: "Sarja" is also a name of Sharjah
+    ("Syrian warplanes bombed the village of Sarja on Tuesday, killing one resident.", "SY"),
+    # "X village of <province>" is the village in the province, which stays
+    ("Pro-Houthi forces claim to have shot dead 5 Saudi soldiers in Qamar village of Jizan.", "SA"),
+])
+def test_what_the_text_calls_a_village_is_not_a_large_city(extractor, body, country):
+    [event] = extractor.process(article("village", body, FRIDAY)).events
+    assert event.location.country == country
