@@ -1788,17 +1788,18 @@ class Extractor:
             if m.kind == "place":
                 spans.setdefault((m.start, m.end), []).append(m)
         for span, group in list(spans.items()):
-            if (_VILLAGE_BEFORE.search(_before(doc, span[0], 24)) or _VILLAGE_AFTER.match(doc.text, span[1])) \
-                    and any(m.entry.data["precision"] == "city" and m.entry.data["population"] >= SMALL_PLACE
-                            for m in group):
-                if kept := [m for m in group if m.entry.data["precision"] != "city"
-                            or m.entry.data["population"] < SMALL_PLACE]:
-                    spans[span] = kept
+            if _TOPIC_BEFORE.search(_before(doc, span[0], 30)) or _TOPIC_AFTER.match(
+                    " " + doc.plain(span[1], span[1] + 40)):
+                del spans[span]  # what a decision is about, not where it happened
+                continue
+            small = [m for m in group if m.entry.data["precision"] != "city"
+                     or m.entry.data["population"] < SMALL_PLACE]
+            if len(small) < len(group) and (_VILLAGE_BEFORE.search(_before(doc, span[0], 24))
+                                            or _VILLAGE_AFTER.match(doc.text, span[1])):
+                if small:  # a village: not the large city of that name
+                    spans[span] = small
                 else:
                     del spans[span]
-        for span in [span for span in spans if _TOPIC_BEFORE.search(_before(doc, span[0], 30))
-                     or _TOPIC_AFTER.match(" " + doc.plain(span[1], span[1] + 40))]:
-            del spans[span]  # what a decision is about, not where it happened
         # the countries the article is about, from what is unambiguous: where its actors fight, the
         # countries and the large places it names
         # the countries and provinces named are strong evidence: a city abroad must then be large
