@@ -517,7 +517,9 @@ class _Line:
     """Script calls sent together on a connection of their own, their replies read when
     asked for: Redis runs them, in the order sent, while the caller goes on (calls on
     another connection are in no order with these). A reply is read only after those
-    of the calls sent before it; the connection goes back to the pool once all are."""
+    of the calls sent before it; the connection goes back to the pool once all are. A call
+    run again because Redis lost its script takes every call after it with it, so those
+    must be safe to run twice (the one use: a checked write, then a read)."""
 
     def __init__(self, client: redis.Redis, calls: list[tuple]) -> None:
         self._client, self._calls = client, calls  # (script, keys, args, convert) per call
