@@ -764,6 +764,7 @@ _FROM_BEFORE = re.compile(r"\b(?:fired|launched|shot|rockets?|missiles?|mortars?
                           r"from(?: the)?$|(?:^| )(?:اطلق|اطلقت|انطلاقا) من$")
 #: how far from a district's point a town in it may lie
 _DISTRICT_KM = 30.0
+_LOOSE_KM = 25.0  # how near a town the article names a place matched by its consonants must be
 _TOWN_AFTER = re.compile(r"(?:village|town|city|area)s?\b")
 _PROVINCE_BEFORE = re.compile(r"\b(?:province|governorate|region) of(?: the)?$|"
                               r"(?:^| )(?:و|ب|ل|ف|وب|ول)?(?:ال)?(?:محافظه|منطقه|ولايه)$")
@@ -1656,9 +1657,11 @@ class Extractor:
                                      and not (m.surface == "March" and _the_month(text, m.start, m.end))]
                                     ) if supported else []
         events: list[Event] = []
+        loose: set[tuple[int, int]] = set()  # the places matched by consonants alone that the article's geography keeps
         if any(m.entry.kind == "trigger" for m in mentions):
             published = article.published_at
             context = self._context(doc, mentions)
+            loose = context["loose"]
             starts = [m.start for m in mentions]
             drafts: list[Draft] = []
             topic: Mention | None = None  # the first actor of the sentence before
@@ -1711,7 +1714,8 @@ class Extractor:
         entities = _ENTITIES.validate_python([
             {"kind": "weapon" if m.entry.kind == "system" else m.entry.kind, "id": m.entry.id,
              "name": m.entry.name, "start": m.start, "end": m.end}
-            for m in mentions if m.entry.kind not in ("trigger", "hazard")
+            for m in mentions
+            if m.entry.kind not in ("trigger", "hazard") and not (m.loose and (m.start, m.end) not in loose)
         ])
         return ArticleEnriched(
             **article.model_dump(include={"article_id", "url", "canonical_url", "source", "title",
@@ -1757,7 +1761,7 @@ class Extractor:
         if not any(m.kind == "actor" and m.entry.data.get("by_theatre") for m in mentions):
             return mentions
         seen = {m.entry.data.get("country") for m in mentions if m.kind == "place"
-                and not m.entry.data.get("needs_country")}
+                and not m.entry.data.get("needs_country") and not m.loose}
         seen.update(m.entry.data.get("theatre") for m in mentions
                     if m.kind == "actor" and not m.entry.data.get("by_theatre"))
         seen.discard(None)
@@ -1779,6 +1783,11 @@ class Extractor:
         # a country named as the other side of a border is not where the article is
         mentions = [m for m in mentions if not (m.kind == "place" and m.entry.data["precision"] == "country"
                                                 and _NEIGHBOUR.search(_before(doc, m.start, 30)))]
+        # a name matched by its consonants alone ("Arbin" for ‘Irbīn) is a place only in an article that the
+        # rest places in that country: it tells nothing of where the article is
+        loose = [m for m in mentions if m.kind == "place" and m.loose]
+        if loose:
+            mentions = [m for m in mentions if not (m.kind == "place" and m.loose)]
         countries = Counter(m.entry.data["country"] for m in mentions
                             if m.kind == "place" and not m.entry.data.get("needs_country"))
         countries.update(m.entry.data.get("country") for m in mentions
@@ -1816,6 +1825,20 @@ class Extractor:
                          if m.kind == "place" and m.entry.data["population"] >= SMALL_PLACE and not _fuzzy(m))
             about.discard(None)
             abroad = SMALL_PLACE
+        loose_spans: set[tuple[int, int]] = set()
+        if loose:
+            # ... and where it lies in the provinces and near the towns the article names ("Jobar neighbourhood
+            # in Damascus city" is no Yabrūd)
+            named = [m.entry.data for group in spans.values() for m in group
+                     if m.entry.data["precision"] in ("city", "admin1") and m.entry.data["country"] in about]
+            provinces = {(d["country"], d["admin1"]) for d in named if d["precision"] == "admin1"}
+            towns = [(d["lat"], d["lon"]) for d in named if d["precision"] == "city"]
+            for m in loose:
+                d = m.entry.data
+                if d["country"] in about and (not named or (d["country"], d["admin1"]) in provinces or any(
+                        km(lat, lon, d["lat"], d["lon"]) <= _LOOSE_KM for lat, lon in towns)):
+                    spans.setdefault((m.start, m.end), []).append(m)
+                    loose_spans.add((m.start, m.end))
         for span, group in list(spans.items()):
             # a bare district name: in an article placed in its country, and not a village's name ("Kamer village")
             if any(m.entry.data.get("needs_country") for m in group):
@@ -1839,7 +1862,7 @@ class Extractor:
         nested = set()
         ordered = sorted(spans)
         for a, b in zip(ordered, ordered[1:], strict=False):
-            if b[0] - a[1] > 60 or not _in_next(doc, a[1], b[0]) or any(
+            if b[0] - a[1] > 60 or a in loose_spans or b in loose_spans or not _in_next(doc, a[1], b[0]) or any(
                     m.entry.data["precision"] == "country" for m in (*spans.get(a, ()), *spans.get(b, ()))):
                 continue
             if a not in spans or b not in spans:
@@ -1899,7 +1922,7 @@ class Extractor:
                                if m.kind == "actor" and m.entry.data.get("theatre") in self.country_places)
             if theatres:
                 main_country = self.country_places[theatres.most_common(1)[0][0]]
-        return {"countries": countries, "places": places, "main_country": main_country}
+        return {"countries": countries, "places": places, "main_country": main_country, "loose": loose_spans}
 
     def _province_part(self, doc: Doc, place: Mention) -> Location | None:
         """A part of a province named by its direction ("southern Idlib", "Hama's western countryside",

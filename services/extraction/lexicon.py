@@ -183,6 +183,27 @@ def _word_skeleton(word: str) -> str:
     return " ".join(skeleton_tokens(word))
 
 
+_VOWEL_RUN = re.compile(r"[aiu]+")
+#: a capitalised word right before a name or right after it: the name goes on
+_NAME_BEFORE = re.compile(r"([A-Z][\w'’]*)[\s-]+$")
+_NAME_AFTER = re.compile(r"\s+[A-Z]|-[A-Za-z]")
+_NOT_LETTER = re.compile(r"[^a-z]")
+
+
+@lru_cache(maxsize=65536)
+def _word_consonants(word: str) -> str:
+    """A looser key than the skeleton for one normalised word: its skeleton's consonants, each token
+    with how many vowel groups it has ("Arbin" and "Irbin" -> rbn2, "Naqdeh" is nkd1 and "Naqadeh"
+    nkd2): transliterations differ in vowels more than in anything else."""
+    return " ".join(_DOUBLE.sub(r"\1", _VOWEL_RUN.sub("", t)) + str(len(_VOWEL_RUN.findall(t)))
+                    for t in skeleton_tokens(word) if t.isascii())
+
+
+def consonants(text_norm: str) -> str:
+    """The consonant key of a normalised name (see :func:`_word_consonants`)."""
+    return " ".join(k for w in text_norm.split() if (k := _word_consonants(w)))
+
+
 def skeleton(text_norm: str) -> str:
     """The skeleton of a normalised name or text, tokens joined by single spaces."""
     return " ".join(t for w in text_norm.split() for t in skeleton_tokens(w))
@@ -264,6 +285,9 @@ class Lexicon:
         #: Latin place names by spelling skeleton, for spellings no alias lists (Idleb, Haweejah)
         self._skeleton_automaton = ahocorasick.Automaton()
         self._skeleton_keys: dict[str, list[Alias]] = {}
+        #: ... and by consonant key, tried last, after a place cue (Arbin for ‘Irbīn, Naqdeh for Naqadeh)
+        self._consonant_automaton = ahocorasick.Automaton()
+        self._consonant_keys: dict[str, list[Alias]] = {}
         self.entries: dict[tuple[str, str], Entry] = {}
         self._world = False  # holds cities of the wider world (see _world_where_named)
         #: a state's adjective (normalised: "saudi", "سعوديه") -> its country (forces.yaml)
@@ -310,6 +334,15 @@ class Lexicon:
                     keyed = self._skeleton_keys.setdefault(f" {skel} ", [])
                     if not any(a.entry is entry for a in keyed):
                         keyed.append(record)
+                    # (its own name only: GeoNames' alternate names of a town hold old and odd spellings
+                    # that, stripped to consonants, name towns all over the region)
+                    key = consonants(norm) if geonames and alias == entry.name \
+                        and entry.data.get("precision") == "city" else ""
+                    if len(_NOT_LETTER.sub("", key)) >= 3:
+                        record = Alias(entry, False, True, True, True)  # (always after a cue)
+                        keyed = self._consonant_keys.setdefault(f" {key} ", [])
+                        if not any(a.entry is entry for a in keyed):
+                            keyed.append(record)
 
     def add_world(self, rest: dict, stopwords: frozenset[str]) -> None:
         """The rest of the world (:func:`gazetteer.world`), after everything else: no name of it takes a
@@ -345,6 +378,10 @@ class Lexicon:
             self._skeleton_automaton.add_word(key, (len(key), tuple(aliases)))
         if self._skeleton_keys:
             self._skeleton_automaton.make_automaton()
+        for key, aliases in self._consonant_keys.items():
+            self._consonant_automaton.add_word(key, (len(key), tuple(aliases)))
+        if self._consonant_keys:
+            self._consonant_automaton.make_automaton()
         logger.info("lexicon: %d entries, %d keys", len(self.entries), len(self._keys))
         return self
 
@@ -388,6 +425,8 @@ class Lexicon:
             found, abroad = _world_where_named(found)
         if self._skeleton_keys:
             spelled = self._spelling_matches(doc, found)
+            if self._consonant_keys:
+                spelled += self._spelling_matches(doc, found + spelled, loose=True)
             if abroad and not any(m.kind == "actor" or m.kind == "place" and not m.entry.data.get("world")
                                   for m in found):
                 # a text about elsewhere (no watched place, no actor): a town abroad left unplaced is no
@@ -401,25 +440,36 @@ class Lexicon:
             doc)
 
 
-    def _spelling_matches(self, doc: Doc, found: list[Mention]) -> list[Mention]:
-        """Places matched by spelling skeleton on spans no exact place match covers."""
+    def _spelling_matches(self, doc: Doc, found: list[Mention], loose: bool = False) -> list[Mention]:
+        """Places matched by spelling skeleton on spans no exact place match covers; ``loose``: by
+        consonant key, on spans no place match of any kind overlaps."""
         text, norm, offsets = doc.text, doc.norm, doc.offsets
         if not LATIN_RE.search(norm):
             return []
         words = norm[1:-1].split(" ")
         word_starts = list(accumulate((len(w) + 1 for w in words), initial=1))  # in norm
-        skeletons = list(map(_word_skeleton, words))
+        skeletons = list(map(_word_consonants if loose else _word_skeleton, words))
         keep = [i for i, sk in enumerate(skeletons) if sk]
         pieces = [skeletons[i] for i in keep]
         piece_starts = list(accumulate((len(p) + 1 for p in pieces), initial=1))  # in the skeleton text
         exact = {(m.start, m.end) for m in found if m.kind == "place"}
+        taken = sorted(exact) if loose else []
+        automaton = self._consonant_automaton if loose else self._skeleton_automaton
         out: list[Mention] = []
-        for end_idx, (length, aliases) in self._skeleton_automaton.iter(" " + " ".join(pieces) + " "):
+        for end_idx, (length, aliases) in automaton.iter(" " + " ".join(pieces) + " "):
             first = keep[bisect_right(piece_starts, end_idx - length + 2) - 1]
             last = keep[bisect_right(piece_starts, end_idx - 1) - 1]
             start = offsets[word_starts[first]]
             end = offsets[word_starts[last] + len(words[last]) - 1] + 1
             if (start, end) in exact:
+                continue
+            if loose and (_overlaps_any(taken, start, end)
+                          # whole words, and the whole name: not "Deyr" in "Deir-ez-Zor", "Jabal" in "Jabal Saber"
+                          or end_idx - length + 2 != piece_starts[bisect_right(keep, first) - 1]
+                          or end_idx != piece_starts[bisect_right(keep, last) - 1] + len(skeletons[last])
+                          or ((before := _NAME_BEFORE.search(text, max(0, start - 40), start))
+                              and before.group(1).lower() not in _NAME_MODIFIERS)
+                          or _NAME_AFTER.match(text, end)):
                 continue
             surface = text[start:end]
             if not _capitalised(surface) or _BROKEN_NAME.search(surface):
@@ -431,8 +481,14 @@ class Lexicon:
                         cued = _cued_word(words, first, last) or _listed_after_cued(text, start, end)
                     if not cued:
                         continue
-                out.append(Mention(alias.entry, start, end, surface, True))
+                out.append(Mention(alias.entry, start, end, surface, True, loose))
         return out
+
+
+def _overlaps_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Does [start, end) overlap one of ``spans`` (sorted)?"""
+    i = bisect_right(spans, (end, end))
+    return any(s < end and start < e for s, e in spans[max(0, i - 8):i])
 
 
 def _cued_word(words: list[str], first: int, last: int) -> bool:
@@ -450,6 +506,8 @@ class Mention(NamedTuple):
     end: int
     surface: str
     prefixed: bool = False
+    #: matched by consonant key alone: kept only in an article about the place's country
+    loose: bool = False
 
     @property
     def kind(self) -> str:

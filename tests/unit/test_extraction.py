@@ -444,6 +444,48 @@ def test_a_place_spelled_otherwise_than_geonames_is_found(extractor):
     assert (event.location.name, event.location.country) == ("Tallbīsah", "SY")
 
 
+@pytest.mark.parametrize("written, geonames", [("Arbin", "‘Irbīn"), ("Tadaf", "Tādif"), ("Shirqat", "Ash Sharqāt"),
+                                                ("Jandiris", "Jindayris")])
+def test_transliterations_that_differ_in_vowels_share_a_consonant_key(written, geonames):
+    from services.extraction.lexicon import consonants, skeleton
+    assert skeleton(normalize_plain(written)) != skeleton(normalize_plain(geonames))
+    assert consonants(normalize_plain(written)) == consonants(normalize_plain(geonames))
+
+
+def test_a_consonant_key_keeps_the_number_of_vowel_groups():
+    from services.extraction.lexicon import consonants
+    # a vowel written or left out makes another name as often as another spelling of one
+    assert consonants("naqdeh") != consonants("naqadeh")
+    assert consonants("hamouriya") != consonants("hamra")
+
+
+def test_a_town_spelled_with_other_vowels_is_found_after_a_place_word(extractor):
+    # ‘Irbīn in GeoNames, "Arbin" in the news (عربين): the consonants and the number of vowel groups agree
+    body = "Regime forces shelled the town of Arbin, killing two civilians."
+    [event] = extractor.process(article("c", body, FRIDAY)).events
+    assert (event.location.name, event.location.country) == ("‘Irbīn", "SY")
+    body = "Government artillery pounded rebel positions in Arbin in Rural Damascus on Thursday."
+    [event] = extractor.process(article("d", body, FRIDAY)).events
+    assert event.location.name == "‘Irbīn"
+
+
+@pytest.mark.parametrize("body, not_there", [
+    # no place word before it: a name matched by its consonants alone needs one
+    ("Regime forces shelled Arbin overnight.", "‘Irbīn"),
+    # an article about another country: the town is not taken however it is spelled
+    ("Police in Jordan said a blast hit the village of Arbin near Irbid.", "‘Irbīn"),
+    # a part of a longer name: "Jabal" is no Jablah
+    ("Houthi forces shelled positions on Jabal Saber in Taiz.", "Jablah"),
+    # far from the town the article places it in: the Jobar of Damascus is no town 60 km off
+    ("Shells fell on the Jobar neighbourhood of Damascus city.", "Yabrūd"),
+])
+def test_a_name_matched_by_consonants_alone_needs_a_cue_and_the_articles_geography(extractor, body, not_there):
+    out = extractor.process(article("e", body, FRIDAY))
+    assert out.events
+    assert not_there not in {e.location.name for e in out.events if e.location}
+    assert not_there not in {e.name for e in out.entities}
+
+
 def test_an_article_that_names_no_place_is_placed_where_its_actors_fight(extractor):
     [event] = extractor.process(article("t", "Pro-Houthi forces shelled pro-Hadi troops overnight.", FRIDAY)).events
     assert (event.location.country, event.location.precision) == ("YE", "country")
