@@ -1784,7 +1784,8 @@ class Extractor:
         mentions = [m for m in mentions if not (m.kind == "place" and m.entry.data["precision"] == "country"
                                                 and _NEIGHBOUR.search(_before(doc, m.start, 30)))]
         # a name matched by its consonants alone ("Arbin" for ‘Irbīn) is a place only in an article that the
-        # rest places in that country: it tells nothing of where the article is
+        # rest places in that country, or where nothing places the article and that spelling names one town
+        # alone: it tells nothing of where the article is
         loose = [m for m in mentions if m.kind == "place" and m.loose]
         if loose:
             mentions = [m for m in mentions if not (m.kind == "place" and m.loose)]
@@ -1829,13 +1830,15 @@ class Extractor:
         if loose:
             # ... and where it lies in the provinces and near the towns the article names ("Jobar neighbourhood
             # in Damascus city" is no Yabrūd)
-            named = [m.entry.data for group in spans.values() for m in group
-                     if m.entry.data["precision"] in ("city", "admin1") and m.entry.data["country"] in about]
+            named = [m.entry.data for group in spans.values() for m in group if m.entry.data["precision"]
+                     in ("city", "admin1") and (not about or m.entry.data["country"] in about)]
             provinces = {(d["country"], d["admin1"]) for d in named if d["precision"] == "admin1"}
             towns = [(d["lat"], d["lon"]) for d in named if d["precision"] == "city"]
+            alike = Counter((m.start, m.end) for m in loose)
             for m in loose:
                 d = m.entry.data
-                if d["country"] in about and (not named or (d["country"], d["admin1"]) in provinces or any(
+                placed = d["country"] in about or (not about and alike[(m.start, m.end)] == 1)
+                if placed and (not named or (d["country"], d["admin1"]) in provinces or any(
                         km(lat, lon, d["lat"], d["lon"]) <= _LOOSE_KM for lat, lon in towns)):
                     spans.setdefault((m.start, m.end), []).append(m)
                     loose_spans.add((m.start, m.end))

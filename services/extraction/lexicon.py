@@ -336,7 +336,7 @@ class Lexicon:
                         keyed.append(record)
                     # (its own name only: GeoNames' alternate names of a town hold old and odd spellings
                     # that, stripped to consonants, name towns all over the region)
-                    key = consonants(norm) if geonames and alias == entry.name \
+                    key = consonants(norm) if geonames and norm == entry.data["norm_name"] \
                         and entry.data.get("precision") == "city" else ""
                     if len(_NOT_LETTER.sub("", key)) >= 3:
                         record = Alias(entry, False, True, True, True)  # (always after a cue)

@@ -467,6 +467,10 @@ def test_a_town_spelled_with_other_vowels_is_found_after_a_place_word(extractor)
     body = "Government artillery pounded rebel positions in Arbin in Rural Damascus on Thursday."
     [event] = extractor.process(article("d", body, FRIDAY)).events
     assert event.location.name == "‘Irbīn"
+    # nothing else tells the country (Turkey's forces fight abroad), and the spelling names one town alone
+    body = "Turkish warplanes struck a car in Jandiris city, injuring two men."
+    [event] = extractor.process(article("f", body, FRIDAY)).events
+    assert event.location.name == "Jindayris"
 
 
 @pytest.mark.parametrize("body, not_there", [
