@@ -1311,6 +1311,12 @@ _GENITIVE_AFTER = re.compile(
 _ANNOUNCING = re.compile(r"^(?:" + _alternatives("أعلن أعلنت يعلن تعلن") + r"|(?:announced|announces)(?: the)?)$")
 
 
+#: a verb of an attack's happening right after it ("الهجوم وقع", "التفجير الذي وقع", "the attack took place") or, in
+#: Arabic, before it ("اندلعت الاشتباكات")
+_OCCURRED_AFTER = re.compile(r"^(?:\S+ )?(?:الذي |التي )?(?:"
+                             + _alternatives("وقع وقعت اندلع اندلعت جرى جرت حصل حصلت حدث حدثت")
+                             + r")(?: |$)|^(?:\S+ ){0,2}?(?:took place|occurred|happened|broke out|erupted)\b")
+_OCCURRED_BEFORE = re.compile(r"(?:^| )[وف]?(?:" + _alternatives("وقع وقعت اندلع اندلعت جرى جرت دار دارت") + r")$")
 _ANNOUNCED_EN = re.compile(r"\b(?:announced|announces|confirmed|confirms)(?: the)?$")
 
 
@@ -2147,7 +2153,12 @@ class Extractor:
                          or _REFERENCE_BEFORE.search(_before(doc, t.start, 30))
                          or _construct(doc, t)) for t in triggers]
         # an attack announced by its name is news: "the army announced the killing of", "أعلن الجيش اغتيال"
-        concrete = bool(killed or injured or _ANCHOR_TIME.search(norm)
+        # (a day counts where it dates the attack: next to it, or told by a verb of its happening, "الهجوم وقع
+        # ... صباح امس"; not the day of what the clause is about, "أعرب أمس عن انزعاجه لهذا الهجوم")
+        concrete = bool(killed or injured or (_ANCHOR_TIME.search(norm) and any(
+                            _ANCHOR_TIME.search(doc.plain(max(s.start, t.start - 24), min(s.end, t.end + 24)))
+                            or _OCCURRED_AFTER.match(doc.plain(t.end, min(s.end, t.end + 30)))
+                            or _OCCURRED_BEFORE.search(_before(doc, t.start, 16)) for t in triggers))
                         or any(_ANNOUNCED_EN.search(b) or _ANNOUNCED_BEFORE.search(b)
                                for b in (_before(doc, t.start, 24) for t in triggers)))
         toll_only = not s.actors and all(t.entry.data.get("casualty") for t in triggers)

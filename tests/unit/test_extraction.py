@@ -589,9 +589,29 @@ def test_an_attack_feared_planned_or_only_referred_to_is_not_reported(extractor,
     "وخلال السنوات الست الماضية بلغ عدد الصواريخ التي أطلقت 6000 صاروخ.",
     "Analysts point to the growing number of suicide attacks in the country.",
     "وأكدت مصادر قضائية معنية بملف اغتيال اللواء أن التحقيق مستمر.",
+    # the day of a reaction to an attack told nowhere else, not of the attack
+    "وأعرب الأمين العام أمس عن انزعاجه الشديد لهذا الهجوم، وقدم العزاء لأسر الضحايا.",
+    "وكرم الجيش اليوم الجنود الذين سقطوا في التفجير وألبسهم الأوسمة.",
 ])
 def test_an_attack_that_is_the_subject_of_other_news_or_not_real_is_not_reported(extractor, body):
     assert [e for e in extractor.process(article("r", body, FRIDAY)).events if e.category == "ASSAULT"] == []
+
+
+def test_families_of_the_victims_are_no_capture(extractor):
+    # أسر is "captured" and "families": condolences to the families are no seizure, a capture still is one
+    assert extractor.process(article("q", "وقدم الوزير العزاء لأسر الضحايا في بغداد.", FRIDAY)).events == []
+    body = "وأسر مقاتلو الحركة جنديين قرب الحدود أمس."
+    assert [e.category for e in extractor.process(article("q", body, FRIDAY)).events] == ["COERCE"]
+
+
+@pytest.mark.parametrize("body", [
+    "وأفاد مصدر أمني بأن الهجوم وقع قرب مدينة الرمادي فجر اليوم.",
+    "وقال الشهود إن الاشتباكات التي اندلعت مساء أمس امتدت إلى وسط المدينة.",
+    "Witnesses said the attack took place near Ramadi yesterday.",
+])
+def test_an_attack_told_by_its_happening_on_a_day_is_reported(extractor, body):
+    # (the attack named alone, "the attack", "الهجوم": the verb of its happening and the day make it news)
+    assert [e.category for e in extractor.process(article("o", body, FRIDAY)).events] == ["ASSAULT"]
 
 
 def test_a_protest_over_an_attack_years_ago_is_news_and_the_attack_is_not(extractor):
