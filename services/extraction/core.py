@@ -994,8 +994,8 @@ def choose_trigger(triggers: list[Mention]) -> Mention:
     """
     best = max(triggers, key=lambda m: (m.entry.data["priority"], -m.start))
     if best.entry.data["category"] == "ASSAULT":
-        earlier = [m for m in triggers
-                   if m.start < best.start and m.entry.data["category"] != "ASSAULT"]
+        earlier = [m for m in triggers if m.start < best.start and m.entry.data["category"] != "ASSAULT"
+                   and not m.entry.data.get("yields")]
         if earlier:
             return max(earlier, key=lambda m: (m.entry.data["priority"], -m.start))
     return best
@@ -1223,7 +1223,7 @@ _MILITARY = re.compile(r"(?:^| )(?:[وفبل]?(?:ال)?|و?لل)(?:" + _alternat
     "قوات القوات جيش الجيش مقاومة المقاومة ثوار الثوار مسلحين المسلحين مسلحون مقاتلي مقاتلو المقاتلين "
     "ميليشيا الميليشيات مليشيات المليشيات ميليشيات فصائل الفصائل الحشد جبهة الجبهة محور محاور جبهات الجبهات "
     "ارهابيين الارهابيين ارهابيون الارهابيون عناصر العناصر التنظيم باتجاه صوب عسكرية العسكرية عسكري العسكري")
-    + r")(?: |$)|\b(?:forces|troops|army|militants|rebels|fighters)\b")
+    + r")(?: |$)|\b(?:forces|troops|army|militants|rebels|fighters|militias?|militiamen|gunmen|soldiers)\b")
 
 
 #: the rest of a list of names that the text calls districts, after one of them
@@ -2331,6 +2331,19 @@ def merge_drafts(drafts: list[Draft]) -> list[Draft]:
     kept: list[Draft] = []
     for d in drafts:
         e = d.event
+        # ground that changed hands and a fight told in one sentence are one happening: the fight, where the
+        # ground is and by whom it was taken ("the army controlled the village in southern Idleb after clashes
+        # with the rebels")
+        fight = next((k for k in reversed(kept) if k.order == d.order and _compatible_place(k.event.location,
+                                                                                             e.location)), None)
+        if fight is not None and e.mode == "territory_transfer" and fight.event.category in KINETIC_CATEGORIES:
+            fight.event = fight.event.model_copy(update={"location": fight.event.location or e.location,
+                                                         "actor1": fight.event.actor1 or e.actor1})
+            continue
+        if fight is not None and fight.event.mode == "territory_transfer" and e.category in KINETIC_CATEGORIES:
+            kept.remove(fight)
+            d.event = e = e.model_copy(update={"location": fight.event.location or e.location,
+                                               "actor1": e.actor1 or fight.event.actor1})
         target = next((k for k in reversed(kept) if _same_happening(k.event, e)), None)
         last = kept[-1] if kept and kept[-1].event.category in KINETIC_CATEGORIES else None
         if target is None and last is not None and d.order - last.order <= 1 \

@@ -761,7 +761,8 @@ def load_lexicon(
             "priority": item["priority"], "passive": bool(item.get("passive")),
             "needs_weapon": bool(item.get("needs_weapon")), "casualty": bool(item.get("casualty")),
             "weak": bool(item.get("weak")), "figurative": bool(item.get("figurative")),
-            "needs_armed": bool(item.get("needs_armed")), "needs_dead": bool(item.get("needs_dead"))})
+            "needs_armed": bool(item.get("needs_armed")), "needs_dead": bool(item.get("needs_dead")),
+            "yields": bool(item.get("yields"))})
         lex.add(entry, _aliases(item))
 
     # causes of death and damage with no attacker, and subjects where attack words are figures of

@@ -597,6 +597,36 @@ def test_an_attack_that_is_the_subject_of_other_news_or_not_real_is_not_reported
     assert [e for e in extractor.process(article("r", body, FRIDAY)).events if e.category == "ASSAULT"] == []
 
 
+@pytest.mark.parametrize("body, category, mode", [
+    ("Army units restored control over the town of Atarib after a day of fighting.", "ASSAULT", "ground_clash"),
+    ("The militia tried to storm the town of Jisr al-Shughur on Monday.", "ASSAULT", "ground_clash"),
+    ("Rebel fighters made advances on the Azaz front overnight.", "ASSAULT", "ground_clash"),
+    # ground that changed hands with no fight told: no battle, an event all the same
+    ("Islamic State fighters controlled three villages in eastern Hama on Tuesday.", "OTHER", "territory_transfer"),
+    # ... and a fight told after it is the event: "controlled" governs no attack word
+    ("The army controlled the village in southern Idleb after clashes with the rebels.", "ASSAULT", "ground_clash"),
+])
+def test_ground_taken_or_pressed_for_by_fighters_is_an_event(extractor, body, category, mode):
+    [event] = extractor.process(article("g", body, FRIDAY)).events
+    assert (event.category, event.mode) == (category, mode)
+
+
+def test_ground_taken_after_a_fight_is_one_event_where_the_ground_is(extractor):
+    body = "Islamist fighters controlled the village in southern Idleb after clashes with the Suqour al-Sham brigade."
+    [event] = extractor.process(article("g", body, FRIDAY)).events
+    assert (event.category, event.location.name) == ("ASSAULT", "southern Idlib Governorate")
+
+
+@pytest.mark.parametrize("body", [
+    "The two governments made advances in their talks on trade.",
+    "The town, controlled by the army since 2016, was calm on Friday.",
+    "Residents of rebel-controlled areas complained about the price of bread.",
+])
+def test_advances_and_control_without_fighters_or_a_change_are_no_event(extractor, body):
+    assert [e for e in extractor.process(article("h", body, FRIDAY)).events
+            if e.category == "ASSAULT" or e.mode == "territory_transfer"] == []
+
+
 def test_families_of_the_victims_are_no_capture(extractor):
     # أسر is "captured" and "families": condolences to the families are no seizure, a capture still is one
     assert extractor.process(article("q", "وقدم الوزير العزاء لأسر الضحايا في بغداد.", FRIDAY)).events == []
