@@ -601,6 +601,7 @@ def test_an_attack_that_is_the_subject_of_other_news_or_not_real_is_not_reported
     ("Army units restored control over the town of Atarib after a day of fighting.", "ASSAULT", "ground_clash"),
     ("The militia tried to storm the town of Jisr al-Shughur on Monday.", "ASSAULT", "ground_clash"),
     ("Rebel fighters made advances on the Azaz front overnight.", "ASSAULT", "ground_clash"),
+    ("The army said its troops now fully control the town of Atarib.", "ASSAULT", "ground_clash"),
     # ground that changed hands with no fight told: no battle, an event all the same
     ("Islamic State fighters controlled three villages in eastern Hama on Tuesday.", "OTHER", "territory_transfer"),
     # ... and a fight told after it is the event: "controlled" governs no attack word
@@ -609,6 +610,16 @@ def test_an_attack_that_is_the_subject_of_other_news_or_not_real_is_not_reported
 def test_ground_taken_or_pressed_for_by_fighters_is_an_event(extractor, body, category, mode):
     [event] = extractor.process(article("g", body, FRIDAY)).events
     assert (event.category, event.mode) == (category, mode)
+
+
+@pytest.mark.parametrize("body, mode", [
+    ("Workers of the cement company went on a strike and gathered outside the governor's office.", "protest"),
+    ("Hundreds of teachers have been protesting unpaid salaries in Basra since Sunday.", "protest"),
+    ("Young men hurled rocks at police vehicles and set tyres on fire in Karak.", "riot"),
+])
+def test_strikes_and_protests_of_workers_and_crowds_are_unrest(extractor, body, mode):
+    # ("went on a strike": no air strike)
+    assert [(e.category, e.mode) for e in extractor.process(article("w", body, FRIDAY)).events] == [("UNREST", mode)]
 
 
 def test_ground_taken_after_a_fight_is_one_event_where_the_ground_is(extractor):
