@@ -983,7 +983,19 @@ def _overlap(a: Mention, b: Mention) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def choose_trigger(triggers: list[Mention]) -> Mention:
+#: what a capture takes when it is ground, right after the word (not "captured a fighter in the village")
+_CAPTURE_WORDS = frozenset({"captured", "seized", "capture", "seize"})
+_GROUND_AFTER = re.compile(
+    r"^(?:(?!(?:in|at|near|from|during|of|by|after|with|on)\b)\S+ ){0,3}?(?:villages?|towns?|city|mountains?|"
+    r"mount|hills?|hilltops?|plateau|airport|airbase|air base|base|bases|battalion|neighbou?rhoods?|areas?|"
+    r"positions?|checkpoints?|district|fronts?|crossing|highway|road|heights|outposts?|strongholds?|farms)\b")
+#: an attack word that tells the setting of what comes before it: "captured 8 more during clashes", "detained
+#: two minors during clashes", "اعتقل ... خلال اشتباكات": an arrest or a capture there is part of the fight
+_SETTING_BEFORE = re.compile(r"\b(?:during|amid|in the course of)(?: (?:the|heavy|fierce|violent|ongoing))?$|"
+                             r"(?:^| )(?:خلال|اثناء|وسط)$")
+
+
+def choose_trigger(triggers: list[Mention], doc: Doc | None = None) -> Mention:
     """The sentence's main event trigger.
 
     The highest priority wins (a specific kinetic mode over a generic attack
@@ -994,8 +1006,9 @@ def choose_trigger(triggers: list[Mention]) -> Mention:
     """
     best = max(triggers, key=lambda m: (m.entry.data["priority"], -m.start))
     if best.entry.data["category"] == "ASSAULT":
+        setting = doc is not None and bool(_SETTING_BEFORE.search(_before(doc, best.start, 24)))
         earlier = [m for m in triggers if m.start < best.start and m.entry.data["category"] != "ASSAULT"
-                   and not m.entry.data.get("yields")]
+                   and not m.entry.data.get("yields") and not (setting and m.entry.data["category"] == "COERCE")]
         if earlier:
             return max(earlier, key=lambda m: (m.entry.data["priority"], -m.start))
     return best
@@ -2041,7 +2054,7 @@ class Extractor:
             # (the dead of a mass grave found: the grave, not a device)
             grave = grave_told and all(_DEATH_WORDS.search(doc.plain(t.start, t.end)) for t in triggers)
             defusal = not grave
-        trigger = choose_trigger(triggers)
+        trigger = choose_trigger(triggers, doc)
         data = trigger.entry.data
         category, mode, intensity = ("OTHER", "defusal", 1) if defusal else ("OTHER", "mass_grave", 1) if grave \
             else (data["category"], data["mode"], data["intensity"])
@@ -2056,6 +2069,11 @@ class Extractor:
             # "قصفت الطائرات", "warplanes shelled": a bombardment from the air is an air strike
             mode, intensity = ("drone_strike", 7) if "drone" in weapons and not _MANNED & set(weapons) \
                 else ("air_strike", 8)
+        if category == "COERCE" and trigger.surface.lower() in _CAPTURE_WORDS and (
+                _GROUND_AFTER.match(doc.plain(trigger.end, min(s.end, trigger.end + 50)))
+                or any(0 <= m.start - trigger.end <= 5 for m in s.places)):
+            # ground captured, not people: "captured three villages west of As-Saan", "seized Tal Khaznah"
+            category, mode, intensity = "ASSAULT", "ground_clash", 6
         actor1, actor2, speaker = assign_roles(doc, s, trigger)
         clause = text[s.start:s.end]
         norm = doc.plain(s.start, s.end)

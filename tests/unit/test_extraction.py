@@ -622,6 +622,21 @@ def test_strikes_and_protests_of_workers_and_crowds_are_unrest(extractor, body, 
     assert [(e.category, e.mode) for e in extractor.process(article("w", body, FRIDAY)).events] == [("UNREST", mode)]
 
 
+@pytest.mark.parametrize("body, category", [
+    # a capture during a fight is part of it; an arrest over an attack is the arrest
+    ("Government troops killed 12 militants and captured 5 more during clashes near Marib.", "ASSAULT"),
+    ("Police arrested two men suspected of the bombing in Baghdad.", "COERCE"),
+    # ground captured, not people
+    ("Regime forces captured three villages west of Hama from rebel fighters.", "ASSAULT"),
+    ("Rebel fighters managed to capture the hill overlooking the town of Atarib.", "ASSAULT"),
+    ("The army captured eight fighters near Idlib.", "COERCE"),
+    ("Police captured two gunmen in the village of Kafr Nabl.", "COERCE"),
+])
+def test_a_capture_of_ground_or_during_a_fight_is_the_fight(extractor, body, category):
+    events = extractor.process(article("k", body, FRIDAY)).events
+    assert [e.category for e in events] == [category]
+
+
 def test_ground_taken_after_a_fight_is_one_event_where_the_ground_is(extractor):
     body = "Islamist fighters controlled the village in southern Idleb after clashes with the Suqour al-Sham brigade."
     [event] = extractor.process(article("g", body, FRIDAY)).events
