@@ -983,6 +983,8 @@ def _overlap(a: Mention, b: Mention) -> bool:
     return a.start < b.end and b.start < a.end
 
 
+#: "and" before a verb: a second verb of the sentence, not a complement of the first
+_COORDINATED = re.compile(r"\band(?: then| later| also| eventually)?$")
 #: what a capture takes when it is ground, right after the word (not "captured a fighter in the village")
 _CAPTURE_WORDS = frozenset({"captured", "seized", "capture", "seize"})
 _GROUND_AFTER = re.compile(
@@ -1006,6 +1008,8 @@ def choose_trigger(triggers: list[Mention], doc: Doc | None = None) -> Mention:
     """
     best = max(triggers, key=lambda m: (m.entry.data["priority"], -m.start))
     if best.entry.data["category"] == "ASSAULT":
+        if doc is not None and _EN_PAST.search(best.surface) and _COORDINATED.search(_before(doc, best.start, 16)):
+            return best  # a verb of its own: "sent reinforcements to the town and regained all territory"
         setting = doc is not None and bool(_SETTING_BEFORE.search(_before(doc, best.start, 24)))
         earlier = [m for m in triggers if m.start < best.start and m.entry.data["category"] != "ASSAULT"
                    and not m.entry.data.get("yields") and not (setting and m.entry.data["category"] == "COERCE")]

@@ -637,6 +637,21 @@ def test_a_capture_of_ground_or_during_a_fight_is_the_fight(extractor, body, cat
     assert [e.category for e in events] == [category]
 
 
+@pytest.mark.parametrize("body, mode", [
+    ("A farmer was seriously wounded by Saudi artillery in the border district of Shada.", "shelling"),
+    ("Militants used a drone to target an army post near Kirkuk, injuring two soldiers.", "drone_strike"),
+    ("An exchange of fire took place between rebel and government fighters near Daraa.", "ground_clash"),
+    # the head of a committee named for reconciliation is shot: no truce
+    ("The head of the local Reconciliation Committee was shot by unknown gunmen in Daraa.", "ground_clash"),
+    # a second verb of its own, not a complement of the first
+    ("Government forces sent reinforcements to the town and regained all the ground they had lost to the rebels.",
+     "ground_clash"),
+])
+def test_attack_wordings_news_uses(extractor, body, mode):
+    [event] = extractor.process(article("a", body, FRIDAY)).events
+    assert (event.category, event.mode) == ("ASSAULT", mode)
+
+
 def test_ground_taken_after_a_fight_is_one_event_where_the_ground_is(extractor):
     body = "Islamist fighters controlled the village in southern Idleb after clashes with the Suqour al-Sham brigade."
     [event] = extractor.process(article("g", body, FRIDAY)).events
