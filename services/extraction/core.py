@@ -334,7 +334,7 @@ _AR_ONE = r"(?:احد|جندي|مدني|شخص|طفل|طفله|شرطي|ضابط
 _SINGLE_DEATH = [re.compile(r"(?:وفاه|مقتل) " + _AR_ONE + r"(?: |$)"),
                  re.compile(r"(?:^| )[وف]?(?:قتل|قتلت|مقتل|استشهد|استشهدت|استشهاد) " + _AR_ONE + r"(?: |$)"),
                  # verb, subject, one victim: "قتل قناص جنديا اسرائيليا", "قتلت غاره مدنيا"
-                 re.compile(r"(?:^| )[وف]?(?:قتل|قتلت|قتلوا) (?:[^\s\dو][^\s\d]* ){1,4}?(?:جنديا|مدنيا|شخصا|طفلا|"
+                 re.compile(r"(?:^| )[وف]?(?:قتل|قتلت|قتلوا) (?:[^\s\dو][^\s\d]* ){0,4}?(?:جنديا|مدنيا|شخصا|طفلا|"
                             r"شرطيا|ضابطا|مسلحا|شابا|رجلا|مواطنا|عنصرا|قياديا|صحفيا|ناشطا)(?: |$)"),
                  re.compile(r"\b(?:a|an|one) " + _W + r"(?:was killed|was shot dead|died|killed|was assass?inated|"
                             r"was executed|was beheaded)"),
@@ -1331,7 +1331,7 @@ _ANNOUNCING = re.compile(r"^(?:" + _alternatives("أعلن أعلنت يعلن �
 #: a verb of an attack's happening right after it ("الهجوم وقع", "التفجير الذي وقع", "the attack took place") or, in
 #: Arabic, before it ("اندلعت الاشتباكات")
 _OCCURRED_AFTER = re.compile(r"^(?:\S+ )?(?:الذي |التي )?(?:"
-                             + _alternatives("وقع وقعت اندلع اندلعت جرى جرت حصل حصلت حدث حدثت")
+                             + _alternatives("وقع وقعت وقعا وقعتا اندلع اندلعت جرى جرت حصل حصلت حدث حدثت")
                              + r")(?: |$)|^(?:\S+ ){0,2}?(?:took place|occurred|happened|broke out|erupted)\b")
 _OCCURRED_BEFORE = re.compile(r"(?:^| )[وف]?(?:" + _alternatives("وقع وقعت اندلع اندلعت جرى جرت دار دارت") + r")$")
 _ANNOUNCED_EN = re.compile(r"\b(?:announced|announces|confirmed|confirms)(?: the)?$")
@@ -2177,10 +2177,12 @@ class Extractor:
         # an attack announced by its name is news: "the army announced the killing of", "أعلن الجيش اغتيال"
         # (a day counts where it dates the attack: next to it, or told by a verb of its happening, "الهجوم وقع
         # ... صباح امس"; not the day of what the clause is about, "أعرب أمس عن انزعاجه لهذا الهجوم")
-        concrete = bool(killed or injured or (_ANCHOR_TIME.search(norm) and any(
+        concrete = bool(killed or injured
+                        or any(_OCCURRED_AFTER.match(doc.plain(t.end, min(s.end, t.end + 30)))
+                               or _OCCURRED_BEFORE.search(_before(doc, t.start, 16)) for t in triggers)
+                        or (_ANCHOR_TIME.search(norm) and any(
                             _ANCHOR_TIME.search(doc.plain(max(s.start, t.start - 24), min(s.end, t.end + 24)))
-                            or _OCCURRED_AFTER.match(doc.plain(t.end, min(s.end, t.end + 30)))
-                            or _OCCURRED_BEFORE.search(_before(doc, t.start, 16)) for t in triggers))
+                            for t in triggers))
                         or any(_ANNOUNCED_EN.search(b) or _ANNOUNCED_BEFORE.search(b)
                                for b in (_before(doc, t.start, 24) for t in triggers)))
         toll_only = not s.actors and all(t.entry.data.get("casualty") for t in triggers)

@@ -668,6 +668,23 @@ def test_advances_and_control_without_fighters_or_a_change_are_no_event(extracto
             if e.category == "ASSAULT" or e.mode == "territory_transfer"] == []
 
 
+@pytest.mark.parametrize("body, killed", [
+    ("وقال مصدر أمني إن الانتحاري فجر نفسه قرب نقطة تفتيش للجيش في الموصل.", None),
+    ("وفجر المسلحون عبوة ناسفة قرب دورية للشرطة في كركوك.", None),
+    # one victim right after the verb: "its forces killed a gunman"
+    ("وأكد الجيش أن قواته قتلت مسلحا قرب كركوك.", 1),
+    # the attack named alone, with the verb of its happening and where: a report, with no day told
+    ("وقال الشهود إن التفجير وقع في سوق شعبي وسط مدينة الحلة.", None),
+])
+def test_arabic_wordings_of_an_attack(extractor, body, killed):
+    [event] = extractor.process(article("b", body, FRIDAY)).events
+    assert (event.category, event.killed) == ("ASSAULT", killed)
+
+
+def test_dawn_is_no_blast(extractor):
+    assert extractor.process(article("b", "ووصل الوفد فجرا إلى العاصمة بغداد.", FRIDAY)).events == []
+
+
 def test_families_of_the_victims_are_no_capture(extractor):
     # أسر is "captured" and "families": condolences to the families are no seizure, a capture still is one
     assert extractor.process(article("q", "وقدم الوزير العزاء لأسر الضحايا في بغداد.", FRIDAY)).events == []
