@@ -1377,6 +1377,13 @@ _STRONG_REFERENCE = re.compile(
     r"\b(?:film|movie|book|novel|series)(?: the)?$|"
     # one of a count: "رابع هجوم انتحاري", "ثالث أكبر هجوم"
     r"(?:^| )(?:ثاني|ثالث|رابع|خامس|سادس|سابع|ثامن|تاسع|عاشر)(?: اكبر| اعنف| اخطر)?$|"
+    # its dead named as those who fell in it: "أهالي الشهداء الذين سقطوا في تفجير طرابلس", "the families of those
+    # who were killed in the bombing": the attack is the background of what is told of them
+    r"(?:^| )(?:الذين|الذي|التي|اللذين|اللتين) (?:سقطوا|سقط|سقطت|قتلوا|قتل|قتلت|استشهدوا|استشهد|استشهدت|قضوا|"
+    r"لقوا حتفهم|لقي حتفه)(?: \S+){0,4}? (?:في|جراء|خلال|اثناء|ب\S*)$|"
+    r"\b(?:who|that) (?:were|was|had been) killed in(?: the)?$|\bwho died in(?: the)?$|"
+    # ... and their death in a relative clause: "the families of the 12 soldiers who were killed"
+    r"\b(?:soldiers|people|civilians|men|victims|those|fighters|policemen) who$|"
     # attacks of a kind, not one: "مثل هذه التفجيرات", "such attacks"
     r"(?:^| )مثل (?:هذه|هذا|تلك|ال\S+)$|\bsuch$|"
     r"\b(?:anniversary of|investigation into|investigations into|inquiry into|trial over|trial of|"

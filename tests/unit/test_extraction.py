@@ -589,6 +589,9 @@ def test_an_attack_feared_planned_or_only_referred_to_is_not_reported(extractor,
     "وخلال السنوات الست الماضية بلغ عدد الصواريخ التي أطلقت 6000 صاروخ.",
     "Analysts point to the growing number of suicide attacks in the country.",
     "وأكدت مصادر قضائية معنية بملف اغتيال اللواء أن التحقيق مستمر.",
+    # its dead named as those who fell in it
+    "واتصل الوزير بأهالي الجنود الذين سقطوا في تفجير الحلة أمس معزيا.",
+    "The minister met the families of the 12 soldiers who were killed in the bombing in Hilla.",
     # the day of a reaction to an attack told nowhere else, not of the attack
     "وأعرب الأمين العام أمس عن انزعاجه الشديد لهذا الهجوم، وقدم العزاء لأسر الضحايا.",
     "وكرم الجيش اليوم الجنود الذين سقطوا في التفجير وألبسهم الأوسمة.",
