@@ -1865,9 +1865,12 @@ class Extractor:
             provinces = {(d["country"], d["admin1"]) for d in named if d["precision"] == "admin1"}
             towns = [(d["lat"], d["lon"]) for d in named if d["precision"] == "city"]
             alike = Counter((m.start, m.end) for m in loose)
+            # (of one spelling's towns, the one in a country at war: "Sihar" is Saḩar in Yemen, not Sohar in Oman)
+            at_war = Counter((m.start, m.end) for m in loose if m.entry.data["country"] in self.war_countries)
             for m in loose:
                 d = m.entry.data
-                placed = d["country"] in about or (not about and alike[(m.start, m.end)] == 1)
+                placed = d["country"] in about or (not about and (alike[(m.start, m.end)] == 1 or (
+                    d["country"] in self.war_countries and at_war[(m.start, m.end)] == 1)))
                 if placed and (not named or (d["country"], d["admin1"]) in provinces or any(
                         km(lat, lon, d["lat"], d["lon"]) <= _LOOSE_KM for lat, lon in towns)):
                     spans.setdefault((m.start, m.end), []).append(m)

@@ -467,6 +467,10 @@ def test_a_town_spelled_with_other_vowels_is_found_after_a_place_word(extractor)
     body = "Government artillery pounded rebel positions in Arbin in Rural Damascus on Thursday."
     [event] = extractor.process(article("d", body, FRIDAY)).events
     assert event.location.name == "‘Irbīn"
+    # nothing places the article, and of the towns of that spelling one is in a country at war (Sohar is in Oman)
+    body = "Coalition airstrikes hit a farm in Sihar."
+    [event] = extractor.process(article("s", body, FRIDAY)).events
+    assert (event.location.name, event.location.country) == ("Saḩar", "YE")
     # nothing else tells the country (Turkey's forces fight abroad), and the spelling names one town alone
     body = "Turkish warplanes struck a car in Jandiris city, injuring two men."
     [event] = extractor.process(article("f", body, FRIDAY)).events
