@@ -1814,8 +1814,8 @@ class Extractor:
         mentions = [m for m in mentions if not (m.kind == "place" and m.entry.data["precision"] == "country"
                                                 and _NEIGHBOUR.search(_before(doc, m.start, 30)))]
         # a name matched by its consonants alone ("Arbin" for ‘Irbīn) is a place only in an article that the
-        # rest places in that country, or where nothing places the article and that spelling names one town
-        # alone: it tells nothing of where the article is
+        # rest places in that country, or where nothing places the article and that spelling names one town of
+        # a country at war (not Ārādān in Iran for "Radwaniya" in Iraq): it tells nothing of where the article is
         loose = [m for m in mentions if m.kind == "place" and m.loose]
         if loose:
             mentions = [m for m in mentions if not (m.kind == "place" and m.loose)]
@@ -1864,13 +1864,12 @@ class Extractor:
                      in ("city", "admin1") and (not about or m.entry.data["country"] in about)]
             provinces = {(d["country"], d["admin1"]) for d in named if d["precision"] == "admin1"}
             towns = [(d["lat"], d["lon"]) for d in named if d["precision"] == "city"]
-            alike = Counter((m.start, m.end) for m in loose)
             # (of one spelling's towns, the one in a country at war: "Sihar" is Saḩar in Yemen, not Sohar in Oman)
             at_war = Counter((m.start, m.end) for m in loose if m.entry.data["country"] in self.war_countries)
             for m in loose:
                 d = m.entry.data
-                placed = d["country"] in about or (not about and (alike[(m.start, m.end)] == 1 or (
-                    d["country"] in self.war_countries and at_war[(m.start, m.end)] == 1)))
+                placed = d["country"] in about or (not about and d["country"] in self.war_countries
+                                                   and at_war[(m.start, m.end)] == 1)
                 if placed and (not named or (d["country"], d["admin1"]) in provinces or any(
                         km(lat, lon, d["lat"], d["lon"]) <= _LOOSE_KM for lat, lon in towns)):
                     spans.setdefault((m.start, m.end), []).append(m)

@@ -486,8 +486,10 @@ def test_a_town_spelled_with_other_vowels_is_found_after_a_place_word(extractor)
     ("Houthi forces shelled positions on Jabal Saber in Taiz.", "Jablah"),
     # far from the town the article places it in: the Jobar of Damascus is no town 60 km off
     ("Shells fell on the Jobar neighbourhood of Damascus city.", "Yabrūd"),
+    ("One civilian was killed by the explosion of a bomb in Latifiya.", "Laţīfī"),
 ])
 def test_a_name_matched_by_consonants_alone_needs_a_cue_and_the_articles_geography(extractor, body, not_there):
+    # (and where nothing places the article, a town of a country at war: "Latifiya" in Iraq is no Laţīfī in Iran)
     out = extractor.process(article("e", body, FRIDAY))
     assert out.events
     assert not_there not in {e.location.name for e in out.events if e.location}
