@@ -1692,6 +1692,7 @@ class Extractor:
             published = article.published_at
             context = self._context(doc, mentions)
             loose = context["loose"]
+            mentions = [m for m in mentions if not m.loose or (m.start, m.end) in loose]
             starts = [m.start for m in mentions]
             drafts: list[Draft] = []
             topic: Mention | None = None  # the first actor of the sentence before

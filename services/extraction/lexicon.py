@@ -193,8 +193,9 @@ _NOT_LETTER = re.compile(r"[^a-z]")
 @lru_cache(maxsize=65536)
 def _word_consonants(word: str) -> str:
     """A looser key than the skeleton for one normalised word: its skeleton's consonants, each token
-    with how many vowel groups it has ("Arbin" and "Irbin" -> rbn2, "Naqdeh" is nkd1 and "Naqadeh"
-    nkd2): transliterations differ in vowels more than in anything else."""
+    with how many vowel groups it has ("Arbin" and "Irbin" -> rbn2; "Naqdeh" is nkd2 and "Naqadeh"
+    nkd3, a vowel more or less is another name as often as not): transliterations differ in vowels
+    more than in anything else."""
     return " ".join(_DOUBLE.sub(r"\1", _VOWEL_RUN.sub("", t)) + str(len(_VOWEL_RUN.findall(t)))
                     for t in skeleton_tokens(word) if t.isascii())
 
@@ -285,7 +286,7 @@ class Lexicon:
         #: Latin place names by spelling skeleton, for spellings no alias lists (Idleb, Haweejah)
         self._skeleton_automaton = ahocorasick.Automaton()
         self._skeleton_keys: dict[str, list[Alias]] = {}
-        #: ... and by consonant key, tried last, after a place cue (Arbin for ‘Irbīn, Naqdeh for Naqadeh)
+        #: ... and by consonant key, tried last, after a place cue (Arbin for ‘Irbīn, Taldu for Talldaww)
         self._consonant_automaton = ahocorasick.Automaton()
         self._consonant_keys: dict[str, list[Alias]] = {}
         self.entries: dict[tuple[str, str], Entry] = {}
@@ -453,7 +454,7 @@ class Lexicon:
         pieces = [skeletons[i] for i in keep]
         piece_starts = list(accumulate((len(p) + 1 for p in pieces), initial=1))  # in the skeleton text
         exact = {(m.start, m.end) for m in found if m.kind == "place"}
-        taken = sorted(exact) if loose else []
+        taken = list(exact) if loose else []
         automaton = self._consonant_automaton if loose else self._skeleton_automaton
         out: list[Mention] = []
         for end_idx, (length, aliases) in automaton.iter(" " + " ".join(pieces) + " "):
@@ -486,9 +487,8 @@ class Lexicon:
 
 
 def _overlaps_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    """Does [start, end) overlap one of ``spans`` (sorted)?"""
-    i = bisect_right(spans, (end, end))
-    return any(s < end and start < e for s, e in spans[max(0, i - 8):i])
+    """Does [start, end) overlap one of ``spans``?"""
+    return any(s < end and start < e for s, e in spans)
 
 
 def _cued_word(words: list[str], first: int, last: int) -> bool:
