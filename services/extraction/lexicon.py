@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
@@ -454,7 +455,6 @@ class Lexicon:
         pieces = [skeletons[i] for i in keep]
         piece_starts = list(accumulate((len(p) + 1 for p in pieces), initial=1))  # in the skeleton text
         exact = {(m.start, m.end) for m in found if m.kind == "place"}
-        taken = list(exact) if loose else []
         automaton = self._consonant_automaton if loose else self._skeleton_automaton
         out: list[Mention] = []
         for end_idx, (length, aliases) in automaton.iter(" " + " ".join(pieces) + " "):
@@ -464,7 +464,7 @@ class Lexicon:
             end = offsets[word_starts[last] + len(words[last]) - 1] + 1
             if (start, end) in exact:
                 continue
-            if loose and (_overlaps_any(taken, start, end)
+            if loose and (_overlaps_any(exact, start, end)
                           # whole words, and the whole name: not "Deyr" in "Deir-ez-Zor", "Jabal" in "Jabal Saber"
                           or end_idx - length + 2 != piece_starts[bisect_right(keep, first) - 1]
                           or end_idx != piece_starts[bisect_right(keep, last) - 1] + len(skeletons[last])
@@ -486,7 +486,7 @@ class Lexicon:
         return out
 
 
-def _overlaps_any(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+def _overlaps_any(spans: Iterable[tuple[int, int]], start: int, end: int) -> bool:
     """Does [start, end) overlap one of ``spans``?"""
     return any(s < end and start < e for s, e in spans)
 
