@@ -765,6 +765,19 @@ _FROM_BEFORE = re.compile(r"\b(?:fired|launched|shot|rockets?|missiles?|mortars?
 #: how far from a district's point a town in it may lie
 _DISTRICT_KM = 30.0
 _LOOSE_KM = 25.0  # how near a town the article names a place matched by its consonants must be
+_NEAR_TOWN_KM = 40.0  # how near a town a place said to lie in it (its district, its countryside) must be
+
+
+def _holds(outer: dict, inner: dict) -> bool:
+    """Can a town lie in this place: in its province (a town's name is often its province's: "in Idleb"),
+    or within ``_NEAR_TOWN_KM`` of it (a district or a town's countryside)? A country holds its own."""
+    if outer["precision"] == "country":
+        return outer["country"] == inner["country"]
+    if outer["admin1"] is None:  # a region of ours ("West Bank", "Sinai"): no province code to compare
+        return outer["country"] == inner["country"]
+    if (outer["country"], outer["admin1"]) == (inner["country"], inner["admin1"]):
+        return True
+    return outer["precision"] == "city" and km(outer["lat"], outer["lon"], inner["lat"], inner["lon"]) <= _NEAR_TOWN_KM
 _TOWN_AFTER = re.compile(r"(?:village|town|city|area)s?\b")
 _PROVINCE_BEFORE = re.compile(r"\b(?:province|governorate|region) of(?: the)?$|"
                               r"(?:^| )(?:و|ب|ل|ف|وب|ول)?(?:ال)?(?:محافظه|منطقه|ولايه)$")
@@ -1428,6 +1441,11 @@ _IN_NEXT = re.compile(
     r"(?:the )?$|^(?:في|ب|قرب|شرق|غرب|شمال|جنوب)? ?(?:ريف|محافظه|مدينه|بلده|ضواحي)? ?$")
 
 
+#: words that put a place beside the next one, not in it: "Makhmur town, southeast of Mosul", "near Hama"
+_BESIDE = re.compile(r"^(?!.*\b(?:in|inside|within)\b)(?=.*\b(?:near|outside|(?:north|south)?(?:east|west)|north|south|"
+                     r"(?:north|south)-(?:east|west))\b)|^(?:قرب|شرق|غرب|شمال|جنوب)\b")
+
+
 #: the rest of the first place's name ("Tir Maallah", "Al-Karak al-Sharqi"), and another place named with it
 #: ("the towns of Mashara and Jabaa in central Quneitra")
 _NAME_GOES_ON = re.compile(r"^(?:[\s-]*(?:[A-Z][\w'’-]*|(?:al|el|as|ash|ad|ar|az)-[\w'’-]+)){0,2}"
@@ -1909,6 +1927,17 @@ class Extractor:
                 spans[a] = [m for m in spans[a] if m.entry.data["country"] == country]
                 spans[b] = [m for m in spans[b] if m.entry.data["country"] == country]
                 nested.update((a, b))
+                # ... and in that province, or near that town: "Medaya village in southwest Afrin" is no
+                # Maḑāyā by Damascus, "Ras al-Ain town in southeast Idleb" no Ra's al-'Ayn on the Turkish
+                # border; a town the gazetteer does not know leaves the place it is said to lie in
+                inner = [m for m in spans[a] if m.entry.data["precision"] == "city"
+                         and any(_holds(o.entry.data, m.entry.data) for o in spans[b])]
+                if len(inner) < len(spans[a]) and all(m.entry.data["precision"] == "city" for m in spans[a]) \
+                        and not _BESIDE.search(normalize_plain(doc.text[a[1]:b[0]])):
+                    if inner:
+                        spans[a] = inner
+                    else:
+                        del spans[a]
             elif not shared:  # a village the gazetteer does not know, named like a town abroad
                 del spans[a]
                 nested.add(b)

@@ -557,6 +557,8 @@ def _covered(spans: set[tuple[int, int]]) -> set[int]:
 #: capitalised words that stand before a city's name without being part of another name
 _NAME_MODIFIERS = _PLACE_CUES | {"the", "greater", "upper", "lower", "old", "downtown", "occupied", "besieged"}
 _CAPITALISED_BEFORE = re.compile(r"(?:^|[\s(\"“])([A-Z][\w'’]*) $")
+#: a name written with the Arabic article in Latin letters: "al-Sham", "el-Bab", "Al Qaim"
+_ARTICLE_NAME = re.compile(r"(?:[Aa]l|[Ee]l|[Aa][dnrstz]|[Aa]sh)[- ][A-Z]")
 
 
 #: a capitalised word right after a city's name, with its article ("Tal Sultan", "Khan al-Sabeel", "Rasm el-Iss")
@@ -620,6 +622,12 @@ def _places_outside_longer_names(mentions: list[Mention], doc: Doc) -> list[Ment
     out = []
     for m in mentions:
         d = m.entry.data
+        if m.kind == "place" and d.get("precision") == "city" and _ARTICLE_NAME.match(m.surface):
+            # a name with its article after an unknown name is that name's tail, however large the city:
+            # "Suquor al-Sham" (a brigade), not Damascus (al-Sham)
+            before = _CAPITALISED_BEFORE.search(text, max(0, m.start - 40), m.start)
+            if before and before.end(1) not in ends and normalize_name(before.group(1)) not in _NAME_MODIFIERS:
+                continue
         if (m.kind == "place" and (d.get("precision") == "city" and d.get("geonameid")
                                    and d.get("population", 0) < 1_000_000 or d.get("world"))
                 and m.surface[:1].isupper()):

@@ -515,6 +515,37 @@ def test_a_place_said_to_lie_in_a_province_is_in_that_provinces_country(extracto
     assert event.location.country == "SY"
 
 
+@pytest.mark.parametrize("body, admin1, not_there", [
+    # Maḑāyā lies by Damascus, Ra's al-'Ayn on the Turkish border: these are villages the gazetteer lacks,
+    # placed in what they are said to lie in (Afrin in Aleppo province, 09; Idlib province, 12)
+    ("Turkish-backed fighters captured Medaya village in southwest Afrin after clashes with YPG fighters.",
+     "09", "Maḑāyā"),
+    ("Regime forces shelled Ras al-Ain town in southeast Idleb overnight.", "12", "Ra’s al ‘Ayn"),
+])
+def test_a_town_said_to_lie_in_a_place_far_from_it_is_another_town_of_that_name(extractor, body, admin1, not_there):
+    events = [e for e in extractor.process(article("p", body, FRIDAY)).events if e.category == "ASSAULT"]
+    assert events
+    assert {(e.location.country, e.location.admin1) for e in events} == {("SY", admin1)}
+    assert not_there not in {e.location.name for e in events}
+
+
+@pytest.mark.parametrize("body, town", [
+    # in its province by its code, or beside the next place rather than in it
+    ("Regime forces shelled Sanjar town in southern Idleb overnight.", "Sinjār"),
+    ("Police forces repulsed an IS attack, killing 3 militants in Makhmur town, southeast of Mosul.", "Mexmur"),
+])
+def test_a_town_in_its_province_or_beside_the_next_place_keeps_its_name(extractor, body, town):
+    [event] = [e for e in extractor.process(article("q", body, FRIDAY)).events if e.category == "ASSAULT"]
+    assert event.location.name == town
+
+
+def test_a_name_with_its_article_after_an_unknown_name_is_that_names_tail(extractor):
+    # "Suquor al-Sham" is a brigade, not Damascus (al-Sham)
+    body = "HTS fighters clashed with Suquor al-Sham fighters in the Ariha area overnight."
+    [event] = extractor.process(article("s", body, FRIDAY)).events
+    assert event.location.name == "Arīḩā"
+
+
 def test_a_village_abroad_named_like_a_word_is_not_taken_in_an_article_about_another_country(extractor):
     body = "Syrian warplanes carried out raids on the town of Marat in southern Idleb."
     [event] = extractor.process(article("v", body, FRIDAY)).events
