@@ -296,27 +296,68 @@ _LISTED = (r"(" + _ITEM_ANY + r"(?:(?:and )?" + _ITEM_ANY + r"|and (?:his|her|th
 _LISTED_DEAD = [
     re.compile(r"\b(?:killing|killed|kills|" + _UNTRIED + r"kill|shot dead|assassinated|assassinating|executed|"
                r"executing|deaths? of|killing of|execution of) " + _LISTED + r"(?!(?:were|was|are|have been) )"),
-    re.compile(r"(?:^| )" + _LISTED + r"(?:were|was|have been|had been) (?:reportedly )?"
+    re.compile(r"(?:^| )" + _LISTED + r"(?:were|was|have been|had been) (?:reportedly |confirmed )?"
                r"(?:killed|shot dead|executed|assassinated)\b"),
     re.compile(r"\bleft " + _LISTED + r"(?:dead|killed)\b"),
 ]
 
 
+_GENERIC_DEAD = re.compile(r"\b(?:people|persons|civilians|individuals|victims)\b")
+
+
 def _list_count(span: str) -> int | None:
     """The dead a list counts: its items, each one ("a", "an", "another") or a count; an item follows
     the one before after "and", or after a comma (gone in the normalised text) when both are single ("a
-    woman, a child"; not "a commander, 3 ..." nor "four members of a militia"). Of several runs of items
-    so joined, the largest; None when no run has two items, or one counts an unknown plural."""
-    best, run, pos, before = None, [], 0, None
+    woman, a child"; not "a commander, 3 ..." nor "four members of a militia"). Counts joined by commas
+    make a list when its last item comes after "and" ("8 soldiers, 11 fighters and 6 militiamen"); a
+    first count that is the sum of the rest is their total ("six civilians, three women, a man and two
+    boys"). Of several runs of items so joined, the largest; None when no run has two items, or one
+    counts an unknown plural."""
+    best, run, joints, pos, before, first = None, [], [], 0, None, ""
+
+    def close(run: list, joints: list) -> None:
+        nonlocal best
+        if any(isinstance(v, Vague) for v in run):
+            return
+        if "comma" in joints and joints[-1] != "and":
+            # no "and" at the end: the counts are no list, only the runs between them are
+            parts, part = [], [run[0]]
+            for value, joint in zip(run[1:], joints, strict=True):
+                if joint == "comma":
+                    parts.append(part)
+                    part = []
+                part.append(value)
+            parts.append(part)
+            for p in parts:
+                if len(p) > 1:
+                    best = max(best or 0, sum(p))
+            return
+        if len(run) > 1:
+            # (or a first count of people in general, the rest who they were: "two civilians, a child and
+            # her grandmother")
+            whole = len(run) > 2 and (run[0] == sum(run[1:]) or (
+                joints[0] != "and" and _GENERIC_DEAD.search(first) and run[0] >= max(run[1:])))
+            best = max(best or 0, run[0] if whole else sum(run))
+
     while True:
         m = _ITEM.match(span, pos) if pos < len(span) else None
-        if m is None or (run and not m.group(1) and not (
-                m.group(3) and before is not None and before[0] and not before[1].endswith("of "))):
-            if len(run) > 1 and not any(isinstance(v, Vague) for v in run):
-                best = max(best or 0, sum(run))
+        joint = None
+        if m is not None and run:
+            if m.group(1):
+                joint = "and"
+            elif m.group(3) and before is not None and before[0] and not before[1].endswith("of "):
+                joint = "single"
+            elif not before[1].endswith("of "):
+                joint = "comma"
+        if m is None or (run and joint is None):
+            close(run, joints)
             if m is None:
                 return best
-            run = []
+            run, joints = [], []
+        elif run:
+            joints.append(joint)
+        if not run:
+            first = m.group(0)
         # groups: 2 a count, 3 "a", 4 "his" (5 its count)
         single = m.group(3) is not None or m.group(6) is not None or (m.group(4) is not None and m.group(5) is None)
         run.append(1 if single else _number(m.group(2) or m.group(5)))

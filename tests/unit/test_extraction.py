@@ -294,6 +294,13 @@ def test_casualty_counts_add_up_and_leave_out_ages(sentence, expected):
     ("Militants raided a house, assassinating two tribal commanders.", (2, None)),
     ("The clashes caused the death of two fighters from the rebel side and 17 soldiers from the army.", (19, None)),
     ("At least 21 soldiers were killed along with 26 rebels.", (47, None)),
+    # counts joined by commas, the last by "and", are one list; a first count of their sum, or of people in
+    # general, is their total
+    ("8 soldiers, 11 faction fighters, and 6 YPG fighters were confirmed killed in the clashes.", (25, None)),
+    ("Six civilians, three women, a man, and two boys, were killed by the airstrike.", (6, None)),
+    ("Two civilians (a child and her grandmother) were killed by the rocket.", (2, None)),
+    ("The shelling killed 4 soldiers, 3 militiamen and 2 civilians.", (9, None)),
+    ("The shelling killed 3 soldiers, 2 civilians.", (3, None)),
     # ... but a breakdown, a range, an apposition or a clause is not another item
     ("Three civilians including one child were killed by the shelling.", (3, None)),
     ("The coalition reported killing between 100 and 500 fighters.", (100, None)),
