@@ -1962,7 +1962,11 @@ class Extractor:
                 continue
             if a not in spans or b not in spans:
                 continue
-            shared = {m.entry.data["country"] for m in spans[a]} & {m.entry.data["country"] for m in spans[b]}
+            # (the place it lies in is a province or a large town, when one is so named: "the Karkh district of
+            # Baghdad" is in Baghdad, Iraq, whatever Iranian villages "Karkh" and "Baghdādeh" spell alike)
+            outer = [m for m in spans[b] if m.entry.data["precision"] != "city"
+                     or m.entry.data["population"] >= SMALL_PLACE] or spans[b]
+            shared = {m.entry.data["country"] for m in spans[a]} & {m.entry.data["country"] for m in outer}
             if len(shared) == 1:
                 country = shared.pop()
                 spans[a] = [m for m in spans[a] if m.entry.data["country"] == country]

@@ -546,6 +546,12 @@ def test_a_town_in_its_province_or_beside_the_next_place_keeps_its_name(extracto
     assert event.location.name == town
 
 
+def test_a_place_said_to_lie_in_a_large_town_takes_that_towns_country(extractor):
+    # "Karkh" spells two Iranian villages alike, and "Baghdad" Baghdādeh in Iran: Baghdad decides
+    [event] = extractor.process(article("k", "A bomb exploded in the Karkh district of Baghdad.", FRIDAY)).events
+    assert (event.location.name, event.location.country) == ("Baghdad", "IQ")
+
+
 def test_a_name_with_its_article_after_an_unknown_name_is_that_names_tail(extractor):
     # "Suquor al-Sham" is a brigade, not Damascus (al-Sham)
     body = "HTS fighters clashed with Suquor al-Sham fighters in the Ariha area overnight."
