@@ -315,7 +315,7 @@ def _list_count(span: str) -> int | None:
     counts an unknown plural."""
     best, run, joints, pos, before, first = None, [], [], 0, None, ""
 
-    def close(run: list, joints: list) -> None:
+    def close(run: list, joints: list, first: str) -> None:
         nonlocal best
         if any(isinstance(v, Vague) for v in run):
             return
@@ -350,7 +350,7 @@ def _list_count(span: str) -> int | None:
             elif not before[1].endswith("of "):
                 joint = "comma"
         if m is None or (run and joint is None):
-            close(run, joints)
+            close(run, joints, first)
             if m is None:
                 return best
             run, joints = [], []
@@ -812,13 +812,13 @@ _NEAR_TOWN_KM = 40.0  # how near a town a place said to lie in it (its district,
 def _holds(outer: dict, inner: dict) -> bool:
     """Can a town lie in this place: in its province (a town's name is often its province's: "in Idleb"),
     or within ``_NEAR_TOWN_KM`` of it (a district or a town's countryside)? A country holds its own."""
-    if outer["precision"] == "country":
-        return outer["country"] == inner["country"]
-    if outer["admin1"] is None:  # a region of ours ("West Bank", "Sinai"): no province code to compare
+    if outer["precision"] == "country" or outer["admin1"] is None:  # (a region of ours, "Sinai": no province code)
         return outer["country"] == inner["country"]
     if (outer["country"], outer["admin1"]) == (inner["country"], inner["admin1"]):
         return True
     return outer["precision"] == "city" and km(outer["lat"], outer["lon"], inner["lat"], inner["lon"]) <= _NEAR_TOWN_KM
+
+
 _TOWN_AFTER = re.compile(r"(?:village|town|city|area)s?\b")
 _PROVINCE_BEFORE = re.compile(r"\b(?:province|governorate|region) of(?: the)?$|"
                               r"(?:^| )(?:و|ب|ل|ف|وب|ول)?(?:ال)?(?:محافظه|منطقه|ولايه)$")

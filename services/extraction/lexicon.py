@@ -604,6 +604,13 @@ def _world_where_named(found: list[Mention]) -> tuple[list[Mention], set[tuple[i
     return kept, dropped
 
 
+def _after_unknown_name(text: str, m: Mention, ends: set[int]) -> bool:
+    """Does ``m`` follow, after a single space, a capitalised word that no mention ends at and that
+    is not a place word ("Eastern", "the")?"""
+    before = _CAPITALISED_BEFORE.search(text, max(0, m.start - 40), m.start)
+    return bool(before) and before.end(1) not in ends and normalize_name(before.group(1)) not in _NAME_MODIFIERS
+
+
 def _places_outside_longer_names(mentions: list[Mention], doc: Doc) -> list[Mention]:
     """Drop a GeoNames city read as the tail or the head of a longer name the lexicon does not know:
     "Khalil" in "Haj Khalil" is not Hebron (al-Khalil), "Sajna" in "Kafr Sajna" is no other town,
@@ -622,17 +629,13 @@ def _places_outside_longer_names(mentions: list[Mention], doc: Doc) -> list[Ment
     out = []
     for m in mentions:
         d = m.entry.data
-        if m.kind == "place" and d.get("precision") == "city" and _ARTICLE_NAME.match(m.surface):
-            # a name with its article after an unknown name is that name's tail, however large the city:
-            # "Suquor al-Sham" (a brigade), not Damascus (al-Sham)
-            before = _CAPITALISED_BEFORE.search(text, max(0, m.start - 40), m.start)
-            if before and before.end(1) not in ends and normalize_name(before.group(1)) not in _NAME_MODIFIERS:
-                continue
+        if m.kind == "place" and d.get("precision") == "city" and _ARTICLE_NAME.match(m.surface) \
+                and _after_unknown_name(text, m, ends):
+            continue  # a name with its article is that name's tail however large the city: "Suquor al-Sham"
         if (m.kind == "place" and (d.get("precision") == "city" and d.get("geonameid")
                                    and d.get("population", 0) < 1_000_000 or d.get("world"))
                 and m.surface[:1].isupper()):
-            before = _CAPITALISED_BEFORE.search(text, max(0, m.start - 40), m.start)
-            if before and before.end(1) not in ends and normalize_name(before.group(1)) not in _NAME_MODIFIERS:
+            if _after_unknown_name(text, m, ends):
                 continue
             after = _CAPITALISED_AFTER.match(text, m.end) if d.get("precision") == "city" else None
             if after and after.start(1) not in starts and normalize_name(after.group(1)) not in _NAME_HEADS \
