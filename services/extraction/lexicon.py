@@ -131,6 +131,8 @@ _JOINABLE = ("ابو", "البو", "ام", "بني", "بن")
 #: The Arabic article as English transliterations write it ("al-Bab", "Deir ez-Zor", "Jisr ash-Shughur").
 _LATIN_ARTICLES = frozenset({"al", "el", "as", "ash", "ad", "ar", "az", "an", "at", "ath", "adh", "ul", "es",
                              "ed", "et", "er", "en", "ez", "eth", "esh"})
+#: "Abu" with the article joined to it ("Abul Thohur", "Abu'l-Duhur" folded)
+_FATHER_OF_THE = frozenset({"abul", "abil", "abel"})
 _ARTICLE_THEN_CAPITAL = re.compile(r"(?:" + "|".join(sorted(_LATIN_ARTICLES, key=len, reverse=True)) + r")-[A-Z]")
 
 
@@ -146,7 +148,7 @@ def _capitalised(surface: str) -> bool:
     return surface[:1].isupper() or bool(_ARTICLE_THEN_CAPITAL.match(surface))
 
 
-_DIGRAPHS = (("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"), ("th", "t"), ("dh", "d"), ("ph", "f"),
+_DIGRAPHS = (("kh", "k"), ("gh", "g"), ("sh", "s"), ("ch", "s"), ("th", "d"), ("dh", "d"), ("ph", "f"),
              ("zh", "z"), ("ou", "u"), ("oo", "u"), ("ee", "i"), ("ie", "i"), ("ey", "i"))
 _VOWELS = str.maketrans({"e": "a", "o": "u", "y": "i", "q": "k", "c": "k", "w": "u"})
 _CLOSED_E = re.compile(r"(?<=[^aeiou])e(?=[^aeiouyhw]$)")
@@ -166,6 +168,8 @@ def skeleton_tokens(word: str) -> tuple[str, ...]:
             continue
         if part in _LATIN_ARTICLES:
             continue
+        if part in _FATHER_OF_THE:
+            part = "abu"  # "Abul Thohur": Abu al-Thuhur, the article joined to "Abu"
         if part.startswith(("al", "el")) and len(part) >= 6 and not part.startswith(("alb", "all")):
             part = part[2:]  # written joined: Alzaafaranah, Elsawarneh
         for a, b in _DIGRAPHS:

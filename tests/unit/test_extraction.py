@@ -439,7 +439,9 @@ def test_sentence_split_keeps_offsets():
 
 @pytest.mark.parametrize("written, geonames", [("Idleb", "Idlib"), ("Haweejah", "Al Ḩawījah"),
                                                 ("Jisr ash-Shugur", "Jisr ash Shughūr"),
-                                                ("Maarat al-Numan", "Maarrat an Nu‘mān")])
+                                                ("Maarat al-Numan", "Maarrat an Nu‘mān"),
+                                                # ذ ظ ض are written th as often as dh; "Abul" is Abu al-
+                                                ("Thubab", "Dhubāb"), ("Abul Thohur", "Abu ad Duhur")])
 def test_latin_spellings_of_one_arabic_name_share_a_skeleton(written, geonames):
     from services.extraction.lexicon import skeleton
     assert skeleton(normalize_plain(written)) == skeleton(normalize_plain(geonames))
@@ -449,6 +451,12 @@ def test_a_place_spelled_otherwise_than_geonames_is_found(extractor):
     [event] = extractor.process(article("s", "Regime forces shelled the town of Talbiseh in northern Homs.",
                                         FRIDAY)).events
     assert (event.location.name, event.location.country) == ("Tallbīsah", "SY")
+
+
+def test_a_town_written_with_th_for_its_dh_is_found(extractor):
+    [event] = extractor.process(article("s", "Warplanes carried out raids on Abul Thohur military airport in "
+                                             "southeast Idleb.", FRIDAY)).events
+    assert (event.location.name, event.location.country) == ("Abū az̧ Z̧uhūr", "SY")
 
 
 @pytest.mark.parametrize("written, geonames", [("Arbin", "‘Irbīn"), ("Tadaf", "Tādif"), ("Shirqat", "Ash Sharqāt"),
