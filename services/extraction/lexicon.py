@@ -78,10 +78,26 @@ _LISTED_AFTER_CUED = re.compile(
 _LIST_GOES_ON = re.compile(r",?\s+and\s|,\s*[A-Z]|\s+(?:[A-Z]|(?:al|el|ad|ar|as|at|an|az|ash)-)")
 
 
+#: a name later in a list of names that a place word opens: "the towns of Otaya and Nashabiyeh", "in Hamouriya,
+#: Saqba, and Kafr Batna" (each name capitalised, joined by commas and "and")
+_LIST_NAME = r"(?:[A-Z][\w'’-]*|(?:al|el|as|ash|ad|ar|az|an|at)-[\w'’-]+)"
+_IN_CUED_LIST = re.compile(
+    r"\b(?:in|near|of|at|outside|around)\s+(?:the\s+)?"
+    r"(?:(?:villages?|towns?|areas?|cities|city|neighbou?rhoods?|districts?)\s+of\s+)?"
+    r"(?:" + _LIST_NAME + r"(?:[\s-]+" + _LIST_NAME + r"){0,3}(?:,\s*|,?\s+and\s+)){1,8}$")
+
+
 def _listed_after_cued(text: str, start: int, end: int) -> bool:
     """Is the name at ``text[start:end]`` the place that the one cued before the comma lies in?"""
     return (text[start - 2:start] == ", " and bool(_LISTED_AFTER_CUED.search(text, max(0, start - 80), start))
             and not _LIST_GOES_ON.match(text, end))
+
+
+def _in_cued_list(text: str, start: int) -> bool:
+    """Is the name at ``text[start:]`` a later one of a list of names that a place word opens? Weaker than
+    a cue of its own: the list's other names are unknown villages as often as not, and one of its words may
+    spell a town elsewhere ("the villages of Jalma, Mila Khalil, and Burk Suleiman")."""
+    return bool(_IN_CUED_LIST.search(text, max(0, start - 160), start))
 
 
 def _town_spreads(cities: list[dict], least: int = 5) -> dict[tuple[str, str], tuple[float, float, float, float]]:
@@ -406,12 +422,13 @@ class Lexicon:
             start = offsets[n_start]
             end = offsets[n_end - 1] + 1
             surface = text[start:end]
-            cued = None
+            cued = listed = None
             for alias in aliases:
                 if alias.case_sensitive and not surface.replace(".", "").isupper():
                     continue
                 if alias.capitalised and not _capitalised(surface):
                     continue
+                weak = False
                 if alias.needs_cue:
                     if cued is None:
                         # (a clitic cues a place only if it is ب "in": "وأشار" "and he pointed", "للحكومة" "for
@@ -421,9 +438,11 @@ class Lexicon:
                                                     or norm.startswith(_IN_CLITICS, n_start)
                                                     or (norm.startswith("و", n_start) and n_start - last_place <= 2))) \
                             or _cued(norm, n_start, n_end) or _listed_after_cued(text, start, end)
-                    if not cued:
+                        listed = not cued and _in_cued_list(text, start)
+                    if not (cued or listed):
                         continue
-                found.append(Mention(alias.entry, start, end, surface, alias.prefixed))
+                    weak = listed
+                found.append(Mention(alias.entry, start, end, surface, alias.prefixed, weak))
                 if alias.entry.kind == "place":
                     last_place = n_end
         abroad: set[tuple[int, int]] = set()
@@ -479,14 +498,17 @@ class Lexicon:
             surface = text[start:end]
             if not _capitalised(surface) or _BROKEN_NAME.search(surface):
                 continue  # (a name does not run over a full stop or a comma: "the village of Kela. No")
-            cued = None
+            cued = listed = None
             for alias in aliases:
+                weak = loose
                 if alias.needs_cue:
                     if cued is None:
                         cued = _cued_word(words, first, last) or _listed_after_cued(text, start, end)
-                    if not cued:
+                        listed = not cued and _in_cued_list(text, start)
+                    if not (cued or listed):
                         continue
-                out.append(Mention(alias.entry, start, end, surface, True, loose))
+                    weak = loose or listed
+                out.append(Mention(alias.entry, start, end, surface, True, weak))
         return out
 
 
@@ -510,7 +532,8 @@ class Mention(NamedTuple):
     end: int
     surface: str
     prefixed: bool = False
-    #: matched by consonant key alone: kept only in an article about the place's country
+    #: matched by consonant key alone, or cued only as one of a list: kept only in an article about the
+    #: place's country
     loose: bool = False
 
     @property
@@ -628,8 +651,9 @@ def _places_outside_longer_names(mentions: list[Mention], doc: Doc) -> list[Ment
     wider world, whose countries go too ("France" in "Agence France Presse").
     """
     text = doc.text
-    ends = {m.end for m in mentions}
-    starts = {m.start for m in mentions}
+    # (a weak match, the article's geography may yet drop, does not make the word a known name)
+    ends = {m.end for m in mentions if not m.loose}
+    starts = {m.start for m in mentions if not m.loose}
     out = []
     for m in mentions:
         d = m.entry.data

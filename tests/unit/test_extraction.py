@@ -1095,6 +1095,21 @@ def test_a_city_name_at_the_end_of_a_longer_unknown_name_is_not_that_city():
     assert {"Idlib", "Ḩamāh"} <= set(places)
 
 
+def test_a_village_named_later_in_a_list_that_a_place_word_opens_is_a_place(extractor):
+    # a one-word village needs a place word before it; "the villages of X and Y" gives one to both
+    [event] = extractor.process(article("s", "Army artillery hit the villages of Hazrama and Nashabiyeh overnight.",
+                                        FRIDAY)).events
+    assert (event.location.name, event.location.country) == ("An Nashābīyah", "SY")
+
+
+def test_a_listed_name_that_spells_a_town_elsewhere_stays_unplaced(extractor):
+    # cued only by its list, a name is a place only in an article about that place's country, and a word of
+    # a longer unknown name ("Mila Khalil") is no town (al-Khalil, Hebron)
+    [event] = extractor.process(article("s", "Turkish artillery shelled the YPG-held villages of Kafr Janna, Mila "
+                                             "Khalil and Burj Abdalo overnight.", FRIDAY)).events
+    assert event.location is None or event.location.country == "SY"
+
+
 def test_a_city_name_at_the_head_of_a_longer_unknown_name_is_not_that_city():
     """"Tal" of "Tal Zuhur" is no At Tall, "Khan" of "Khan al-Sabeel" no other town; a city followed by
     what it is, a quarter of it or a firm named after it stays."""
