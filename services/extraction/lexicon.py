@@ -97,7 +97,8 @@ def _in_cued_list(text: str, start: int) -> bool:
     """Is the name at ``text[start:]`` a later one of a list of names that a place word opens? Weaker than
     a cue of its own: the list's other names are unknown villages as often as not, and one of its words may
     spell a town elsewhere ("the villages of Jalma, Mila Khalil, and Burk Suleiman")."""
-    return bool(_IN_CUED_LIST.search(text, max(0, start - 160), start))
+    before = text[max(0, start - 5):start]
+    return (before.endswith((", ", " and ", ",")) and bool(_IN_CUED_LIST.search(text, max(0, start - 160), start)))
 
 
 def _town_spreads(cities: list[dict], least: int = 5) -> dict[tuple[str, str], tuple[float, float, float, float]]:
