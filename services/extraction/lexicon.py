@@ -148,8 +148,8 @@ _JOINABLE = ("ابو", "البو", "ام", "بني", "بن")
 #: The Arabic article as English transliterations write it ("al-Bab", "Deir ez-Zor", "Jisr ash-Shughur").
 _LATIN_ARTICLES = frozenset({"al", "el", "as", "ash", "ad", "ar", "az", "an", "at", "ath", "adh", "ul", "es",
                              "ed", "et", "er", "en", "ez", "eth", "esh"})
-#: "Abu" with the article joined to it ("Abul Thohur", "Abu'l-Duhur" folded)
-_FATHER_OF_THE = frozenset({"abul", "abil", "abel"})
+#: "Abu" with the article joined to it ("Abul Thohur", "Abu'l-Duhur" folded; not "Abil", "Abel", names of their own)
+_FATHER_OF_THE = frozenset({"abul"})
 _ARTICLE_THEN_CAPITAL = re.compile(r"(?:" + "|".join(sorted(_LATIN_ARTICLES, key=len, reverse=True)) + r")-[A-Z]")
 
 
