@@ -101,6 +101,22 @@ def _in_cued_list(text: str, start: int) -> bool:
     return (before.endswith((", ", " and ", ",")) and bool(_IN_CUED_LIST.search(text, max(0, start - 160), start)))
 
 
+_SENTENCE_END = re.compile(r"(?:^|[.!?:;\"“(\[])\s*$")
+
+
+def _lone_name(text: str, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` a capitalised Latin name standing alone inside a sentence: no capitalised
+    word joined to it before or after (not a person's "Ahmed Hassan"), not the sentence's first word? Weaker
+    than a cue: kept only where the rest of the article places it ("the Turkish shelling on Jandaris")."""
+    if not _capitalised(text[start:end]):
+        return False
+    before = text[max(0, start - 40):start]
+    if _SENTENCE_END.search(before):
+        return False
+    name = _NAME_BEFORE.search(before)
+    return not (name and name.group(1).lower() not in _NAME_MODIFIERS) and not _NAME_AFTER.match(text, end)
+
+
 def _town_spreads(cities: list[dict], least: int = 5) -> dict[tuple[str, str], tuple[float, float, float, float]]:
     """Per province (country, admin1 code) with ``least`` towns or more in the gazetteer: the mean and
     the standard deviation of its towns' latitudes and longitudes, where "southern Idlib" lies."""
@@ -439,7 +455,7 @@ class Lexicon:
                                                     or norm.startswith(_IN_CLITICS, n_start)
                                                     or (norm.startswith("و", n_start) and n_start - last_place <= 2))) \
                             or _cued(norm, n_start, n_end) or _listed_after_cued(text, start, end)
-                        listed = not cued and _in_cued_list(text, start)
+                        listed = not cued and (_in_cued_list(text, start) or _lone_name(text, start, end))
                     if not (cued or listed):
                         continue
                     weak = listed
@@ -505,7 +521,9 @@ class Lexicon:
                 if alias.needs_cue:
                     if cued is None:
                         cued = _cued_word(words, first, last) or _listed_after_cued(text, start, end)
-                        listed = not cued and _in_cued_list(text, start)
+                        # (a name alone, by its spelling; not by its consonants, which match too widely)
+                        listed = not cued and (_in_cued_list(text, start)
+                                               or (not loose and _lone_name(text, start, end)))
                     if not (cued or listed):
                         continue
                     weak = loose or listed
