@@ -1102,6 +1102,40 @@ def test_a_village_named_later_in_a_list_that_a_place_word_opens_is_a_place(extr
     assert (event.location.name, event.location.country) == ("An Nashābīyah", "SY")
 
 
+@pytest.mark.parametrize("body, place", [
+    # a one-word village standing alone as a name, with no place word: "shelling on Jandaris"
+    ("The Kurdish Red Crescent reported the Turkish shelling on Jandaris targeted one of their ambulances.",
+     "Jindayris"),
+    ("Army of Glory forces targeted, likely with shelling, Halfaya in response to regime shelling.", "Ḩalfāyā"),
+])
+def test_a_village_standing_alone_as_a_name_is_placed_where_the_article_is(extractor, body, place):
+    event = _kinetic(extractor, body)[0]
+    assert (event.location.name, event.location.country) == (place, "SY")
+
+
+def test_a_village_name_that_opens_a_sentence_or_a_longer_name_needs_a_place_word():
+    lexicon = load_lexicon()
+
+    def places(text: str) -> list[str]:
+        return [m.entry.name for m in lexicon.find(text) if m.kind == "place"]
+
+    assert "Jindayris" in places("Turkish artillery shelled Jandaris overnight.")
+    assert "Jindayris" not in places("Jandaris residents said Turkish artillery shelled the town.")
+    assert "Jindayris" not in places("Turkish artillery killed Ahmad Jandaris, a teacher.")
+
+
+@pytest.mark.parametrize("body, province, country", [
+    ("Workers of a steel company gathered in front of Lorestan's governorate to protest unpaid salaries.",
+     "Lorestan Province", "IR"),
+    ("Hundreds protested water shortages in Khuzestan province on Saturday.", "Khuzestan Province", "IR"),
+    ("تظاهر مئات العمال في محافظة مازندران احتجاجا على تأخر الرواتب", "Mazandaran Province", "IR"),
+    ("An Israeli drone struck a car in the Bekaa Valley, killing two men.", "Beqaa Governorate", "LB"),
+])
+def test_the_provinces_of_iran_and_the_governorates_of_lebanon_place_an_event(extractor, body, province, country):
+    [event] = extractor.process(article("p", body, FRIDAY)).events
+    assert (event.location.name, event.location.precision, event.location.country) == (province, "admin1", country)
+
+
 def test_a_listed_name_that_spells_a_town_elsewhere_stays_unplaced(extractor):
     # cued only by its list, a name is a place only in an article about that place's country, and a word of
     # a longer unknown name ("Mila Khalil") is no town (al-Khalil, Hebron)
