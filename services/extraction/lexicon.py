@@ -138,7 +138,8 @@ _BROKEN_NAME = re.compile(r"[.,;:!?()\[\]«»\"]\s")
 
 def _cued(norm: str, n_start: int, n_end: int) -> bool:
     """Is the name at norm[n_start:n_end] cued as a place: by the word before it (an article
-    in between is skipped: "in the Hawija area") or by a place word after it ("Afrin district")?"""
+    in between is skipped: "in the Hawija area"; not "according to") or by a place word after it ("Afrin
+    district")?"""
     end = n_start - 1  # the space before the name
     begin = norm.rfind(" ", 0, end) + 1
     before = norm[begin:end]
@@ -146,7 +147,7 @@ def _cued(norm: str, n_start: int, n_end: int) -> bool:
         end = begin - 1
         begin = norm.rfind(" ", 0, end) + 1
         before = norm[begin:end]
-    if before in _PLACE_CUES:
+    if before in _PLACE_CUES and not (before == "to" and norm.endswith(" according", 0, begin - 1)):
         return True
     after_end = norm.find(" ", n_end + 1)
     return norm[n_end + 1:after_end if after_end > 0 else len(norm)] in _PLACE_CUES_AFTER
@@ -329,6 +330,8 @@ class Lexicon:
         self._consonant_keys: dict[str, list[Alias]] = {}
         self.entries: dict[tuple[str, str], Entry] = {}
         self._world = False  # holds cities of the wider world (see _world_where_named)
+        #: people's given names that also name places (places.yaml): a place only after a place word
+        self.given_names: frozenset[str] = frozenset()
         #: a state's adjective (normalised: "saudi", "سعوديه") -> its country (forces.yaml)
         self.demonyms: dict[str, str] = {}
 
@@ -356,7 +359,8 @@ class Lexicon:
             common_noun = entry.kind in ("weapon", "trigger", "hazard")
             variants = (arabic_variants(norm, common_noun, suffixes=entry.kind == "trigger")
                         if is_arabic else _hyphenated(norm))
-            small = geonames and entry.data.get("population", 0) < SMALL_PLACE and " " not in norm
+            small = geonames and (entry.data.get("population", 0) < SMALL_PLACE or norm in self.given_names) \
+                and " " not in norm
             for variant, prefixed in variants.items():
                 if reserved is not None and f" {variant} " in reserved:
                     continue
@@ -439,7 +443,7 @@ class Lexicon:
             start = offsets[n_start]
             end = offsets[n_end - 1] + 1
             surface = text[start:end]
-            cued = listed = None
+            cued = listed = lone = None
             for alias in aliases:
                 if alias.case_sensitive and not surface.replace(".", "").isupper():
                     continue
@@ -455,10 +459,12 @@ class Lexicon:
                                                     or norm.startswith(_IN_CLITICS, n_start)
                                                     or (norm.startswith("و", n_start) and n_start - last_place <= 2))) \
                             or _cued(norm, n_start, n_end) or _listed_after_cued(text, start, end)
-                        listed = not cued and (_in_cued_list(text, start) or _lone_name(text, start, end))
-                    if not (cued or listed):
+                        listed = not cued and _in_cued_list(text, start)
+                        lone = not (cued or listed) and norm[n_start:n_end] not in self.given_names \
+                            and _lone_name(text, start, end)
+                    if not (cued or listed or lone):
                         continue
-                    weak = listed
+                    weak = not cued
                 found.append(Mention(alias.entry, start, end, surface, alias.prefixed, weak))
                 if alias.entry.kind == "place":
                     last_place = n_end
@@ -515,18 +521,19 @@ class Lexicon:
             surface = text[start:end]
             if not _capitalised(surface) or _BROKEN_NAME.search(surface):
                 continue  # (a name does not run over a full stop or a comma: "the village of Kela. No")
-            cued = listed = None
+            cued = listed = lone = None
             for alias in aliases:
                 weak = loose
                 if alias.needs_cue:
                     if cued is None:
                         cued = _cued_word(words, first, last) or _listed_after_cued(text, start, end)
+                        listed = not cued and _in_cued_list(text, start)
                         # (a name alone, by its spelling; not by its consonants, which match too widely)
-                        listed = not cued and (_in_cued_list(text, start)
-                                               or (not loose and _lone_name(text, start, end)))
-                    if not (cued or listed):
+                        lone = not (cued or listed or loose) and first == last \
+                            and words[first] not in self.given_names and _lone_name(text, start, end)
+                    if not (cued or listed or lone):
                         continue
-                    weak = loose or listed
+                    weak = loose or not cued
                 out.append(Mention(alias.entry, start, end, surface, True, weak))
         return out
 
@@ -542,7 +549,8 @@ def _cued_word(words: list[str], first: int, last: int) -> bool:
     j = first - 1
     while j >= 0 and (words[j] in _LATIN_ARTICLES or words[j] == "the"):
         j -= 1
-    return (j >= 0 and words[j] in _PLACE_CUES) or (last + 1 < len(words) and words[last + 1] in _PLACE_CUES_AFTER)
+    return (j >= 0 and words[j] in _PLACE_CUES and not (words[j] == "to" and j and words[j - 1] == "according")) \
+        or (last + 1 < len(words) and words[last + 1] in _PLACE_CUES_AFTER)
 
 
 class Mention(NamedTuple):
@@ -837,6 +845,7 @@ def load_lexicon(
 
     places = _load_yaml("places.yaml", directory)
     stopwords = frozenset(normalize_name(w) for w in places.get("stopwords", []))
+    lex.given_names = frozenset(normalize_name(w) for w in places.get("given_names", []))
     for item in places.get("countries", []):
         lex.add(Entry("place", str(item["geonameid"]), item["name"], {
             "geonameid": item["geonameid"], "country": item["country"], "admin1": None,

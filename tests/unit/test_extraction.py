@@ -1124,6 +1124,20 @@ def test_a_village_name_that_opens_a_sentence_or_a_longer_name_needs_a_place_wor
     assert "Jindayris" not in places("Turkish artillery killed Ahmad Jandaris, a teacher.")
 
 
+def test_a_given_name_that_also_names_a_town_is_a_place_only_after_a_place_word():
+    """"Khalil" is also Hebron (al-Khalil) and "Ahmad" Al Ahmadi in Kuwait: a person quoted by name is
+    neither, standing alone or after "according to"."""
+    lexicon = load_lexicon()
+
+    def places(text: str) -> list[str]:
+        return [m.entry.name for m in lexicon.find(text) if m.kind == "place"]
+
+    assert "Hebron" not in places("Two children were killed in the strike, added Khalil, a resident.")
+    assert "Al Aḩmadī" not in places("Police arrested two men, according to Ahmad.")
+    assert "Hebron" in places("Israeli forces raided a house in Khalil, killing a man.")
+    assert "Hebron" in places("Settlers attacked farmers south of Hebron, said Khalil, a resident.")
+
+
 @pytest.mark.parametrize("body, province, country", [
     ("Workers of a steel company gathered in front of Lorestan's governorate to protest unpaid salaries.",
      "Lorestan Province", "IR"),
