@@ -539,9 +539,37 @@ _FOUND_DEAD = re.compile(r"\b(?:found|discovered|recovered|retrieved|pulled|dump
                          r"extracted|removed|unearthed|rubble)\b")
 
 
+#: another source's count of a toll told before: "..., conflicting sources indicate that 37 civilians were
+#: killed", "AFP reported that 14 people had been killed", "BBC Monitoring reported 6 fatalities"
+_OTHER_COUNT = re.compile(
+    r"(?:^| )(?:while |but |and |however |although )?"
+    # who: words that are no count and tell no toll ("conflicting sources", "sept 26th website")
+    r"(?:(?!(?:" + "|".join(_EN_NUMBERS) + r"|killed|killing|kills|dead|died|deaths|wounded|injured|wounding|"
+    r"injuring|and|while|but)\b)(?:\d+(?:st|nd|rd|th)|[a-z'\-]+) ){1,4}?"
+    r"(?:reported|report|reports|indicated|indicate|indicates|said|says|claimed|claims|put the (?:death )?toll at)"
+    r"(?: that)? (?=(?:at least |about |around |some |nearly )?(?:\d+|" + "|".join(_EN_NUMBERS) + r")\b)")
+_SOURCE_WORDS = ("report", "indicat", "said", "says", "claim", "toll at")
+
+
+def other_count(norm: str, start: int = 0) -> re.Match | None:
+    """Where another source's count of the toll begins in ``norm`` (from ``start``)."""
+    return _OTHER_COUNT.search(norm, start) if any(w in norm for w in _SOURCE_WORDS) else None
+
+
+def lower_toll(a: int | None, b: int | None) -> int | None:
+    """Of two sources' precise counts of one toll, the lower (ACLED's conservative count)."""
+    if a is None or b is None or isinstance(a, Vague) or isinstance(b, Vague):
+        return None
+    return min(a, b)
+
+
 def casualties_norm(norm: str) -> tuple[int | None, int | None]:
     if not (_DEATH_WORDS.search(norm) or _INJURY_WORDS.search(norm)):
         return None, None  # most sentences: nothing below can match
+    if (m := other_count(norm, 1)) is not None:
+        head, tail = casualties_norm(norm[:m.start()]), casualties_norm(norm[m.start():])
+        if (killed := lower_toll(head[0], tail[0])) is not None:
+            return killed, head[1] if head[1] is not None else tail[1]
     if "no one" in norm or "not one" in norm:
         norm = _NO_ONE.sub("nobody", norm)  # "no one was injured" counts no one
     if _ANY_NUMBER.search(norm) or not _NUMBER_WORDS.isdisjoint(norm.split(" ")):
@@ -549,6 +577,9 @@ def casualties_norm(norm: str) -> tuple[int | None, int | None]:
         if "to " in norm or "and " in norm or "-" in norm:
             # of a range, the lower bound (ACLED's conservative count)
             norm, ranges = _RANGE.subn(lambda m: m.group(1) or m.group(2), norm)
+            cut += ranges
+        if "possibl" in norm or "perhaps" in norm or "maybe" in norm or "potential" in norm or "or " in norm:
+            norm, ranges = _MAYBE_MORE.subn(lambda m: m.group(1), norm)
             cut += ranges
         if cut:
             norm = _SPACES.sub(" ", norm)
@@ -627,6 +658,12 @@ _ANY_NUMBER = re.compile(r"\d")
 #: a range of counts: "between 7 to 9 fatalities", "killing 10-12 people" (not "between 13 and 17": a list
 #: reads "and" too, "two fighters and 17 soldiers", so only with "between")
 _RANGE = re.compile(r"\b(between \d+) (?:and|to) \d+\b|\b(\d+)(?: to |-)\d+\b")
+#: a count and a larger one that may be: "2, possibly 3, civilians", "at least 5 civilians, and possibly as many as
+#: 7", "2 or 3 people" (the first: ACLED's conservative count)
+_EXACT = r"(?:\d+|" + "|".join(w for w, n in _EN_NUMBERS.items() if n < 100 and " " not in w
+                               and w not in ("several", "many", "tens", "dozens", "scores")) + r")"
+_MAYBE_MORE = re.compile(r"\b(" + _EXACT + r"(?: [a-z]+){0,2}?),? (?:(?:and |but )?(?:possibly|perhaps|maybe|"
+                         r"potentially) (?:as many as |up to )?|or )" + _EXACT + r"\b,?")
 #: the words of the number words (all of them: "a number of" needs "number")
 _NUMBER_WORDS = frozenset(w for phrase in (*_EN_NUMBERS, *_AR_NUMBERS) for w in phrase.split() if w not in ("a", "of"))
 
@@ -1359,6 +1396,9 @@ class Draft:
     toll_only: bool = False
     #: its dead come on top of those of the report it joins ("killing 3 more civilians")
     more: bool = False
+    #: another source's count of the toll just told ("AFP reported that 14 people had been killed"): of the
+    #: two, the lower counts (ACLED's conservative convention)
+    other_source: bool = False
 
 
 _CONTINUATION = re.compile(
@@ -2269,9 +2309,12 @@ class Extractor:
                             for t in triggers))
                         or any(_ANNOUNCED_EN.search(b) or _ANNOUNCED_BEFORE.search(b)
                                for b in (_before(doc, t.start, 24) for t in triggers)))
-        toll_only = not s.actors and all(t.entry.data.get("casualty") for t in triggers)
+        # (an actor that names the source is no side: "pro-Hadi Sept 26th website reported that 40 had died")
+        other_source = bool(killed) and (m := other_count(norm)) is not None and m.start() == 0 \
+            and all(normalize_plain(a.surface) in norm[:m.end()] for a in s.actors)
+        toll_only = other_source or (not s.actors and all(t.entry.data.get("casualty") for t in triggers))
         return Draft(event, trigger, actor1, actor2, order, any(definite), all(definite) and not concrete, toll_only,
-                     isinstance(killed, More))
+                     isinstance(killed, More), other_source)
 
 
 # --------------------------------------------------------------------------- one article, one event per happening
@@ -2288,6 +2331,9 @@ def _add_casualties(draft: Draft, norm: str) -> None:
     e = draft.event
     if isinstance(killed, More) and not e.killed_vague:
         k, kv = (e.killed or 0) + killed, False
+    elif not e.killed_vague and (lower := lower_toll(e.killed, killed)) is not None \
+            and (m := other_count(norm)) is not None and m.start() == 0:
+        k, kv = lower, False  # "AFP reported that 14 people had been killed": another source's count
     else:
         k, kv = larger_toll(e.killed, e.killed_vague, killed, isinstance(killed, Vague))
     i, iv = larger_toll(e.injured, e.injured_vague, injured, isinstance(injured, Vague))
@@ -2395,7 +2441,7 @@ def _same_happening(a: Event, b: Event) -> bool:
     return _compatible_place(a.location, b.location)
 
 
-def _merge(a: Event, b: Event, more: bool = False) -> Event:
+def _merge(a: Event, b: Event, more: bool = False, lower: bool = False) -> Event:
     """One happening told twice: keep the most specific of each field (the dead of ``b`` added to those
     of ``a`` when ``more``: "killing 2 ... killing 3 more civilians")."""
     def pick(x, y):
@@ -2413,6 +2459,8 @@ def _merge(a: Event, b: Event, more: bool = False) -> Event:
         actor1 = b.actor1
     if more and b.killed and not a.killed_vague:
         killed, killed_vague = (a.killed or 0) + b.killed, False
+    elif lower and not a.killed_vague and (low := lower_toll(a.killed, b.killed)) is not None:
+        killed, killed_vague = low, False
     else:
         killed, killed_vague = larger_toll(a.killed, a.killed_vague, b.killed, b.killed_vague)
     injured, injured_vague = larger_toll(a.injured, a.injured_vague, b.injured, b.injured_vague)
@@ -2469,7 +2517,7 @@ def merge_drafts(drafts: list[Draft]) -> list[Draft]:
             if target is None and reference_only:
                 continue  # "the assassination of X" with nothing before it: background, not news
         if target is not None:
-            target.event = _merge(target.event, e, d.more)
+            target.event = _merge(target.event, e, d.more, d.other_source)
         else:
             kept.append(d)
     return kept

@@ -351,6 +351,13 @@ def test_casualty_counts_add_up_and_leave_out_ages(sentence, expected):
     # an estimate is a count, of a range its lower bound
     ("An air raid on the camp killed an estimated 40-45 recruits.", (40, None)),
     ("Shelling killed approximately 20 people in the market.", (20, None)),
+    # a count and a larger one it may be, the first; two sources' counts, the lower
+    ("2, possibly 3, civilians were killed by the shelling.", (2, None)),
+    ("At least 5 civilians, and possibly as many as 7, were killed by airstrikes.", (5, None)),
+    ("Two or three people were killed when the shell hit the market.", (2, None)),
+    ("The raids killed at least 25 civilians, conflicting sources indicate that 37 civilians were killed.", (25, None)),
+    ("Clashes killed 4 fighters, activists said 6 were killed.", (4, None)),
+    ("Clashes killed 4 fighters, the army said 3 soldiers were wounded.", (4, 3)),
     # one named and the others with them
     ("A militia commander was killed along with 3 others when the drone hit his car.", (4, None)),
     ("The mayor was killed together with two of his guards.", (3, None)),
@@ -1059,6 +1066,17 @@ def test_a_country_across_the_border_is_not_where_the_event_is(extractor, body, 
 def test_ground_taken_or_retaken_is_a_ground_clash(extractor, body):
     [event] = _kinetic(extractor, body)
     assert (event.mode, event.location.country) == ("ground_clash", "SY")
+
+
+def test_another_sources_lower_count_of_a_toll_told_after_it_counts(extractor):
+    """ACLED's conservative convention: of two sources' counts of one toll, the lower."""
+    body = ("An airstrike by the Saudi-led coalition hit a market in northern Yemen, killing 11 people. "
+            "AFP reported that 9 people had been killed.")
+    [event] = extractor.process(article("t", body, FRIDAY)).events
+    assert event.killed == 9
+    body = "Warplanes struck a market in Saada, killing 11 people. A health official reported 14 deaths."
+    [event] = extractor.process(article("t", body, FRIDAY)).events
+    assert event.killed == 11
 
 
 @pytest.mark.parametrize("body, place", [
