@@ -218,6 +218,14 @@ def skeleton_tokens(word: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=65536)
+def _kh_for_h(norm: str, skel: str, entry: Entry) -> bool:
+    """Is the alternate name ``norm`` (spelling skeleton ``skel``) a Russian-style transliteration that writes
+    ح as kh ("Shakhba" for Shahbā, "Khama" for Hama)? Its skeleton would take a name of k or q from another
+    town ("Saqba"); the place's own name tells which h is kh."""
+    return "kh" in norm and skel != (own := skeleton(entry.data["norm_name"])) \
+        and skeleton(norm.replace("kh", "h")) == own
+
+
 def _word_skeleton(word: str) -> str:
     return " ".join(skeleton_tokens(word))
 
@@ -370,7 +378,7 @@ class Lexicon:
                     keyed.append(record)
             if entry.kind == "place" and not is_arabic and not case_sensitive and reserved is None:
                 skel = skeleton(norm)
-                if len(skel.replace(" ", "")) >= 4 and skel not in stopwords:
+                if len(skel.replace(" ", "")) >= 4 and skel not in stopwords and not _kh_for_h(norm, skel, entry):
                     # a spelling match is weaker than an alias (marked prefixed) and, for a
                     # one-word place, needs a place cue whatever its population
                     record = Alias(entry, False, True, True, " " not in skel)

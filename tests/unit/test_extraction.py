@@ -1142,6 +1142,19 @@ def test_a_village_name_that_opens_a_sentence_or_a_longer_name_needs_a_place_wor
     assert "Jindayris" not in places("Turkish artillery killed Ahmad Jandaris, a teacher.")
 
 
+def test_a_russian_style_alternate_name_gives_no_spelling_to_match_other_towns_by():
+    """GeoNames lists "Shakhba" (kh for ح) for Shahbā: spelled alike, it must not take "Saqba", a town of
+    the Eastern Ghouta 77 km away; the town's own spellings still match."""
+    lexicon = load_lexicon()
+
+    def places(text: str) -> list[str]:
+        return [m.entry.name for m in lexicon.find(text) if m.kind == "place"]
+
+    assert "Shahbā" not in places("Regime forces shelled the town of Saqba in Rural Damascus.")
+    assert "Shahbā" in places("Protesters gathered in the town of Shahba in Sweida province.")
+    assert "Shahbā" in places("Protesters gathered in the town of Shahbaa in Sweida province.")
+
+
 def test_a_given_name_that_also_names_a_town_is_a_place_only_after_a_place_word():
     """"Khalil" is also Hebron (al-Khalil) and "Ahmad" Al Ahmadi in Kuwait: a person quoted by name is
     neither, standing alone or after "according to"."""
