@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import accumulate
 from pathlib import Path
-from statistics import fmean, pstdev
+from statistics import fmean, median, pstdev
 from typing import NamedTuple
 
 import ahocorasick
@@ -117,18 +117,42 @@ def _lone_name(text: str, start: int, end: int) -> bool:
     return not (name and name.group(1).lower() not in _NAME_MODIFIERS) and not _NAME_AFTER.match(text, end)
 
 
+#: the eight directions a part of a province is named by (north +1, east +1)
+_COMPASS = tuple((dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx)
+#: a province's part that way is the middle of its towns at least this many standard deviations that way
+_PART_BEYOND = 0.5
+
+
 def _town_spreads(cities: list[dict], least: int = 5) -> dict[tuple[str, str], tuple[float, float, float, float]]:
     """Per province (country, admin1 code) with ``least`` towns or more in the gazetteer: the mean and
-    the standard deviation of its towns' latitudes and longitudes, where "southern Idlib" lies."""
+    the standard deviation of its towns' latitudes and longitudes."""
+    return {key: (fmean(lats), fmean(lons), pstdev(lats), pstdev(lons))
+            for key, pts in _province_towns(cities).items() if len(pts) >= least
+            for lats, lons in [([p[0] for p in pts], [p[1] for p in pts])]}
+
+
+def _province_towns(cities: list[dict]) -> dict[tuple[str, str], list[tuple[float, float]]]:
     points: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for city in cities:
         if city.get("admin1"):
             points.setdefault((city["country"], city["admin1"]), []).append((city["lat"], city["lon"]))
+    return points
+
+
+def province_parts(towns: list[tuple[float, float]], spread: tuple[float, float, float, float]
+                   ) -> dict[tuple[int, int], tuple[float, float]]:
+    """Where "southern Idlib", "ريف حلب الشمالي" lie: per direction, the median of the province's towns
+    that lie half a standard deviation or more that way from their mean (a province is no ellipse:
+    the towns of "eastern Deir ez-Zor" line the Euphrates south-east of the city). A direction with
+    fewer than three such towns is left out."""
+    lat, lon, slat, slon = spread
     out = {}
-    for key, pts in points.items():
-        if len(pts) >= least:
-            lats, lons = [p[0] for p in pts], [p[1] for p in pts]
-            out[key] = (fmean(lats), fmean(lons), pstdev(lats), pstdev(lons))
+    for dy, dx in _COMPASS:
+        norm = (dy * dy + dx * dx) ** 0.5
+        way = [(a, b) for a, b in towns
+               if ((a - lat) / (slat or 1) * dy + (b - lon) / (slon or 1) * dx) / norm >= _PART_BEYOND]
+        if len(way) >= 3:
+            out[(dy, dx)] = (round(median(a for a, _ in way), 5), round(median(b for _, b in way), 5))
     return out
 
 
@@ -868,6 +892,7 @@ def load_lexicon(
     selected = gazetteer.cities(city_countries, min_population)
     by_id = {city["geonameid"]: city for city in selected}
     spreads = _town_spreads(selected)
+    province_towns = _province_towns(selected)
     for item in places.get("provinces", []):
         capital = by_id.get(item.get("capital"))
         if capital is None and "lat" not in item:
@@ -881,7 +906,8 @@ def load_lexicon(
             "lat": towns[0] if towns else capital["lat"] if capital else item["lat"],
             "lon": towns[1] if towns else capital["lon"] if capital else item["lon"],
             "precision": "admin1", "population": 10**8, "capital": item.get("capital"),
-            "towns": towns}), _aliases(item))
+            "towns": towns, "parts": province_parts(province_towns[(item["country"], admin1)], towns) if towns else {},
+        }), _aliases(item))
     # districts (second-level divisions) where a file lists them: "Razih district", "مديرية رازح"; the bare
     # name as a town's is (capitalised: "in Kitaf wa al-Boqe'e"), and a one-word one after a place word
     # ("in Nihm") and only in an article that other names place in the district's country (``needs_country``:

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 
 from services.extraction.core import Extractor, casualties, resolve_date, split_sentences
+from services.extraction.gazetteer import km
 from services.extraction.lexicon import load_lexicon
 from services.extraction.normalize import normalize, normalize_plain
 
@@ -1140,6 +1141,18 @@ def test_a_village_name_that_opens_a_sentence_or_a_longer_name_needs_a_place_wor
     assert "Jindayris" in places("Turkish artillery shelled Jandaris overnight.")
     assert "Jindayris" not in places("Jandaris residents said Turkish artillery shelled the town.")
     assert "Jindayris" not in places("Turkish artillery killed Ahmad Jandaris, a teacher.")
+
+
+@pytest.mark.parametrize("body", [
+    "Coalition warplanes struck IS positions in the eastern countryside of Deir ez-Zor.",
+    "قصفت طائرات التحالف مواقع التنظيم في ريف دير الزور الشرقي",
+])
+def test_a_part_of_a_province_lies_among_its_towns_that_way(extractor, body):
+    """"Eastern Deir ez-Zor" is the Euphrates valley south-east of the city (Hajin), where the province's
+    eastern towns are, not a point east of the middle of all its towns (towards the Khabur, to the north)."""
+    [event] = extractor.process(article("p", body, FRIDAY)).events
+    assert event.location.name == "eastern Deir ez-Zor Governorate"
+    assert km(event.location.lat, event.location.lon, 34.694, 40.831) < 25  # Hajin
 
 
 def test_a_russian_style_alternate_name_gives_no_spelling_to_match_other_towns_by():
