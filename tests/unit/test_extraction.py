@@ -1,10 +1,11 @@
 import datetime as dt
+from statistics import fmean, pstdev
 
 import pytest
 
 from services.extraction.core import Extractor, casualties, resolve_date, split_sentences
 from services.extraction.gazetteer import km
-from services.extraction.lexicon import load_lexicon
+from services.extraction.lexicon import load_lexicon, province_parts
 from services.extraction.normalize import normalize, normalize_plain
 
 from .conftest import FRIDAY, article
@@ -1141,6 +1142,17 @@ def test_a_village_name_that_opens_a_sentence_or_a_longer_name_needs_a_place_wor
     assert "Jindayris" in places("Turkish artillery shelled Jandaris overnight.")
     assert "Jindayris" not in places("Jandaris residents said Turkish artillery shelled the town.")
     assert "Jindayris" not in places("Turkish artillery killed Ahmad Jandaris, a teacher.")
+
+
+def test_a_province_part_is_the_middle_of_the_towns_lying_that_way():
+    # an L-shaped province: its towns to the east line a valley in the south
+    towns = [(36.0, 40.0), (36.2, 40.0), (36.4, 40.0), (36.6, 40.0), (35.0, 41.0), (35.0, 41.2), (35.1, 41.4)]
+    lats, lons = [t[0] for t in towns], [t[1] for t in towns]
+    spread = (fmean(lats), fmean(lons), pstdev(lats), pstdev(lons))
+    parts = province_parts(towns, spread)
+    assert parts[(0, 1)] == (35.0, 41.2)  # "eastern": the valley, not east of the middle of all
+    assert parts[(1, 0)] == (36.4, 40.0)
+    assert (-1, -1) not in parts  # no town that way: none
 
 
 @pytest.mark.parametrize("body", [
