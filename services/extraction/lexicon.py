@@ -245,7 +245,6 @@ def skeleton_tokens(word: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=65536)
 def _kh_for_h(norm: str, skel: str, entry: Entry) -> bool:
     """Is the alternate name ``norm`` (spelling skeleton ``skel``) a Russian-style transliteration that writes
     ح as kh ("Shakhba" for Shahbā, "Khama" for Hama)? Its skeleton would take a name of k or q from another
@@ -254,6 +253,7 @@ def _kh_for_h(norm: str, skel: str, entry: Entry) -> bool:
         and skeleton(norm.replace("kh", "h")) == own
 
 
+@lru_cache(maxsize=65536)
 def _word_skeleton(word: str) -> str:
     return " ".join(skeleton_tokens(word))
 
