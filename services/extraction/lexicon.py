@@ -259,6 +259,8 @@ def _word_skeleton(word: str) -> str:
 
 
 _VOWEL_RUN = re.compile(r"[aiu]+")
+#: what a hyphenated pair of towns names: "the Damascus-Homs highway", "the Ajami-Zayzun junction"
+_ROAD_AFTER = re.compile(r"\s+(?:road|highway|junction|axis|route|motorway|railway|crossing)\b", re.IGNORECASE)
 #: a capitalised word right before a name or right after it: the name goes on
 _NAME_BEFORE = re.compile(r"([A-Z][\w'’]*)[\s-]+$")
 _NAME_AFTER = re.compile(r"\s+[A-Z]|-[A-Za-z]")
@@ -546,10 +548,14 @@ class Lexicon:
             end = offsets[word_starts[last] + len(words[last]) - 1] + 1
             if (start, end) in exact:
                 continue
+            # whole words ("Bani" of "Bani-Hushaish" is no Bāneh), but for the towns a road joins ("the
+            # Tadmor-Sokhneh highway", "the Ajami-Zayzun junction")
+            if (end_idx - length + 2 != piece_starts[bisect_right(keep, first) - 1]
+                    or end_idx != piece_starts[bisect_right(keep, last) - 1] + len(skeletons[last])) \
+                    and (loose or not _ROAD_AFTER.match(text, end)):
+                continue
             if loose and (_overlaps_any(exact, start, end)
-                          # whole words, and the whole name: not "Deyr" in "Deir-ez-Zor", "Jabal" in "Jabal Saber"
-                          or end_idx - length + 2 != piece_starts[bisect_right(keep, first) - 1]
-                          or end_idx != piece_starts[bisect_right(keep, last) - 1] + len(skeletons[last])
+                          # and the whole name: not "Jabal" in "Jabal Saber"
                           or ((before := _NAME_BEFORE.search(text, max(0, start - 40), start))
                               and before.group(1).lower() not in _NAME_MODIFIERS)
                           or _NAME_AFTER.match(text, end)):

@@ -1167,6 +1167,16 @@ def test_a_part_of_a_province_lies_among_its_towns_that_way(extractor, body):
     assert km(event.location.lat, event.location.lon, 34.694, 40.831) < 25  # Hajin
 
 
+def test_a_spelling_matches_whole_words_but_for_the_towns_a_road_joins():
+    lexicon = load_lexicon()
+
+    def places(text: str) -> list[str]:
+        return [m.entry.name for m in lexicon.find(text) if m.kind == "place"]
+
+    assert "Bāneh" not in places("A coalition airstrike hit the Dhubab area of Bani-Hushaish district.")
+    assert "Tadmur" in places("IS forces shelled areas along the Tadmor-Sokhneh highway.")
+
+
 def test_a_russian_style_alternate_name_gives_no_spelling_to_match_other_towns_by():
     """GeoNames lists "Shakhba" (kh for ح) for Shahbā: spelled alike, it must not take "Saqba", a town of
     the Eastern Ghouta 77 km away; the town's own spellings still match."""
