@@ -2222,6 +2222,11 @@ class Extractor:
                 # forces and a crowd: tear gas, rubber bullets, protesters dispersed: a riot put down, not a
                 # battle ("clashes broke out between youths and the police, who fired tear gas")
                 category, mode, intensity = "UNREST", "riot", 3
+        if category == "ASSAULT" and actor1 is not None and actor1.entry.data.get("kind") == "civilians" \
+                and (actor2 is None or (mode != "ground_clash" and actor2.entry.data.get("kind") != "civilians")):
+            # civilians are whom a strike, a shell or a bomb hits, not who fires it ("two civilians were killed
+            # in an airstrike", "warplanes struck the town, killing civilians"); in a clash they may be a side
+            actor1, actor2 = actor2, actor1
         if category == "ASSAULT":
             if statistic:
                 return None  # "attacks fell by 38%": a statistic, not an event

@@ -1177,6 +1177,21 @@ def test_a_spelling_matches_whole_words_but_for_the_towns_a_road_joins():
     assert "Tadmur" in places("IS forces shelled areas along the Tadmor-Sokhneh highway.")
 
 
+@pytest.mark.parametrize("body, actor1", [
+    ("Warplanes conducted several airstrikes on Saqba town in conjunction with shelling by the Syrian army on the "
+     "same town, killing five civilians.", "SYR:MIL"),
+    ("Sniper fire on the town injured a civilian.", None),
+])
+def test_civilians_are_whom_a_strike_or_a_shot_hits_not_who_makes_it(extractor, body, actor1):
+    event = _kinetic(extractor, body)[0]
+    assert (event.actor1.code if event.actor1 else None, event.actor2.kind) == (actor1, "civilians")
+
+
+def test_civilians_may_be_a_side_of_a_clash(extractor):
+    event = _kinetic(extractor, "Clashes broke out between Palestinian youths and Israeli troops near Beita.")[0]
+    assert {event.actor1.country, event.actor2.country} == {"PS", "IL"}
+
+
 def test_a_russian_style_alternate_name_gives_no_spelling_to_match_other_towns_by():
     """GeoNames lists "Shakhba" (kh for ح) for Shahbā: spelled alike, it must not take "Saqba", a town of
     the Eastern Ghouta 77 km away; the town's own spellings still match."""
