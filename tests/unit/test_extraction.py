@@ -1187,6 +1187,15 @@ def test_civilians_are_whom_a_strike_or_a_shot_hits_not_who_makes_it(extractor, 
     assert (event.actor1.code if event.actor1 else None, event.actor2.kind) == (actor1, "civilians")
 
 
+@pytest.mark.parametrize("body, sides", [
+    ("IS militants targeted an Iraqi police vehicle north of Baghdad with an IED.", ("ISIS", "IQ")),
+    ("IS fighters attacked regime positions near Palmyra with guided missiles.", ("ISIS", "SY")),
+])
+def test_the_sides_are_told_around_the_verb_not_the_weapon_that_tells_the_mode(extractor, body, sides):
+    event = _kinetic(extractor, body)[0]
+    assert (event.actor1.code, event.actor2.country) == sides
+
+
 def test_civilians_may_be_a_side_of_a_clash(extractor):
     event = _kinetic(extractor, "Clashes broke out between Palestinian youths and Israeli troops near Beita.")[0]
     assert {event.actor1.country, event.actor2.country} == {"PS", "IL"}
