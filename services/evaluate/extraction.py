@@ -124,6 +124,13 @@ def _in_split(split: str, dev: bool) -> bool:
     return split == "all" or (split == "dev") == dev
 
 
+#: ACLED's actor types (inter1: 1 state forces, 2 rebels, 3 political militias, 4 identity militias, 5 rioters,
+#: 6 protesters, 7 civilians, 8 external forces) and ours, grouped alike
+_ACLED_KINDS = {"1": "state", "8": "state", "2": "armed", "3": "armed", "4": "armed", "5": "civilians",
+                "6": "civilians", "7": "civilians"}
+_KINDS = {"state_forces": "state", "government": "state", "non_state_armed_group": "armed", "civilians": "civilians"}
+
+
 def kinetic(events: Iterable[Event]) -> list[Event]:
     return [e for e in events if e.category == "ASSAULT"]
 
@@ -135,7 +142,7 @@ def _first_located(events: list[Event]) -> Event | None:
 def evaluate_acled(extractor: Extractor, data: Path, split: str, limit: int | None = None) -> tuple[dict, dict]:
     rows = [r for r in _read_csv(data / ACLED) if _in_split(split, r["d3m_split"] == "TRAIN")]
     rows = rows[:limit] if limit else rows
-    kin, country, near, killed, date = Binary(), Share(), Share(), Share(), Share()
+    kin, country, near, killed, date, doer = Binary(), Share(), Share(), Share(), Share(), Share()
     for r in rows:
         day = dt.date.fromisoformat(r["event_date_iso"])
         # published two days after the event, so a relative date that falls back to
@@ -154,11 +161,16 @@ def evaluate_acled(extractor: Extractor, data: Path, split: str, limit: int | No
         killed.add(predicted_killed == int(r["fatalities"] or 0))
         if r["time_precision"] == "1" and events:
             date.add(events[0].occurred_on == day)
+        attacks = kinetic(events)
+        if r["event_type"] in KINETIC_ACLED and attacks and r["inter1"] in _ACLED_KINDS:
+            # who attacked, by kind: ACLED's actor1 against the doer of our first attack
+            actor1 = attacks[0].actor1
+            doer.add(actor1 is not None and _KINDS.get(actor1.kind) == _ACLED_KINDS[r["inter1"]])
     metrics = {"acled.kinetic_f1": kin.scores()["f1"], "acled.country_accuracy": country.value,
                "acled.location_within_25km": near.value, "acled.killed_accuracy": killed.value,
-               "acled.date_accuracy": date.value}
+               "acled.date_accuracy": date.value, "acled.actor1_kind_accuracy": doer.value}
     details = {"acled": {"rows": len(rows), "kinetic": kin.scores(), "country": vars(country),
-                         "location_rows": near.total, "date_rows": date.total}}
+                         "location_rows": near.total, "date_rows": date.total, "actor1_rows": doer.total}}
     return metrics, details
 
 

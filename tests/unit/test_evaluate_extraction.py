@@ -32,6 +32,8 @@ def test_the_evaluation_scores_each_benchmark_on_a_sample_of_rows():
     assert {"oeda.source_country", "oeda.target_country"} <= set(report.metrics)
     assert roles["source"]["total"] + roles["target"]["total"] > 0
     assert set(report.as_json()["met"]) <= set(TARGETS)
+    # who attacked, by kind, on the ACLED attacks we coded as attacks
+    assert "acled.actor1_kind_accuracy" in report.metrics and report.details["acled"]["actor1_rows"] > 0
 
 
 @needs_shared
