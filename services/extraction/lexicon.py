@@ -804,6 +804,8 @@ def force_aliases(forces: dict, code: str) -> list[str]:
         return []
     nouns = forces["nouns"]
     out = [f"{adj} {noun}" for adj in adjectives.get("en", []) for noun in (*nouns["en"], *nouns.get("en_attacks", []))]
+    out += [f"{noun} {hedge} {adj}" for adj in adjectives.get("en", []) for noun in nouns.get("en_hedged", [])
+            for hedge in nouns.get("hedges", [])]
     for gender in ("ar_f", "ar_m"):
         for noun in nouns[gender]:
             for adj in adjectives.get(gender, []):

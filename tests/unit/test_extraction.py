@@ -1196,6 +1196,15 @@ def test_the_sides_are_told_around_the_verb_not_the_weapon_that_tells_the_mode(e
     assert (event.actor1.code, event.actor2.country) == sides
 
 
+@pytest.mark.parametrize("body, doer", [
+    ("Warplanes, likely regime or Russian, carried out raids on Al-Latamna town in northern Hama.", "SYR:MIL"),
+    ("Seven civilians were killed by Turkish aerial bombardment on the city of Afrin.", "TUR:MIL"),
+    ("Two coalition airstrike raids were reported in Sadah city.", "SAU:COAL"),
+])
+def test_a_doer_told_by_a_hedge_an_adjective_or_the_coalitions_theatre(extractor, body, doer):
+    assert _kinetic(extractor, body)[0].actor1.code == doer
+
+
 def test_civilians_may_be_a_side_of_a_clash(extractor):
     event = _kinetic(extractor, "Clashes broke out between Palestinian youths and Israeli troops near Beita.")[0]
     assert {event.actor1.country, event.actor2.country} == {"PS", "IL"}
