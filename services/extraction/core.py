@@ -860,16 +860,16 @@ _TOWN_AFTER = re.compile(r"(?:village|town|city|area)s?\b")
 _PROVINCE_BEFORE = re.compile(r"\b(?:province|governorate|region) of(?: the)?$|"
                               r"(?:^| )(?:و|ب|ل|ف|وب|ول)?(?:ال)?(?:محافظه|منطقه|ولايه)$")
 _ADJUNCT_BEFORE = re.compile(r"\b(?:in|during)(?: (?:the|these|those|this|an|a))?$|(?:^| )(?:في|خلال|جراء)$")
-_AGENT_MARKERS = re.compile(r"(?:\bby$)|(?:(?:^| )(?:قبل|يد)$)")
+_AGENT_MARKERS = re.compile(r"(?:\bby(?: pro)?$)|(?:(?:^| )(?:قبل|يد)$)")
 _COMPANION = re.compile(r"\b(?:in conjunction with|along with|together with|alongside|backed by|supported by|"
                         r"aided by|with the support of|with support from|accompanied by)(?: \S+){0,3}$")
-_BY_NEXT = re.compile(r"^by(?: the| a| an)?$")
+_BY_NEXT = re.compile(r"^by(?: the| a| an| pro)?$")
 #: an English attack word that ends in a past participle: "fired", "launched", "dropped", "carried out"
 _EN_PARTICIPLE = re.compile(r"(?:[a-z]ed|\bshot|\bcarried out|\bstruck|\bhit)$")
 _AND_THEIR = re.compile(r"\band (?:their|its)$")
 _ALLIES_AFTER = re.compile(r"^(?:allies|allied|ally|partners|proxies)\b")
 _DONE_BY = re.compile(r"^(?:\S+ ){0,4}?(?:launched|fired|conducted|carried out|dropped|executed|staged|mounted|"
-                      r"waged|perpetrated|unleashed|claimed) by(?: the| a| an)?$")
+                      r"waged|perpetrated|unleashed|claimed) by(?: the| a| an| pro)?$")  # ("by pro Houthi forces")
 
 
 @dataclass

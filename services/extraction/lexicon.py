@@ -198,11 +198,18 @@ _FATHER_OF_THE = frozenset({"abul"})
 _ARTICLE_THEN_CAPITAL = re.compile(r"(?:" + "|".join(sorted(_LATIN_ARTICLES, key=len, reverse=True)) + r")-[A-Z]")
 
 
+_INNER_ARTICLE = re.compile(r"(?<= )(" + "|".join(sorted(_LATIN_ARTICLES, key=len, reverse=True)) + r")-(?=\w)")
+
+
 def _hyphenated(norm: str) -> dict[str, bool]:
     """A Latin name and, when it opens with the Arabic article, the article joined by a hyphen as
-    transliterations write it ("al bab" -> "al-bab")."""
+    transliterations write it ("al bab" -> "al-bab"); an article joined inside it, written apart too
+    ("hayat tahrir al-sham" -> "hayat tahrir al sham")."""
     first, _, rest = norm.partition(" ")
-    return {norm: False, f"{first}-{rest}": False} if rest and first in _LATIN_ARTICLES else {norm: False}
+    out = {norm: False, f"{first}-{rest}": False} if rest and first in _LATIN_ARTICLES else {norm: False}
+    if "-" in norm and (apart := _INNER_ARTICLE.sub(r"\1 ", norm)) != norm:
+        out[apart] = False
+    return out
 
 
 def _capitalised(surface: str) -> bool:

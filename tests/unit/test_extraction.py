@@ -1200,6 +1200,9 @@ def test_the_sides_are_told_around_the_verb_not_the_weapon_that_tells_the_mode(e
     ("Warplanes, likely regime or Russian, carried out raids on Al-Latamna town in northern Hama.", "SYR:MIL"),
     ("Seven civilians were killed by Turkish aerial bombardment on the city of Afrin.", "TUR:MIL"),
     ("Two coalition airstrike raids were reported in Sadah city.", "SAU:COAL"),
+    # an article inside a name written apart; "by pro Houthi forces" is by the Houthis
+    ("Hayat Tahrir Al Sham clashed against Syria Liberation Front in Taqad village.", "SYR:HTS"),
+    ("Mortar shells reportedly launched by pro Houthi forces hit a residential area in Taizz.", "YEM:HOUTHI"),
 ])
 def test_a_doer_told_by_a_hedge_an_adjective_or_the_coalitions_theatre(extractor, body, doer):
     assert _kinetic(extractor, body)[0].actor1.code == doer
