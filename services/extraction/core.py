@@ -867,6 +867,7 @@ _BY_NEXT = re.compile(r"^by(?: the| a| an| pro)?$")
 #: an English attack word that ends in a past participle: "fired", "launched", "dropped", "carried out"
 _EN_PARTICIPLE = re.compile(r"(?:[a-z]ed|\bshot|\bcarried out|\bstruck|\bhit)$")
 _AND_THEIR = re.compile(r"\band (?:their|its)$")
+_AND_JOINED = re.compile(r"\band(?: the)?$")
 _ALLIES_AFTER = re.compile(r"^(?:allies|allied|ally|partners|proxies)\b")
 _DONE_BY = re.compile(r"^(?:\S+ ){0,4}?(?:launched|fired|conducted|carried out|dropped|executed|staged|mounted|"
                       r"waged|perpetrated|unleashed|claimed) by(?: the| a| an| pro)?$")  # ("by pro Houthi forces")
@@ -1018,6 +1019,11 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
     if len(before) > 1:
         before = [a for a in before if a is before[0] or not (
             _COMPANION.search(_before(doc, a.start, 48))
+            # the doers joined by "and": the first named leads ("the Turkish army and the rebel factions
+            # supported by Turkey shelled ...")
+            or (_AND_JOINED.search(_before(doc, a.start, 10)) and before.index(a) > 0
+                and _mention_party(before[before.index(a) - 1]) != _mention_party(a)
+                and not _ARABIC_LETTER.match(a.surface))
             # "Turkish forces and their Euphrates Shield allies continued their assault"
             or (_AND_THEIR.search(_before(doc, a.start, 12)) and _ALLIES_AFTER.match(doc.plain(a.end, a.end + 12))))]
     after = [a for a in actors if a.start >= trigger.end and a not in agents]

@@ -1203,6 +1203,8 @@ def test_the_sides_are_told_around_the_verb_not_the_weapon_that_tells_the_mode(e
     # an article inside a name written apart; "by pro Houthi forces" is by the Houthis
     ("Hayat Tahrir Al Sham clashed against Syria Liberation Front in Taqad village.", "SYR:HTS"),
     ("Mortar shells reportedly launched by pro Houthi forces hit a residential area in Taizz.", "YEM:HOUTHI"),
+    # of doers joined by "and", the first named leads
+    ("The Turkish army and the rebel factions supported by Turkey shelled Maraanaz village.", "TUR:MIL"),
 ])
 def test_a_doer_told_by_a_hedge_an_adjective_or_the_coalitions_theatre(extractor, body, doer):
     assert _kinetic(extractor, body)[0].actor1.code == doer
