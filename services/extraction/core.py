@@ -1017,13 +1017,12 @@ def assign_roles(doc: Doc, s: SentenceMentions, trigger: Mention) -> tuple[
     # targeted ...", "QSD forces supported by Coalition warplanes clashed with ...")
     before = [a for a in actors if a.start < trigger.end]
     if len(before) > 1:
-        before = [a for a in before if a is before[0] or not (
+        before = [a for i, a in enumerate(before) if i == 0 or not (
             _COMPANION.search(_before(doc, a.start, 48))
             # the doers joined by "and": the first named leads ("the Turkish army and the rebel factions
             # supported by Turkey shelled ...")
-            or (_AND_JOINED.search(_before(doc, a.start, 10)) and before.index(a) > 0
-                and _mention_party(before[before.index(a) - 1]) != _mention_party(a)
-                and not _ARABIC_LETTER.match(a.surface))
+            or (_AND_JOINED.search(_before(doc, a.start, 10)) and not _ARABIC_LETTER.match(a.surface)
+                and _mention_party(before[i - 1]) != _mention_party(a))
             # "Turkish forces and their Euphrates Shield allies continued their assault"
             or (_AND_THEIR.search(_before(doc, a.start, 12)) and _ALLIES_AFTER.match(doc.plain(a.end, a.end + 12))))]
     after = [a for a in actors if a.start >= trigger.end and a not in agents]
@@ -2466,7 +2465,8 @@ def _same_happening(a: Event, b: Event) -> bool:
 
 def _merge(a: Event, b: Event, more: bool = False, lower: bool = False) -> Event:
     """One happening told twice: keep the most specific of each field (the dead of ``b`` added to those
-    of ``a`` when ``more``: "killing 2 ... killing 3 more civilians")."""
+    of ``a`` when ``more``: "killing 2 ... killing 3 more civilians"; the lower count of the two when
+    ``lower``, another source's count: "AFP reported that 9 people had been killed")."""
     def pick(x, y):
         return x if x is not None else y
 

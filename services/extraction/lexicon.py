@@ -123,15 +123,17 @@ _COMPASS = tuple((dy, dx) for dy in (-1, 0, 1) for dx in (-1, 0, 1) if dy or dx)
 _PART_BEYOND = 0.5
 
 
-def _town_spreads(cities: list[dict], least: int = 5) -> dict[tuple[str, str], tuple[float, float, float, float]]:
+def _town_spreads(towns: dict[tuple[str, str], list[tuple[float, float]]], least: int = 5
+                  ) -> dict[tuple[str, str], tuple[float, float, float, float]]:
     """Per province (country, admin1 code) with ``least`` towns or more in the gazetteer: the mean and
     the standard deviation of its towns' latitudes and longitudes."""
     return {key: (fmean(lats), fmean(lons), pstdev(lats), pstdev(lons))
-            for key, pts in _province_towns(cities).items() if len(pts) >= least
+            for key, pts in towns.items() if len(pts) >= least
             for lats, lons in [([p[0] for p in pts], [p[1] for p in pts])]}
 
 
 def _province_towns(cities: list[dict]) -> dict[tuple[str, str], list[tuple[float, float]]]:
+    """The points of the gazetteer's towns, per province (country, admin1 code)."""
     points: dict[tuple[str, str], list[tuple[float, float]]] = {}
     for city in cities:
         if city.get("admin1"):
@@ -910,8 +912,8 @@ def load_lexicon(
                 "population": 10**8}), _aliases(item))
     selected = gazetteer.cities(city_countries, min_population)
     by_id = {city["geonameid"]: city for city in selected}
-    spreads = _town_spreads(selected)
     province_towns = _province_towns(selected)
+    spreads = _town_spreads(province_towns)
     for item in places.get("provinces", []):
         capital = by_id.get(item.get("capital"))
         if capital is None and "lat" not in item:
