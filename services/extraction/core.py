@@ -829,7 +829,7 @@ _SPEECH = re.compile(
 _THAT_BEFORE = re.compile(r"\bthat$|(?:^| )(?:ان|بان|وان)$")
 _SAID_AFTER = re.compile(r"[\s,]{0,3}(?:said|says|told|announced|reported|added|confirmed|stated)\b")
 _TARGET_MARKERS = re.compile(
-    r"\b(?:on|against|at|targeting|toward|towards|to)(?: (?:a|an|the))?$|(?:^| )(?:علي|ضد|نحو|الي|مع)$")
+    r"\b(?:on|against|at|targeting|toward|towards|to|with)(?: (?:a|an|the))?$|(?:^| )(?:علي|ضد|نحو|الي|مع)$")
 #: a name introduced as a town ("the Saudi city of Jizan", "بمدينة جازان") or as a province
 _TOWN_BEFORE = re.compile(r"\b(?:city|town|village|port|border town|border city) of(?: the)?$|"
                           r"(?:^| )(?:و|ب|ل|ف|وب|ول)?(?:ال)?(?:مدينه|بلده|قريه|ميناء)$")
@@ -2524,6 +2524,14 @@ def merge_drafts(drafts: list[Draft]) -> list[Draft]:
             d.event = e = e.model_copy(update={"location": fight.event.location or e.location,
                                                "actor1": e.actor1 or fight.event.actor1})
         target = next((k for k in reversed(kept) if _same_happening(k.event, e)), None)
+        if target is None and e.category in KINETIC_CATEGORIES and e.actor1 is None and e.actor2 is not None:
+            # a clause that names only whom its sentence's fight was with: "regime forces took the village
+            # after clashes with IS fighters" is one fight, the regime's against IS
+            target = next((k for k in reversed(kept) if k.order == d.order and k.event.category == e.category
+                           and e.mode in (k.event.mode, "other")
+                           and k.event.actor1 is not None and _party(k.event.actor1) != _party(e.actor2)
+                           and (k.event.actor2 is None or _party(k.event.actor2) == _party(e.actor2))
+                           and _compatible_place(k.event.location, e.location)), None)
         last = kept[-1] if kept and kept[-1].event.category in KINETIC_CATEGORIES else None
         if target is None and last is not None and d.order - last.order <= 1 \
                 and _compatible_place(last.event.location, e.location) and (

@@ -1212,6 +1212,22 @@ def test_a_doer_told_by_a_hedge_an_adjective_or_the_coalitions_theatre(extractor
     assert _kinetic(extractor, body)[0].actor1.code == doer
 
 
+@pytest.mark.parametrize("body, sides", [
+    ("Regime forces took control of Hajilah village after clashes with Islamic State fighters.", ("SYR:MIL", "ISIS")),
+    ("The Syrian army controlled Tuffaha village in northeastern Hama after clashes with ISIS.", ("SYR:MIL", "ISIS")),
+    ("Following clashes with rebels, regime forces established control of Big Bweideh town.", ("SYR:MIL", "SYR:OPP")),
+])
+def test_whom_a_fight_was_with_is_the_other_side_of_its_sentences_fight(extractor, body, sides):
+    [event] = _kinetic(extractor, body)
+    assert (event.actor1.code, event.actor2.code) == sides
+
+
+def test_attacks_of_different_modes_in_one_sentence_stay_apart(extractor):
+    body = ("Regime forces shelled the city of Duma, killing 2, as warplanes carried out strikes on the city, "
+            "killing 3 more civilians.")
+    assert [e.mode for e in _kinetic(extractor, body)] == ["shelling", "air_strike"]
+
+
 def test_civilians_may_be_a_side_of_a_clash(extractor):
     event = _kinetic(extractor, "Clashes broke out between Palestinian youths and Israeli troops near Beita.")[0]
     assert {event.actor1.country, event.actor2.country} == {"PS", "IL"}
