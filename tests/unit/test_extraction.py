@@ -1207,6 +1207,7 @@ def test_the_sides_are_told_around_the_verb_not_the_weapon_that_tells_the_mode(e
     ("The Turkish army and the rebel factions supported by Turkey shelled Maraanaz village.", "TUR:MIL"),
     ("A young man was killed by regime sniper fire on the outskirts of Talbiseh.", "SYR:MIL"),
     ("Israeli missiles struck a military airport near Homs.", "ISR:MIL"),
+    ("Coalition military forces conducted two airstrikes that engaged an IS tactical unit near Baiji.", "USA:COAL"),
 ])
 def test_a_doer_told_by_a_hedge_an_adjective_or_the_coalitions_theatre(extractor, body, doer):
     assert _kinetic(extractor, body)[0].actor1.code == doer
