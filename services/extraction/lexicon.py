@@ -827,10 +827,11 @@ def force_aliases(forces: dict, code: str) -> list[str]:
         for noun in nouns.get(key, []):
             for adj in adjectives.get(gender, []):
                 out += [f"{noun} {adj}", _definite(f"{noun} {adj}")]
-    # people in the plural or dual take the masculine adjective's sound plural: جنود عراقيين
+    # people in the plural or dual take the masculine adjective's sound plural or dual: جنود عراقيين,
+    # جنديان أمريكيان
     for noun in nouns.get("ar_people", []):
         for adj in adjectives.get("ar_m", []):
-            for plural in (adj + "ين", adj + "ون"):
+            for plural in (adj + "ين", adj + "ون", adj + "ان"):
                 out += [f"{noun} {plural}", _definite(f"{noun} {plural}")]
     return out
 

@@ -1489,6 +1489,8 @@ def test_a_name_matched_only_by_its_spelling_does_not_place_an_article_abroad(ex
 @pytest.mark.parametrize("body, language, sides", [
     # the doer inside the attack's own words stays the doer when the victims come first
     ("قتل خمسة جنود عراقيين في هجوم انتحاري على نقطة تفتيش في الموصل.", "ar", ("UNK:ARMED", "IRQ:MIL")),
+    # ... two soldiers, the adjective in the dual
+    ("قتل جنديان اميركيان في هجوم انتحاري بسيارة مفخخة في الموصل.", "ar", ("UNK:ARMED", "USA:MIL")),
     # a weapon acted first: the actor after it is the target (VSO with the weapon as subject)
     ("وقالت الوكالة إن سيارة مفخخة فجرت حافلة مملوكة للحرس الثوري في مدينة زاهدان.", "ar", (None, "IRN:IRGC")),
     # the doer right after the attack verb is still the doer
