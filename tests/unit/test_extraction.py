@@ -12,6 +12,11 @@ from .conftest import FRIDAY, article
 from .conftest import kinetic as _kinetic
 
 
+def _place_names(text: str) -> list[str]:
+    """The names of the places the lexicon finds in ``text``."""
+    return [m.entry.name for m in load_lexicon().find(text) if m.kind == "place"]
+
+
 @pytest.fixture(scope="module")
 def extractor():
     return Extractor()
@@ -1134,14 +1139,9 @@ def test_a_village_standing_alone_as_a_name_is_placed_where_the_article_is(extra
 
 
 def test_a_village_name_that_opens_a_sentence_or_a_longer_name_needs_a_place_word():
-    lexicon = load_lexicon()
-
-    def places(text: str) -> list[str]:
-        return [m.entry.name for m in lexicon.find(text) if m.kind == "place"]
-
-    assert "Jindayris" in places("Turkish artillery shelled Jandaris overnight.")
-    assert "Jindayris" not in places("Jandaris residents said Turkish artillery shelled the town.")
-    assert "Jindayris" not in places("Turkish artillery killed Ahmad Jandaris, a teacher.")
+    assert "Jindayris" in _place_names("Turkish artillery shelled Jandaris overnight.")
+    assert "Jindayris" not in _place_names("Jandaris residents said Turkish artillery shelled the town.")
+    assert "Jindayris" not in _place_names("Turkish artillery killed Ahmad Jandaris, a teacher.")
 
 
 def test_a_province_part_is_the_middle_of_the_towns_lying_that_way():
@@ -1168,13 +1168,8 @@ def test_a_part_of_a_province_lies_among_its_towns_that_way(extractor, body):
 
 
 def test_a_spelling_matches_whole_words_but_for_the_towns_a_road_joins():
-    lexicon = load_lexicon()
-
-    def places(text: str) -> list[str]:
-        return [m.entry.name for m in lexicon.find(text) if m.kind == "place"]
-
-    assert "Bāneh" not in places("A coalition airstrike hit the Dhubab area of Bani-Hushaish district.")
-    assert "Tadmur" in places("IS forces shelled areas along the Tadmor-Sokhneh highway.")
+    assert "Bāneh" not in _place_names("A coalition airstrike hit the Dhubab area of Bani-Hushaish district.")
+    assert "Tadmur" in _place_names("IS forces shelled areas along the Tadmor-Sokhneh highway.")
 
 
 @pytest.mark.parametrize("body, actor1", [
@@ -1237,28 +1232,18 @@ def test_civilians_may_be_a_side_of_a_clash(extractor):
 def test_a_russian_style_alternate_name_gives_no_spelling_to_match_other_towns_by():
     """GeoNames lists "Shakhba" (kh for ح) for Shahbā: spelled alike, it must not take "Saqba", a town of
     the Eastern Ghouta 77 km away; the town's own spellings still match."""
-    lexicon = load_lexicon()
-
-    def places(text: str) -> list[str]:
-        return [m.entry.name for m in lexicon.find(text) if m.kind == "place"]
-
-    assert "Shahbā" not in places("Regime forces shelled the town of Saqba in Rural Damascus.")
-    assert "Shahbā" in places("Protesters gathered in the town of Shahba in Sweida province.")
-    assert "Shahbā" in places("Protesters gathered in the town of Shahbaa in Sweida province.")
+    assert "Shahbā" not in _place_names("Regime forces shelled the town of Saqba in Rural Damascus.")
+    assert "Shahbā" in _place_names("Protesters gathered in the town of Shahba in Sweida province.")
+    assert "Shahbā" in _place_names("Protesters gathered in the town of Shahbaa in Sweida province.")
 
 
 def test_a_given_name_that_also_names_a_town_is_a_place_only_after_a_place_word():
     """"Khalil" is also Hebron (al-Khalil) and "Ahmad" Al Ahmadi in Kuwait: a person quoted by name is
     neither, standing alone or after "according to"."""
-    lexicon = load_lexicon()
-
-    def places(text: str) -> list[str]:
-        return [m.entry.name for m in lexicon.find(text) if m.kind == "place"]
-
-    assert "Hebron" not in places("Two children were killed in the strike, added Khalil, a resident.")
-    assert "Al Aḩmadī" not in places("Police arrested two men, according to Ahmad.")
-    assert "Hebron" in places("Israeli forces raided a house in Khalil, killing a man.")
-    assert "Hebron" in places("Settlers attacked farmers south of Hebron, said Khalil, a resident.")
+    assert "Hebron" not in _place_names("Two children were killed in the strike, added Khalil, a resident.")
+    assert "Al Aḩmadī" not in _place_names("Police arrested two men, according to Ahmad.")
+    assert "Hebron" in _place_names("Israeli forces raided a house in Khalil, killing a man.")
+    assert "Hebron" in _place_names("Settlers attacked farmers south of Hebron, said Khalil, a resident.")
 
 
 @pytest.mark.parametrize("body, province, country", [
@@ -1284,17 +1269,13 @@ def test_a_listed_name_that_spells_a_town_elsewhere_stays_unplaced(extractor):
 def test_a_city_name_at_the_head_of_a_longer_unknown_name_is_not_that_city():
     """"Tal" of "Tal Zuhur" is no At Tall, "Khan" of "Khan al-Sabeel" no other town; a city followed by
     what it is, a quarter of it or a firm named after it stays."""
-    lexicon = load_lexicon()
-
-    def places(text: str) -> list[str]:
-        return [m.entry.name for m in lexicon.find(text) if m.kind == "place"]
-
-    assert "At Tall" not in places("Regime forces clashed with rebels in Tal Zuhur town in southeastern Idleb.")
-    assert "At Tall" in places("Regime forces clashed with rebels in Tal, north of Damascus.")
-    assert "Al Bāb" not in places("Shells fell on the Bab Touma neighbourhood of the Old City of Damascus.")
-    assert "Al Bāb" in places("Turkish forces shelled Al Bab Monday.")
-    assert "Dar‘ā" in places("Regime forces fired rockets at areas in Dar'a al-Balad on Monday.")
-    assert "Ahvaz" in places("Workers of Ahvaz Steel Company gathered in protest outside the provincial government.")
+    assert "At Tall" not in _place_names("Regime forces clashed with rebels in Tal Zuhur town in southeastern Idleb.")
+    assert "At Tall" in _place_names("Regime forces clashed with rebels in Tal, north of Damascus.")
+    assert "Al Bāb" not in _place_names("Shells fell on the Bab Touma neighbourhood of the Old City of Damascus.")
+    assert "Al Bāb" in _place_names("Turkish forces shelled Al Bab Monday.")
+    assert "Dar‘ā" in _place_names("Regime forces fired rockets at areas in Dar'a al-Balad on Monday.")
+    assert "Ahvaz" in _place_names(
+        "Workers of Ahvaz Steel Company gathered in protest outside the provincial government.")
 
 
 def test_subject_and_object_side_by_side_in_arabic_and_a_toll_right_after_are_one_attack(extractor):
